@@ -1,0 +1,43 @@
+"""The ``antt`` command. Every command parses, calls a service, prints; errors become one line + exit code."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from antt.cli import db, imports, serve, units
+from antt.errors import AnttError, InvalidInput
+
+app = typer.Typer(help="ANTT — an ninh, trật tự: chỉ tiêu, CompStat, báo cáo.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+app.add_typer(db.app, name="db")
+app.add_typer(units.app, name="units")
+app.add_typer(imports.app, name="import")
+app.command("serve")(serve.serve)
+app.command("demo")(serve.demo)
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except AnttError as exc:
+        if isinstance(exc, InvalidInput):
+            imports.print_issues(exc.issues, err)
+        err.print(f"antt: {exc}", markup=False)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("antt: đã huỷ / aborted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors come here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

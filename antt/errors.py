@@ -1,0 +1,121 @@
+"""One exception hierarchy for ANTT.
+
+Every error carries a message in Vietnamese and in English. Errors about input data also carry the list
+of every :class:`Issue` found (file, row, column, value, rule), so a user can fix a whole file at once.
+Each edge translates these once: the CLI prints one line and exits non-zero, the web layer returns one
+JSON envelope or one HTML error page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in input: where it is, what value, which rule, and what it means.
+
+    ``row`` is the spreadsheet row number a user sees (the header is row 1), or ``None`` for a problem
+    with the whole file (encoding, missing column).
+    """
+
+    rule: str
+    message_vi: str
+    message_en: str
+    severity: Severity = Severity.ERROR
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        parts = [p for p in (self.file, f"row {self.row}" if self.row else None, self.column) if p]
+        return ", ".join(parts)
+
+    def describe(self) -> str:
+        """A one-line bilingual description: ``file, row 7, occurred_at: 'x' — vi / en [rule]``."""
+        where = self.location()
+        value = f" {self.value!r}" if self.value is not None else ""
+        head = f"{where}:{value} — " if where or value else ""
+        return f"{head}{self.message_vi} / {self.message_en} [{self.rule}]"
+
+
+class AnttError(Exception):
+    """Base of every error ANTT raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+
+    def __init__(self, message_vi: str, message_en: str | None = None) -> None:
+        self.message_vi = message_vi
+        self.message_en = message_en or message_vi
+        super().__init__(f"{self.message_vi} / {self.message_en}" if message_en else message_vi)
+
+
+class SettingsError(AnttError):
+    """The configuration is missing something or is unsafe."""
+
+    exit_code = 78  # EX_CONFIG
+
+
+class NotFound(AnttError):
+    exit_code = 3
+    http_status = 404
+
+
+class PermissionDenied(AnttError):
+    exit_code = 4
+    http_status = 403
+
+
+class Conflict(AnttError):
+    exit_code = 5
+    http_status = 409
+
+
+class InvalidInput(AnttError):
+    """Input that does not follow the rules; ``issues`` lists every problem found, warnings included."""
+
+    exit_code = 2
+    http_status = 422
+
+    def __init__(self, message_vi: str, message_en: str, issues: list[Issue] | None = None) -> None:
+        super().__init__(message_vi, message_en)
+        self.issues: list[Issue] = list(issues or [])
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+
+class ImportRejected(InvalidInput):
+    """A file failed validation; nothing was written."""
+
+
+@dataclass
+class IssueList:
+    """Collects issues while a file is read; keeps errors and warnings in reading order."""
+
+    file: str | None = None
+    items: list[Issue] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        self.items.append(issue)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for i in self.items if i.is_error)
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.items) - self.error_count

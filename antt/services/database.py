@@ -1,0 +1,42 @@
+"""Opening the database, migrating it, and loading the reference data into it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from antt.domain.reference import offence_table, unit_catalog, unit_geometries
+from antt.errors import SettingsError
+from antt.settings import Settings
+from antt.storage import migrate
+from antt.storage.engine import Database
+from antt.storage.reference import sync_reference_data
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    revision_before: str | None
+    revision_after: str | None
+    reference_changes: dict[str, int]
+
+
+def open_database(settings: Settings) -> Database:
+    return Database(settings)
+
+
+def upgrade(database: Database) -> UpgradeResult:
+    """Migrate to the newest schema, then make the reference tables equal to the packaged data."""
+    before = migrate.current_revision(database)
+    migrate.upgrade(database)
+    with database.transaction() as session:
+        changes = sync_reference_data(session, unit_catalog(), offence_table(), unit_geometries())
+    return UpgradeResult(before, migrate.current_revision(database), changes)
+
+
+def require_current_schema(database: Database) -> None:
+    """Refuse to work on a database that is not at the newest schema revision."""
+    current, head = migrate.current_revision(database), migrate.head_revision()
+    if current != head:
+        raise SettingsError(
+            f"Cơ sở dữ liệu ở phiên bản {current or 'trống'}, cần {head}: chạy 'antt db upgrade'.",
+            f"The database is at revision {current or 'empty'}, {head} is needed: run 'antt db upgrade'.",
+        )

@@ -1,0 +1,94 @@
+"""Typed settings from ``ANTT_*`` environment variables, built only by :func:`load_settings`.
+
+Secrets may also come from a file named by ``ANTT_<NAME>_FILE`` (Docker/systemd credentials style).
+Outside the demo, ANTT refuses to start without a pseudonymisation key: a default key would make the
+pseudonyms of real people reversible by anyone who has the source code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from antt.errors import SettingsError
+
+DEMO_PSEUDONYM_KEY = "antt-demo-key-not-secret-synthetic-data-only"  # noqa: S105 - demo only, refused elsewhere
+_SECRET_FIELDS = ("pseudonym_key",)
+_MIN_KEY_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ANTT_", extra="ignore", frozen=True)
+
+    database_url: str = Field(default="sqlite:///antt.db", description="SQLAlchemy URL; SQLite by default")
+    pseudonym_key: SecretStr | None = Field(default=None, description="HMAC key for personal identifiers")
+    demo: bool = Field(default=False, description="demo mode: synthetic data, demo key allowed")
+    sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL)$")
+    import_max_file_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
+    import_max_xlsx_uncompressed_bytes: int = Field(default=1024 * 1024 * 1024, gt=0)
+    import_batch_rows: int = Field(default=5000, gt=0)
+    source_name: str = Field(default="default", description="default source system name for imports")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def key_bytes(self) -> bytes:
+        """The pseudonymisation key; only present once :func:`load_settings` has checked it."""
+        if self.pseudonym_key is None:
+            raise SettingsError(
+                "Chưa cấu hình khoá bút danh hoá ANTT_PSEUDONYM_KEY.",
+                "ANTT_PSEUDONYM_KEY is not configured.",
+            )
+        return self.pseudonym_key.get_secret_value().encode("utf-8")
+
+
+def _secrets_from_files(environ: dict[str, str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name in _SECRET_FIELDS:
+        path = environ.get(f"ANTT_{name.upper()}_FILE")
+        if path:
+            try:
+                values[name] = Path(path).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise SettingsError(
+                    f"Không đọc được tệp bí mật ANTT_{name.upper()}_FILE={path}: {exc.strerror}",
+                    f"Cannot read secret file ANTT_{name.upper()}_FILE={path}: {exc.strerror}",
+                ) from exc
+    return values
+
+
+def load_settings(*, require_secrets: bool = False, **overrides: object) -> Settings:
+    """Build settings from the environment (and ``overrides``), and refuse unsafe combinations.
+
+    ``require_secrets`` makes a missing pseudonymisation key an error now (commands that import or serve
+    personal data); otherwise it is an error only when the key is first needed.
+    """
+    values: dict[str, object] = dict(_secrets_from_files(dict(os.environ)))
+    values.update(overrides)
+    try:
+        settings = Settings(**values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"Cấu hình không hợp lệ: {problems}", f"Invalid settings: {problems}") from exc
+
+    key = settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None
+    if settings.demo:
+        if key is None:
+            settings = settings.model_copy(update={"pseudonym_key": SecretStr(DEMO_PSEUDONYM_KEY)})
+    elif key is None:
+        if not require_secrets:
+            return settings
+        raise SettingsError(
+            "Thiếu ANTT_PSEUDONYM_KEY (hoặc ANTT_PSEUDONYM_KEY_FILE): bắt buộc ngoài chế độ demo.",
+            "ANTT_PSEUDONYM_KEY (or ANTT_PSEUDONYM_KEY_FILE) is required outside the demo.",
+        )
+    elif key == DEMO_PSEUDONYM_KEY or len(key) < _MIN_KEY_LENGTH:
+        raise SettingsError(
+            f"ANTT_PSEUDONYM_KEY phải là khoá bí mật riêng, dài ít nhất {_MIN_KEY_LENGTH} ký tự.",
+            f"ANTT_PSEUDONYM_KEY must be a private secret of at least {_MIN_KEY_LENGTH} characters.",
+        )
+    return settings

@@ -1,0 +1,222 @@
+"""The database schema, as typed SQLAlchemy 2 tables. Alembic migrations create exactly this.
+
+Times are stored as naive UTC ``DateTime``; ``incidents.occurred_on`` is the local date statistics count
+by. Units are referred to by ``(scheme, code)``, never by code alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UnitScheme(Base):
+    __tablename__ = "unit_schemes"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class UnitRow(Base):
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("scheme", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scheme: Mapped[str] = mapped_column(ForeignKey("unit_schemes.code"), index=True)
+    code: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(120))
+    short_name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(24))
+    level: Mapped[str] = mapped_column(String(12))
+    parent_code: Mapped[str | None] = mapped_column(String(8))
+    area_km2: Mapped[float | None] = mapped_column(Float)
+    geometry: Mapped[str | None] = mapped_column(Text)  # GeoJSON geometry, WGS84, where known
+
+
+class CrosswalkRow(Base):
+    __tablename__ = "unit_crosswalk"
+    __table_args__ = (
+        UniqueConstraint("old_scheme", "old_code", "new_scheme", "new_code"),
+        ForeignKeyConstraint(["old_scheme", "old_code"], ["units.scheme", "units.code"]),
+        ForeignKeyConstraint(["new_scheme", "new_code"], ["units.scheme", "units.code"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    old_scheme: Mapped[str] = mapped_column(String(16))
+    old_code: Mapped[str] = mapped_column(String(8))
+    new_scheme: Mapped[str] = mapped_column(String(16))
+    new_code: Mapped[str] = mapped_column(String(8))
+    transfer: Mapped[str] = mapped_column(String(8))
+    note_vi: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportingGroupRow(Base):
+    __tablename__ = "reporting_groups"
+
+    code: Mapped[str] = mapped_column(String(24), primary_key=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer)
+
+
+class OffenceRow(Base):
+    __tablename__ = "offences"
+
+    article: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name_vi: Mapped[str] = mapped_column(String(300))
+    chapter: Mapped[str] = mapped_column(String(8))
+    section: Mapped[int | None] = mapped_column(Integer)
+    reporting_group: Mapped[str] = mapped_column(ForeignKey("reporting_groups.code"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class OffenceClauseRow(Base):
+    __tablename__ = "offence_clauses"
+    __table_args__ = (UniqueConstraint("article", "clause", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article: Mapped[str] = mapped_column(ForeignKey("offences.article"))
+    clause: Mapped[int] = mapped_column(Integer)
+    max_penalty: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(24))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    source: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_bytes: Mapped[int] = mapped_column(BigInteger)
+    imported_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime] = mapped_column(DateTime)
+    rows_total: Mapped[int] = mapped_column(Integer)
+    rows_new: Mapped[int] = mapped_column(Integer)
+    rows_updated: Mapped[int] = mapped_column(Integer)
+    rows_unchanged: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class IncidentRow(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        UniqueConstraint("source", "source_id"),
+        ForeignKeyConstraint(["unit_scheme", "unit_code"], ["units.scheme", "units.code"]),
+        Index("ix_incidents_occurred_on_group", "occurred_on", "reporting_group"),
+        Index("ix_incidents_unit", "unit_scheme", "unit_code", "occurred_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    unit_scheme: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str] = mapped_column(String(8))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    location_flag: Mapped[str] = mapped_column(String(12))
+    article: Mapped[str] = mapped_column(ForeignKey("offences.article"))
+    clause: Mapped[int | None] = mapped_column(Integer)
+    reporting_group: Mapped[str] = mapped_column(ForeignKey("reporting_groups.code"))
+    severity: Mapped[str | None] = mapped_column(String(24))
+    severity_max: Mapped[str | None] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(24))
+    cleared_on: Mapped[date | None] = mapped_column(Date)
+    suspects: Mapped[int | None] = mapped_column(Integer)
+    victims: Mapped[int | None] = mapped_column(Integer)
+    drug_related: Mapped[bool] = mapped_column(Boolean, default=False)
+    organised_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    damage_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    note: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    created_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    updated_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+
+
+class Person(Base):
+    """A pseudonymous person: only the keyed pseudonym of their personal id is ever stored."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
+    first_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+
+
+class IncidentPerson(Base):
+    __tablename__ = "incident_persons"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16), default="suspect")
+
+
+class IncidentChange(Base):
+    """One re-import that changed an incident: which fields, from what to what."""
+
+    __tablename__ = "incident_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    changes: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class AuditRecord(Base):
+    """Append-only audit log; each record's hash covers its content and the previous record's hash."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    object: Mapped[str] = mapped_column(String(300), default="")
+    client: Mapped[str] = mapped_column(String(100), default="")
+    outcome: Mapped[str] = mapped_column(String(16))
+    details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,60 @@
+"""The web application: ``create_app(settings)``. Pages and API arrive with the dashboard issue."""
+
+from __future__ import annotations
+
+from html import escape
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from antt import __version__
+from antt.services.database import open_database
+from antt.services.status import health
+from antt.settings import Settings, load_settings
+
+
+def create_app(settings: Settings) -> FastAPI:
+    database = open_database(settings)
+    app = FastAPI(title="ANTT", version=__version__, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.database = database
+
+    @app.get("/health", tags=["system"])
+    def health_json() -> JSONResponse:
+        h = health(database)
+        body = {
+            "status": "ok" if h.schema_current else "needs_upgrade",
+            "version": __version__,
+            "database": h.database,
+            "schema_revision": h.schema_revision,
+            "schema_current": h.schema_current,
+            "demo": settings.demo,
+            "units": h.data.units if h.data else None,
+            "incidents": h.data.incidents if h.data else None,
+            "last_import_at": h.data.last_import_at.isoformat() + "Z" if h.data and h.data.last_import_at else None,
+            "data_up_to": h.data.data_up_to.isoformat() if h.data and h.data.data_up_to else None,
+        }
+        return JSONResponse(body, status_code=200 if h.schema_current else 503)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> str:
+        h = health(database)
+        banner = '<p class="demo">Dữ liệu mô phỏng</p>' if settings.demo else ""
+        incidents = f"{h.data.incidents:,}".replace(",", ".") if h.data else "—"
+        return (
+            '<!doctype html><html lang="vi"><meta charset="utf-8"><title>ANTT</title>'
+            f"<h1>ANTT — An ninh, trật tự</h1>{banner}"
+            f"<p>Cơ sở dữ liệu: {escape(h.database)} · lược đồ {escape(h.schema_revision or '—')}"
+            f" · {incidents} vụ việc</p></html>"
+        )
+
+    @app.on_event("shutdown")
+    def _close() -> None:
+        database.dispose()
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (one per worker process): settings from ``ANTT_*``."""
+    return create_app(load_settings(require_secrets=True))

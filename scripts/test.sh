@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install ANTT with its test tools, then run the whole suite on SQLite and again on PostgreSQL
+# (a local server is started if none answers on 127.0.0.1:5432), plus lint and type checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ANTT_EXTRAS="--extra test" bash scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+
+echo "== lint and types"
+ruff check antt tests bench scripts
+mypy
+
+echo "== tests on SQLite"
+pytest -q "$@"
+
+echo "== tests on PostgreSQL"
+PG_URL="$(bash scripts/postgres.sh)"
+ANTT_TEST_DATABASE_URL="$PG_URL" pytest -q -m "not sqlite_only" "$@"

@@ -1,0 +1,86 @@
+"""Shared fixtures: a real database per test (SQLite by default, PostgreSQL when
+``ANTT_TEST_DATABASE_URL`` names one), settings, and a full-scope actor.
+
+The schema and reference data are built once per run (a template); each test gets a fresh copy (SQLite:
+a copied file; PostgreSQL: data tables emptied), so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from antt.domain.access import Actor
+from antt.services.database import open_database, upgrade
+from antt.settings import Settings, load_settings
+from antt.storage.engine import Database
+
+TEST_KEY = "test-pseudonym-key-0123456789abcdef-not-for-production"
+PG_URL = os.environ.get("ANTT_TEST_DATABASE_URL", "")
+DATA_TABLES = ["incident_changes", "incident_persons", "persons", "incidents", "import_batches", "audit_log"]
+
+
+def pytest_report_header() -> str:
+    return f"ANTT test database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (temporary files)'}"
+
+
+@pytest.fixture(scope="session")
+def database_url_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = PG_URL or f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}"
+    settings = load_settings(database_url=url, pseudonym_key=TEST_KEY)
+    db = open_database(settings)
+    if PG_URL:
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(db)
+    db.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(database_url_template: str, tmp_path: Path) -> str:
+    if PG_URL:
+        db = open_database(load_settings(database_url=PG_URL, pseudonym_key=TEST_KEY))
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
+        db.dispose()
+        return PG_URL
+    source = Path(database_url_template.removeprefix("sqlite:///"))
+    target = tmp_path / "antt.db"
+    shutil.copyfile(source, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return load_settings(database_url=database_url, pseudonym_key=TEST_KEY)
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    db = open_database(settings)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor.system("test-analyst")
+
+
+@pytest.fixture
+def cli_env(database_url: str) -> dict[str, str]:
+    """Environment for running the ``antt`` command in a subprocess against the test database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTT_")}
+    env.update({"ANTT_DATABASE_URL": database_url, "ANTT_PSEUDONYM_KEY": TEST_KEY, "COLUMNS": "200"})
+    return env
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return bool(PG_URL)
