@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from antt.errors import SettingsError
 
-DEMO_PSEUDONYM_KEY = "antt-demo-key-not-secret-synthetic-data-only"  # noqa: S105 - demo only, refused elsewhere
+DEMO_PSEUDONYM_KEY = "antt-demo-key-not-secret-synthetic-data-only"
 _SECRET_FIELDS = ("pseudonym_key",)
 _MIN_KEY_LENGTH = 32
 

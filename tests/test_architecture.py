@@ -27,8 +27,21 @@ ALLOWED: dict[str, set[str]] = {
 }
 # third-party packages a layer must not import (the pure layers stay pure)
 FORBIDDEN_THIRD_PARTY: dict[str, set[str]] = {
-    "domain": {"sqlalchemy", "fastapi", "numpy", "scipy", "shapely", "pyproj", "openpyxl", "starlette",
-               "typer", "rich", "pydantic", "alembic", "uvicorn"},
+    "domain": {
+        "sqlalchemy",
+        "fastapi",
+        "numpy",
+        "scipy",
+        "shapely",
+        "pyproj",
+        "openpyxl",
+        "starlette",
+        "typer",
+        "rich",
+        "pydantic",
+        "alembic",
+        "uvicorn",
+    },
     "analytics": {"sqlalchemy", "fastapi", "starlette", "openpyxl", "typer", "rich", "matplotlib"},
     "importers": {"sqlalchemy", "fastapi", "starlette", "typer", "rich"},
     "reports": {"sqlalchemy", "fastapi", "starlette", "typer"},
@@ -94,8 +107,21 @@ def test_nothing_is_built_at_import_time() -> None:
         for node in tree.body:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
                 func = node.value.func
-                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-                if name in {"create_engine", "make_engine", "load_settings", "create_app", "FastAPI", "Database",
-                            "sessionmaker"}:
+                name = (
+                    func.id
+                    if isinstance(func, ast.Name)
+                    else func.attr
+                    if isinstance(func, ast.Attribute)
+                    else ""
+                )
+                if name in {
+                    "create_engine",
+                    "make_engine",
+                    "load_settings",
+                    "create_app",
+                    "FastAPI",
+                    "Database",
+                    "sessionmaker",
+                }:
                     offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {name}()")
     assert not offenders, offenders

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from antt.services.database import open_database, upgrade
 from antt.settings import load_settings
 
 app = typer.Typer(help="Cơ sở dữ liệu / database", no_args_is_help=True)
@@ -14,6 +13,8 @@ app = typer.Typer(help="Cơ sở dữ liệu / database", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade_command() -> None:
     """Nâng cấp lược đồ và nạp dữ liệu danh mục / migrate the schema and load the reference data."""
+    from antt.services.database import open_database, upgrade  # alembic is slow to import: only here
+
     settings = load_settings()
     database = open_database(settings)
     try:

@@ -6,6 +6,7 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -13,9 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from antt.domain.access import Actor
 from antt.errors import Issue
-from antt.services.database import open_database, require_current_schema
-from antt.services.imports import ImportSummary, import_incidents
 from antt.settings import load_settings
+
+if TYPE_CHECKING:
+    from antt.services.imports import ImportSummary
 
 app = typer.Typer(help="Nhập dữ liệu / import data", no_args_is_help=True)
 MAX_WARNINGS_SHOWN = 50
@@ -29,18 +31,32 @@ def incidents_command(
     as_json: bool = typer.Option(False, "--json", help="in kết quả dạng JSON"),
 ) -> None:
     """Nhập vụ việc từ tệp xuất / import incidents from an export file."""
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.imports import import_incidents
+
     settings = load_settings(require_secrets=True)
     database = open_database(settings)
     actor = Actor.system(f"cli:{getpass.getuser()}")
     console = Console(stderr=True)
     try:
         require_current_schema(database)
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True,
-                      disable=as_json or not console.is_terminal) as bar:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=as_json or not console.is_terminal,
+        ) as bar:
             task = bar.add_task(file.name, total=None)
             summary = import_incidents(
-                database, settings, actor, file, source=source, dry_run=dry_run,
+                database,
+                settings,
+                actor,
+                file,
+                source=source,
+                dry_run=dry_run,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     finally:
@@ -54,23 +70,42 @@ def incidents_command(
 
 def summary_document(s: ImportSummary) -> dict[str, object]:
     return {
-        "file": s.file_name, "sha256": s.file_sha256, "source": s.source, "dry_run": s.dry_run,
-        "batch_id": s.batch_id, "rows": s.rows_total, "new": s.new, "updated": s.updated,
-        "unchanged": s.unchanged, "persons_new": s.persons_new, "unit_assignment": s.assignments,
+        "file": s.file_name,
+        "sha256": s.file_sha256,
+        "source": s.source,
+        "dry_run": s.dry_run,
+        "batch_id": s.batch_id,
+        "rows": s.rows_total,
+        "new": s.new,
+        "updated": s.updated,
+        "unchanged": s.unchanged,
+        "persons_new": s.persons_new,
+        "unit_assignment": s.assignments,
         "warnings_by_rule": s.warnings_by_rule,
-        "warnings": [_issue_document(w) for w in s.warnings], "seconds": round(s.seconds, 3),
+        "warnings": [_issue_document(w) for w in s.warnings],
+        "seconds": round(s.seconds, 3),
     }
 
 
 def print_summary(s: ImportSummary, console: Console) -> None:
-    head = "KIỂM TRA (không ghi) / DRY RUN (nothing written)" if s.dry_run else f"Đã nhập / imported (lô {s.batch_id})"
+    head = (
+        "KIỂM TRA (không ghi) / DRY RUN (nothing written)"
+        if s.dry_run
+        else f"Đã nhập / imported (lô {s.batch_id})"
+    )
     console.print(f"[bold]{head}[/bold]: {s.file_name} — {s.rows_total} dòng/rows, {s.seconds:.1f} s")
-    console.print(f"  mới/new {s.new} · cập nhật/updated {s.updated} · không đổi/unchanged {s.unchanged}"
-                  f" · đối tượng mới/new persons {s.persons_new}")
-    console.print("  gán đơn vị/unit assignment: " + ", ".join(f"{k} {v}" for k, v in sorted(s.assignments.items())))
+    console.print(
+        f"  mới/new {s.new} · cập nhật/updated {s.updated} · không đổi/unchanged {s.unchanged}"
+        f" · đối tượng mới/new persons {s.persons_new}"
+    )
+    console.print(
+        "  gán đơn vị/unit assignment: " + ", ".join(f"{k} {v}" for k, v in sorted(s.assignments.items()))
+    )
     if s.warnings:
-        console.print(f"  cảnh báo/warnings: {len(s.warnings)} — "
-                      + ", ".join(f"{k} {v}" for k, v in sorted(s.warnings_by_rule.items())))
+        console.print(
+            f"  cảnh báo/warnings: {len(s.warnings)} — "
+            + ", ".join(f"{k} {v}" for k, v in sorted(s.warnings_by_rule.items()))
+        )
         for w in s.warnings[:MAX_WARNINGS_SHOWN]:
             console.print(f"    {w.describe()}", markup=False)
         if len(s.warnings) > MAX_WARNINGS_SHOWN:
@@ -85,5 +120,13 @@ def print_issues(issues: list[Issue], console: Console) -> None:
 
 
 def _issue_document(i: Issue) -> dict[str, object]:
-    return {"rule": i.rule, "severity": i.severity.value, "file": i.file, "row": i.row, "column": i.column,
-            "value": i.value, "message_vi": i.message_vi, "message_en": i.message_en}
+    return {
+        "rule": i.rule,
+        "severity": i.severity.value,
+        "file": i.file,
+        "row": i.row,
+        "column": i.column,
+        "value": i.value,
+        "message_vi": i.message_vi,
+        "message_en": i.message_en,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -10,8 +11,11 @@ from rich.console import Console
 from antt.cli import db, imports, serve, units
 from antt.errors import AnttError, InvalidInput
 
-app = typer.Typer(help="ANTT — an ninh, trật tự: chỉ tiêu, CompStat, báo cáo.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="ANTT — an ninh, trật tự: chỉ tiêu, CompStat, báo cáo.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 app.add_typer(db.app, name="db")
 app.add_typer(units.app, name="units")
 app.add_typer(imports.app, name="import")
@@ -40,4 +44,8 @@ def main() -> None:
         if isinstance(exc, click.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        raise
+        if os.environ.get("ANTT_DEBUG"):
+            raise
+        err.print(f"antt: lỗi nội bộ / internal error: {type(exc).__name__}: {exc} (ANTT_DEBUG=1 for details)",
+                  markup=False)
+        sys.exit(70)  # EX_SOFTWARE

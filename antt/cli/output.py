@@ -19,11 +19,14 @@ class Format(StrEnum):
     JSON = "json"
 
 
-def emit(rows: Sequence[dict[str, Any]], fmt: Format, *, title: str | None = None,
-         document: Any = None) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]], fmt: Format, *, title: str | None = None, document: Any = None
+) -> None:
     """Print ``rows``; JSON prints ``document`` when given (a richer object than the rows)."""
     if fmt is Format.JSON:
-        json.dump(rows if document is None else document, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        json.dump(
+            rows if document is None else document, sys.stdout, ensure_ascii=False, indent=2, default=str
+        )
         sys.stdout.write("\n")
     elif fmt is Format.CSV:
         if rows:

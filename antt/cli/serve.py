@@ -6,10 +6,8 @@ import os
 from pathlib import Path
 
 import typer
-import uvicorn
 from rich.console import Console
 
-from antt.services.database import open_database, require_current_schema, upgrade
 from antt.settings import load_settings
 
 DEMO_DATABASE = Path("antt-demo.db")
@@ -17,6 +15,8 @@ DEMO_DATABASE = Path("antt-demo.db")
 
 def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)) -> None:
     """Chạy máy chủ web / run the web server on the configured database."""
+    from antt.services.database import open_database, require_current_schema
+
     settings = load_settings(require_secrets=True)
     database = open_database(settings)
     try:
@@ -33,6 +33,8 @@ def demo(
     database: Path = typer.Option(DEMO_DATABASE, help="tệp SQLite của demo"),
 ) -> None:
     """Tạo CSDL demo mới và chạy / build a fresh demo database and serve it."""
+    from antt.services.database import open_database, upgrade
+
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     os.environ["ANTT_DEMO"] = "1"
@@ -50,5 +52,7 @@ def demo(
 
 
 def _run(host: str, port: int) -> None:
+    import uvicorn
+
     Console(highlight=False).print(f"ANTT: http://{host}:{port}/")
     uvicorn.run("antt.web.app:app_from_environment", factory=True, host=host, port=port, log_level="info")

@@ -30,8 +30,16 @@ def list_command(
 ) -> None:
     """Liệt kê đơn vị hành chính / list units."""
     rows = [
-        {"scheme": u.scheme, "code": u.code, "name": u.name, "kind": u.kind, "kind_vi": KIND_LABELS_VI[u.kind],
-         "level": u.level.value, "parent_code": u.parent_code, "area_km2": u.area_km2}
+        {
+            "scheme": u.scheme,
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "kind_vi": KIND_LABELS_VI[u.kind],
+            "level": u.level.value,
+            "parent_code": u.parent_code,
+            "area_km2": u.area_km2,
+        }
         for u in list_units(CLI_ACTOR, scheme, level)
     ]
     emit(rows, fmt, title=f"Đơn vị hành chính ({len(rows)})")
@@ -46,12 +54,27 @@ def convert_command(
     """Mã cũ thành đơn vị mới nào (toàn bộ / một phần) / which new unit(s) an old code became."""
     result = convert_unit(CLI_ACTOR, code, _day(day))
     rows = [
-        {"old_scheme": c.old.scheme, "old_code": c.old.code, "old_name": c.old.name,
-         "new_scheme": c.new.scheme, "new_code": c.new.code, "new_name": c.new.name,
-         "transfer": c.transfer.value}
+        {
+            "old_scheme": c.old.scheme,
+            "old_code": c.old.code,
+            "old_name": c.old.name,
+            "new_scheme": c.new.scheme,
+            "new_code": c.new.code,
+            "new_name": c.new.name,
+            "transfer": c.transfer.value,
+        }
         for c in result.conversions
     ]
     title = f"{result.unit.name} ({result.scheme}, {result.day:%d/%m/%Y})"
-    emit(rows, fmt, title=title, document={"code": code, "date": result.day.isoformat(),
-                                           "scheme": result.scheme, "name": result.unit.name,
-                                           "conversions": rows})
+    emit(
+        rows,
+        fmt,
+        title=title,
+        document={
+            "code": code,
+            "date": result.day.isoformat(),
+            "scheme": result.scheme,
+            "name": result.unit.name,
+            "conversions": rows,
+        },
+    )

@@ -59,7 +59,9 @@ class IncidentRecord:
     clause: int | None
     reporting_group: str
     severity: str | None  # exact severity when known
-    severity_max: str | None  # the heaviest possible severity (the article's range when the clause is unknown)
+    severity_max: (
+        str | None
+    )  # the heaviest possible severity (the article's range when the clause is unknown)
     status: IncidentStatus
     cleared_on: date | None
     suspects: int | None

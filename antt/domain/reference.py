@@ -7,8 +7,8 @@ Read lazily, once per process (nothing happens at import time). The database kee
 from __future__ import annotations
 
 import csv
-import json
 import io
+import json
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -23,7 +23,9 @@ def read_data_file(*parts: str) -> str:
 
 
 def _rows(*parts: str) -> list[dict[str, str]]:
-    return [{k: nfc(v) for k, v in row.items()} for row in csv.DictReader(io.StringIO(read_data_file(*parts)))]
+    return [
+        {k: nfc(v) for k, v in row.items()} for row in csv.DictReader(io.StringIO(read_data_file(*parts)))
+    ]
 
 
 def _date(text: str) -> date | None:
@@ -33,18 +35,38 @@ def _date(text: str) -> date | None:
 @lru_cache(maxsize=1)
 def unit_catalog() -> UnitCatalog:
     schemes = [
-        Scheme(r["code"], r["name_vi"], r["name_en"], date.fromisoformat(r["valid_from"]), _date(r["valid_to"]),
-               r["source"])
+        Scheme(
+            r["code"],
+            r["name_vi"],
+            r["name_en"],
+            date.fromisoformat(r["valid_from"]),
+            _date(r["valid_to"]),
+            r["source"],
+        )
         for r in _rows("units", "schemes.csv")
     ]
     units = [
-        Unit(r["scheme"], r["code"], r["name"], r["short_name"], r["kind"], Level(r["level"]),
-             r["parent_code"] or None, float(r["area_km2"]) if r["area_km2"] else None)
+        Unit(
+            r["scheme"],
+            r["code"],
+            r["name"],
+            r["short_name"],
+            r["kind"],
+            Level(r["level"]),
+            r["parent_code"] or None,
+            float(r["area_km2"]) if r["area_km2"] else None,
+        )
         for r in _rows("units", "units.csv")
     ]
     links = [
-        CrosswalkLink(r["old_scheme"], r["old_code"], r["new_scheme"], r["new_code"], Transfer(r["transfer"]),
-                      r["note_vi"])
+        CrosswalkLink(
+            r["old_scheme"],
+            r["old_code"],
+            r["new_scheme"],
+            r["new_code"],
+            Transfer(r["transfer"]),
+            r["note_vi"],
+        )
         for r in _rows("units", "crosswalk.csv")
     ]
     return build_catalog(schemes, units, links)
@@ -59,8 +81,13 @@ def offence_table() -> OffenceTable:
     clauses: dict[str, list[Clause]] = {}
     for r in _rows("offence_clauses.csv"):
         clauses.setdefault(r["article"].lower(), []).append(
-            Clause(r["article"].lower(), int(r["clause"]), r["max_penalty"], _date(r["valid_from"]),
-                   _date(r["valid_to"]))
+            Clause(
+                r["article"].lower(),
+                int(r["clause"]),
+                r["max_penalty"],
+                _date(r["valid_from"]),
+                _date(r["valid_to"]),
+            )
         )
     offences = [
         Offence(

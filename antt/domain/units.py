@@ -142,7 +142,8 @@ class UnitCatalog:
         unit = self._by_key.get((scheme, code))
         if unit is None:
             raise NotFound(
-                f"Không có đơn vị mã {code} trong hệ {scheme}.", f"No unit with code {code} in scheme {scheme}."
+                f"Không có đơn vị mã {code} trong hệ {scheme}.",
+                f"No unit with code {code} in scheme {scheme}.",
             )
         return unit
 
@@ -195,7 +196,8 @@ class UnitCatalog:
         links = self.links_from(district.scheme, district.code)
         if links:  # a district that became a unit of its own (Bạch Long Vĩ → đặc khu)
             return [
-                Conversion(district, self.get(link.new_scheme, link.new_code), link.transfer) for link in links
+                Conversion(district, self.get(link.new_scheme, link.new_code), link.transfer)
+                for link in links
             ]
         targets: set[tuple[str, str]] = set()
         all_whole = True
@@ -210,5 +212,7 @@ class UnitCatalog:
         return iter(self.units)
 
 
-def build_catalog(schemes: Iterable[Scheme], units: Iterable[Unit], links: Iterable[CrosswalkLink]) -> UnitCatalog:
+def build_catalog(
+    schemes: Iterable[Scheme], units: Iterable[Unit], links: Iterable[CrosswalkLink]
+) -> UnitCatalog:
     return UnitCatalog(list(schemes), list(units), list(links))

@@ -51,6 +51,7 @@ def match_headers(
 ) -> tuple[dict[str, int], list[Issue]]:
     """Map column names to positions in ``headers``; report unknown, duplicate and missing columns."""
     by_key: dict[str, Column] = {}
+    col: Column | None
     for col in columns:
         by_key[_key(col.name)] = col
         by_key[_key(col.header_vi)] = col
@@ -65,21 +66,41 @@ def match_headers(
         col = by_key.get(_key(header))
         if col is None:
             issues.append(
-                Issue("header.unknown", "Cột không xác định, được bỏ qua.", "Unknown column, ignored.",
-                      Severity.WARNING, file=file, row=1, column=header, value=header)
+                Issue(
+                    "header.unknown",
+                    "Cột không xác định, được bỏ qua.",
+                    "Unknown column, ignored.",
+                    Severity.WARNING,
+                    file=file,
+                    row=1,
+                    column=header,
+                    value=header,
+                )
             )
         elif col.name in positions:
             issues.append(
-                Issue("header.duplicate", f"Cột '{col.name}' xuất hiện hai lần.",
-                      f"Column '{col.name}' appears twice.", file=file, row=1, column=header, value=header)
+                Issue(
+                    "header.duplicate",
+                    f"Cột '{col.name}' xuất hiện hai lần.",
+                    f"Column '{col.name}' appears twice.",
+                    file=file,
+                    row=1,
+                    column=header,
+                    value=header,
+                )
             )
         else:
             positions[col.name] = index
     for col in columns:
         if col.required and col.name not in positions:
             issues.append(
-                Issue("header.missing", f"Thiếu cột bắt buộc '{col.header_vi}' ({col.name}).",
-                      f"Required column '{col.name}' ({col.header_vi}) is missing.", file=file, row=1,
-                      column=col.name)
+                Issue(
+                    "header.missing",
+                    f"Thiếu cột bắt buộc '{col.header_vi}' ({col.name}).",
+                    f"Required column '{col.name}' ({col.header_vi}) is missing.",
+                    file=file,
+                    row=1,
+                    column=col.name,
+                )
             )
     return positions, issues

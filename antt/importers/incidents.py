@@ -84,9 +84,7 @@ class IncidentValidator:
         self.issues.extend(header_issues)
         has_coords = {"lat", "lon"} <= self.positions.keys() or {"x", "y"} <= self.positions.keys()
         if "unit_code" not in self.positions and not has_coords:
-            self.issues.append(
-                make_issue("unit.missing", file=self.file, row=1, column="unit_code")
-            )
+            self.issues.append(make_issue("unit.missing", file=self.file, row=1, column="unit_code"))
         self.header_ok = not any(i.is_error for i in self.issues)
         self._now_utc = self.now.astimezone(timezone.utc).replace(tzinfo=None)
         self._seen_ids: dict[str, int] = {}
@@ -115,13 +113,17 @@ class IncidentValidator:
         if pending:
             yield self._finish(pending)
         if self.fallback_rows:
-            self.issues.append(Issue(
-                "unit.scheme_fallback",
-                f"{self.fallback_rows} dòng xảy ra trước 01/01/2025 được đối chiếu với danh mục đơn vị "
-                "hành chính ngày 01/01/2025 (danh mục 2020–2024 chưa có trong ANTT).",
-                f"{self.fallback_rows} rows dated before 1 Jan 2025 were checked against the 1 Jan 2025 "
-                "unit list (the 2020–2024 list is not in ANTT yet).",
-                Severity.WARNING, file=self.file))
+            self.issues.append(
+                Issue(
+                    "unit.scheme_fallback",
+                    f"{self.fallback_rows} dòng xảy ra trước 01/01/2025 được đối chiếu với danh mục đơn vị "
+                    "hành chính ngày 01/01/2025 (danh mục 2020–2024 chưa có trong ANTT).",
+                    f"{self.fallback_rows} rows dated before 1 Jan 2025 were checked against the 1 Jan 2025 "
+                    "unit list (the 2020–2024 list is not in ANTT yet).",
+                    Severity.WARNING,
+                    file=self.file,
+                )
+            )
 
     # --- per row ------------------------------------------------------------------------------------
     def _cell(self, cells: list[object], name: str) -> object:
@@ -134,10 +136,18 @@ class IncidentValidator:
             return value or None
         return value
 
-    def _issue(self, rule: str, row: int, column: str | None, value: object = None,
-               severity: Severity = Severity.ERROR, **params: object) -> None:
-        self.issues.append(make_issue(rule, file=self.file, row=row, column=column, value=value,
-                                      severity=severity, **params))
+    def _issue(
+        self,
+        rule: str,
+        row: int,
+        column: str | None,
+        value: object = None,
+        severity: Severity = Severity.ERROR,
+        **params: object,
+    ) -> None:
+        self.issues.append(
+            make_issue(rule, file=self.file, row=row, column=column, value=value, severity=severity, **params)
+        )
 
     def _check_row(self, row: int, cells: list[object]) -> _Pending | None:
         errors_before = self.error_count
@@ -245,8 +255,9 @@ class IncidentValidator:
         if text.isdigit() and len(text) == 5:
             moment = _excel_serial(int(text))
             if moment is not None:
-                self._issue("date.excel_serial", row, column, text, Severity.WARNING,
-                            date=moment.strftime("%d/%m/%Y"))
+                self._issue(
+                    "date.excel_serial", row, column, text, Severity.WARNING, date=moment.strftime("%d/%m/%Y")
+                )
             return moment
         if len(text) >= 10 and text[4] == "-" and text[7] == "-":
             try:
@@ -281,11 +292,15 @@ class IncidentValidator:
             self._issue("article.unknown", row, "article", raw)
             return None, None
         if on is not None and not offence.in_force_on(on):
-            valid = f"{offence.valid_from:%d/%m/%Y}–" + (f"{offence.valid_to:%d/%m/%Y}" if offence.valid_to else "")
+            valid = f"{offence.valid_from:%d/%m/%Y}–" + (
+                f"{offence.valid_to:%d/%m/%Y}" if offence.valid_to else ""
+            )
             self._issue("article.not_in_force", row, "article", raw, valid=valid)
             return None, None
         if clause is not None and offence.clauses and all(c.clause != clause for c in offence.clauses):
-            self._issue("clause.unknown", row, "article", raw, Severity.WARNING, article=article, clause=clause)
+            self._issue(
+                "clause.unknown", row, "article", raw, Severity.WARNING, article=article, clause=clause
+            )
         return offence, clause
 
     def _count(self, row: int, column: str, raw: object) -> int | None:
@@ -341,8 +356,15 @@ class IncidentValidator:
                 pseudonym = self._pseudonyms[pid] = pseudonymise(pid, self.pseudonym_key)
             pseudonyms.append(pseudonym)
         if suspects is not None and len(set(pseudonyms)) > suspects:
-            self._issue("person_ids.more_than_suspects", row, "person_ids", None, Severity.WARNING,
-                        count=len(set(pseudonyms)), suspects=suspects)
+            self._issue(
+                "person_ids.more_than_suspects",
+                row,
+                "person_ids",
+                None,
+                Severity.WARNING,
+                count=len(set(pseudonyms)),
+                suspects=suspects,
+            )
         return tuple(sorted(set(pseudonyms)))
 
     def _unit_code(self, row: int, raw: object, on: date | None) -> tuple[str, str] | None:
@@ -358,10 +380,14 @@ class IncidentValidator:
             return None
         if unit is None or unit.level is Level.PROVINCE:
             older = [s for s in self.units.schemes_with_code(code) if s.valid_from < scheme.valid_from]
-            if older and on >= REORGANISATION:
-                old_unit = self.units.get(older[-1].code, code)
-                targets = ", ".join(f"{c.new.code} {c.new.name} ({c.transfer.value})"
-                                    for c in self.units.convert(old_unit, scheme.code))
+            old_unit = self.units.get(older[-1].code, code) if older else None
+            if old_unit is not None and old_unit.level is Level.DISTRICT and on >= REORGANISATION:
+                self._issue("unit.district_after_reorganisation", row, "unit_code", raw)
+            elif old_unit is not None and on >= REORGANISATION:
+                targets = ", ".join(
+                    f"{c.new.code} {c.new.name} ({c.transfer.value})"
+                    for c in self.units.convert(old_unit, scheme.code)
+                )
                 self._issue("unit.old_code", row, "unit_code", raw, targets=targets)
             else:
                 self._issue("unit.unknown", row, "unit_code", raw, day=f"{on:%d/%m/%Y}", scheme=scheme.code)
@@ -390,7 +416,7 @@ class IncidentValidator:
             return None, None
         try:
             lons, lats = to_wgs84([x], [y], str(crs).strip())
-        except Exception:  # noqa: BLE001 - any projection failure is the user's unsupported CRS
+        except Exception:
             self._issue("coords.crs", row, "crs", crs)
             return None, None
         lon, lat = float(lons[0]), float(lats[0])
@@ -402,8 +428,11 @@ class IncidentValidator:
     # --- per chunk ----------------------------------------------------------------------------------
     def _finish(self, pending: list[_Pending]) -> list[IncidentRecord]:
         with_point = [p for p in pending if p.lon is not None]
-        located = self.locator.locate([p.lon for p in with_point], [p.lat for p in with_point]) if with_point \
+        located = (
+            self.locator.locate([p.lon or 0.0 for p in with_point], [p.lat or 0.0 for p in with_point])
+            if with_point
             else None
+        )
         where: dict[int, tuple[str | None, GeoFlag | None, float]] = {}
         if located is not None:
             for i, p in enumerate(with_point):
@@ -425,29 +454,54 @@ class IncidentValidator:
                     flag = LocationFlag.POINT
                     if geo_flag is GeoFlag.NEAREST:
                         flag = LocationFlag.NEAREST
-                        self._issue("coords.nearest", p.row, "lat", f"{lat}, {lon}", Severity.WARNING,
-                                    code=code, distance=round(distance))
+                        self._issue(
+                            "coords.nearest",
+                            p.row,
+                            "lat",
+                            f"{lat}, {lon}",
+                            Severity.WARNING,
+                            code=code,
+                            distance=round(distance),
+                        )
                 elif self._agrees(unit, code):
                     flag = LocationFlag.MATCH
                 else:
                     flag = LocationFlag.MISMATCH
-                    self._issue("coords.mismatch", p.row, "unit_code", unit[1], Severity.WARNING, located=code)
+                    self._issue(
+                        "coords.mismatch", p.row, "unit_code", unit[1], Severity.WARNING, located=code
+                    )
             if unit is None:
                 continue
             offence: Offence = v["offence"]
             severity = offence.severity(v["clause"], v["occurred_on"])
             self.assignments[flag.value] += 1
-            records.append(IncidentRecord(
-                source_id=v["source_id"], occurred_at=v["occurred_at"], occurred_on=v["occurred_on"],
-                reported_at=v["reported_at"], unit_scheme=unit[0], unit_code=unit[1], lat=lat, lon=lon,
-                location_flag=flag, article=offence.article, clause=v["clause"],
-                reporting_group=offence.reporting_group,
-                severity=severity.exact.value if severity and severity.exact else None,
-                severity_max=severity.highest.value if severity else None,
-                status=v["status"], cleared_on=v["cleared_on"], suspects=v["suspects"], victims=v["victims"],
-                drug_related=v["drug_related"], organised_group=v["organised_group"],
-                damage_vnd=v["damage_vnd"], note=v["note"], persons=v["persons"],
-            ))
+            records.append(
+                IncidentRecord(
+                    source_id=v["source_id"],
+                    occurred_at=v["occurred_at"],
+                    occurred_on=v["occurred_on"],
+                    reported_at=v["reported_at"],
+                    unit_scheme=unit[0],
+                    unit_code=unit[1],
+                    lat=lat,
+                    lon=lon,
+                    location_flag=flag,
+                    article=offence.article,
+                    clause=v["clause"],
+                    reporting_group=offence.reporting_group,
+                    severity=severity.exact.value if severity and severity.exact else None,
+                    severity_max=severity.highest.value if severity else None,
+                    status=v["status"],
+                    cleared_on=v["cleared_on"],
+                    suspects=v["suspects"],
+                    victims=v["victims"],
+                    drug_related=v["drug_related"],
+                    organised_group=v["organised_group"],
+                    damage_vnd=v["damage_vnd"],
+                    note=v["note"],
+                    persons=v["persons"],
+                )
+            )
         self.rows_valid += len(records)
         return records
 

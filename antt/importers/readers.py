@@ -63,7 +63,10 @@ _SAVE_AS_CSV_VI = (
     "Hãy mở tệp trong Excel, chọn Tệp (File) › Lưu thành (Save As) › “CSV UTF-8 (Comma delimited) (*.csv)” "
     "rồi tải lên lại."
 )
-_SAVE_AS_CSV_EN = "Open the file in Excel, choose File › Save As › “CSV UTF-8 (Comma delimited) (*.csv)” and upload it again."
+_SAVE_AS_CSV_EN = (
+    "Open the file in Excel, choose File › Save As › “CSV UTF-8 (Comma delimited) (*.csv)” "
+    "and upload it again."
+)
 _SAVE_AS_XLSX_VI = (
     "Hãy mở tệp trong Excel, chọn Tệp (File) › Lưu thành (Save As) › “Excel Workbook (*.xlsx)” "
     "rồi tải lên lại."
@@ -180,9 +183,9 @@ def _open_csv(fh: IO[bytes], name: str) -> Table:
         warnings.append(
             Issue(
                 rule="csv.encoding_cp1258",
-                message_vi="Tệp CSV không phải UTF-8 nên đã được đọc theo bảng mã Windows-1258 (tiếng Việt cũ). "
-                "Hãy kiểm tra dấu tiếng Việt trong kết quả; lần sau nên lưu bằng “CSV UTF-8 (Comma "
-                "delimited)” trong Excel để không bị sai dấu.",
+                message_vi="Tệp CSV không phải UTF-8 nên đã được đọc theo bảng mã Windows-1258 "
+                "(tiếng Việt cũ). Hãy kiểm tra dấu tiếng Việt trong kết quả; lần sau nên lưu bằng "
+                "“CSV UTF-8 (Comma delimited)” trong Excel để không bị sai dấu.",
                 message_en="The CSV file is not UTF-8, so it was read as Windows-1258 (legacy Vietnamese). "
                 "Check the Vietnamese diacritics in the result; next time save it from Excel as “CSV "
                 "UTF-8 (Comma delimited)” so no characters get garbled.",
@@ -206,7 +209,7 @@ def _open_csv(fh: IO[bytes], name: str) -> Table:
     )
     numbered = enumerate(csv.reader(lines, delimiter=delimiter), 1)
     header = None
-    for _, record in _guard_csv(numbered, name, 0):
+    for _, record in _guard_csv(numbered, name):
         if any(record):
             header = record
             break
@@ -228,18 +231,17 @@ def _open_csv(fh: IO[bytes], name: str) -> Table:
 def _csv_rows(numbered: Iterator[tuple[int, list[str]]], name: str) -> Iterator[tuple[int, list[Any]]]:
     number = 0
     try:
-        for number, record in numbered:  # noqa: B007 - ``number`` locates a csv.Error
-            if any(record):
+        for number, record in numbered:  # ``number`` locates a csv.Error
+            if record and (record[0] or any(record)):  # the first cell is usually filled: skip any()
                 yield number, record
     except csv.Error as exc:
         raise _csv_format_error(name, number + 1, exc) from exc
 
 
-def _guard_csv(
-    numbered: Iterator[tuple[int, list[str]]], name: str, number: int
-) -> Iterator[tuple[int, list[str]]]:
+def _guard_csv(numbered: Iterator[tuple[int, list[str]]], name: str) -> Iterator[tuple[int, list[str]]]:
+    number = 0
     try:
-        for number, record in numbered:  # noqa: B007
+        for number, record in numbered:
             yield number, record
     except csv.Error as exc:
         raise _csv_format_error(name, number + 1, exc) from exc
@@ -594,7 +596,7 @@ def _fold(text: str) -> str:
 def _guard_xlsx(numbered: Iterable[tuple[int, tuple[Any, ...]]], name: str) -> Iterator[tuple[int, Any]]:
     number = 0
     try:
-        for number, cells in numbered:  # noqa: B007 - ``number`` locates the damage
+        for number, cells in numbered:  # ``number`` locates the damage
             yield number, cells
     except _XLSX_ERRORS as exc:
         raise _corrupt(name, exc, row=number + 1) from exc

@@ -15,31 +15,33 @@ RULES: dict[str, tuple[str, str]] = {
         "Starts with a formula character; stored as text and never evaluated.",
     ),
     "source_id.duplicate": (
-        "Mã vụ việc trùng với dòng {first}.", "Duplicate source id; first seen on row {first}."
+        "Mã vụ việc trùng với dòng {first}.",
+        "Duplicate source id; first seen on row {first}.",
     ),
     "date.format": (
         "Không đọc được ngày giờ; dùng dd/mm/yyyy, dd/mm/yyyy HH:MM hoặc ISO 8601 (ngày trước tháng).",
         "Unreadable date; use dd/mm/yyyy, dd/mm/yyyy HH:MM or ISO 8601 (day before month).",
     ),
     "date.excel_serial": (
-        "Số {value} được hiểu là ngày kiểu Excel: {date}.", "Number {value} read as an Excel serial date: {date}."
+        "Số {value} được hiểu là ngày kiểu Excel: {date}.",
+        "Number {value} read as an Excel serial date: {date}.",
     ),
     "date.future": ("Ngày ở tương lai.", "The date is in the future."),
     "date.too_early": ("Ngày trước 01/01/2000.", "The date is before 01/01/2000."),
     "reported_at.before_occurred": (
-        "Thời gian tiếp nhận trước thời gian xảy ra.", "Reported before it occurred."
+        "Thời gian tiếp nhận trước thời gian xảy ra.",
+        "Reported before it occurred.",
     ),
     "cleared_at.required": (
-        "Vụ việc 'Đã làm rõ' phải có ngày làm rõ.", "A cleared case needs its clearance date."
+        "Vụ việc 'Đã làm rõ' phải có ngày làm rõ.",
+        "A cleared case needs its clearance date.",
     ),
     "cleared_at.before_occurred": ("Ngày làm rõ trước ngày xảy ra.", "Cleared before it occurred."),
     "cleared_at.not_cleared": (
         "Có ngày làm rõ nhưng tình trạng không phải 'Đã làm rõ'; ngày này được bỏ qua.",
         "A clearance date is given but the status is not 'cleared'; the date is ignored.",
     ),
-    "unit.missing": (
-        "Cần mã đơn vị hành chính hoặc tọa độ.", "A unit code or coordinates are required."
-    ),
+    "unit.missing": ("Cần mã đơn vị hành chính hoặc tọa độ.", "A unit code or coordinates are required."),
     "unit.unknown": (
         "Mã đơn vị không có trong danh mục đơn vị hành chính hiệu lực ngày {day} (hệ {scheme}).",
         "Unit code not in the list of units in force on {day} (scheme {scheme}).",
@@ -73,7 +75,10 @@ RULES: dict[str, tuple[str, str]] = {
         "Không đọc được điều luật; ví dụ hợp lệ: 173, 173.2, Điều 173 khoản 2, 256a.",
         "Unreadable article; valid examples: 173, 173.2, Điều 173 khoản 2, 256a.",
     ),
-    "article.unknown": ("Không có điều luật này trong Bộ luật Hình sự.", "No such article in the Penal Code."),
+    "article.unknown": (
+        "Không có điều luật này trong Bộ luật Hình sự.",
+        "No such article in the Penal Code.",
+    ),
     "article.not_in_force": (
         "Điều luật chưa có hoặc đã hết hiệu lực vào ngày xảy ra (hiệu lực {valid}).",
         "The article was not in force on the date it occurred (in force {valid}).",

@@ -96,20 +96,40 @@ def import_incidents(
     sha256, size, lines = _scan(path)
     expected_rows = max(lines - 1, 0) if path.suffix.lower() in (".csv", ".txt") else None
 
-    with open_table(path, display_name=name, max_file_bytes=settings.import_max_file_bytes,
-                    max_uncompressed_bytes=settings.import_max_xlsx_uncompressed_bytes) as table:
+    with open_table(
+        path,
+        display_name=name,
+        max_file_bytes=settings.import_max_file_bytes,
+        max_uncompressed_bytes=settings.import_max_xlsx_uncompressed_bytes,
+    ) as table:
         validator = IncidentValidator(
-            file=name, headers=table.headers, units=unit_catalog(), offences=offence_table(),
-            locator=commune_locator(), pseudonym_key=settings.key_bytes(),
-            now=now or datetime.now(timezone.utc), chunk_rows=settings.import_batch_rows,
+            file=name,
+            headers=table.headers,
+            units=unit_catalog(),
+            offences=offence_table(),
+            locator=commune_locator(),
+            pseudonym_key=settings.key_bytes(),
+            now=now or datetime.now(timezone.utc),
+            chunk_rows=settings.import_batch_rows,
         )
         validator.issues[:0] = table.warnings
         try:
             with database.transaction() as session:
                 batch = ImportBatch(
-                    kind="incidents", source=source, file_name=name, file_sha256=sha256, file_bytes=size,
-                    imported_by=actor.name, started_at=started_at, finished_at=started_at, rows_total=0,
-                    rows_new=0, rows_updated=0, rows_unchanged=0, warnings=0, summary={},
+                    kind="incidents",
+                    source=source,
+                    file_name=name,
+                    file_sha256=sha256,
+                    file_bytes=size,
+                    imported_by=actor.name,
+                    started_at=started_at,
+                    finished_at=started_at,
+                    rows_total=0,
+                    rows_new=0,
+                    rows_updated=0,
+                    rows_unchanged=0,
+                    warnings=0,
+                    summary={},
                 )
                 session.add(batch)
                 session.flush()
@@ -125,11 +145,19 @@ def import_incidents(
                 writer.close()
                 warnings = [i for i in validator.issues if not i.is_error]
                 summary = ImportSummary(
-                    file_name=name, file_sha256=sha256, source=source, dry_run=dry_run,
-                    rows_total=validator.rows_seen, new=counts.new, updated=counts.updated,
-                    unchanged=counts.unchanged, persons_new=counts.persons_new,
-                    assignments=dict(validator.assignments), warnings=warnings,
-                    batch_id=None if dry_run else batch.id, seconds=time.perf_counter() - started,
+                    file_name=name,
+                    file_sha256=sha256,
+                    source=source,
+                    dry_run=dry_run,
+                    rows_total=validator.rows_seen,
+                    new=counts.new,
+                    updated=counts.updated,
+                    unchanged=counts.unchanged,
+                    persons_new=counts.persons_new,
+                    assignments=dict(validator.assignments),
+                    warnings=warnings,
+                    batch_id=None if dry_run else batch.id,
+                    seconds=time.perf_counter() - started,
                 )
                 if dry_run:
                     raise _DryRunDone(summary)
@@ -137,13 +165,27 @@ def import_incidents(
                 batch.rows_total, batch.rows_new = summary.rows_total, summary.new
                 batch.rows_updated, batch.rows_unchanged = summary.updated, summary.unchanged
                 batch.warnings = len(warnings)
-                batch.summary = {"assignments": summary.assignments, "warnings_by_rule": summary.warnings_by_rule,
-                                 "persons_new": summary.persons_new}
-                audit.append(session, actor=actor.name, action="import.incidents", outcome="success",
-                             obj=f"import_batch:{batch.id}",
-                             details={"file": name, "sha256": sha256, "source": source,
-                                      "rows": summary.rows_total, "new": summary.new,
-                                      "updated": summary.updated, "unchanged": summary.unchanged})
+                batch.summary = {
+                    "assignments": summary.assignments,
+                    "warnings_by_rule": summary.warnings_by_rule,
+                    "persons_new": summary.persons_new,
+                }
+                audit.append(
+                    session,
+                    actor=actor.name,
+                    action="import.incidents",
+                    outcome="success",
+                    obj=f"import_batch:{batch.id}",
+                    details={
+                        "file": name,
+                        "sha256": sha256,
+                        "source": source,
+                        "rows": summary.rows_total,
+                        "new": summary.new,
+                        "updated": summary.updated,
+                        "unchanged": summary.unchanged,
+                    },
+                )
         except _DryRunDone as done:
             return done.summary
     return summary
@@ -151,8 +193,10 @@ def import_incidents(
 
 def _rejection(name: str, issues: list[Issue], rows_seen: int) -> ImportRejected:
     if rows_seen == 0 and not any(i.is_error for i in issues):
-        issues = [*issues, Issue("file.no_rows", "Tệp không có dòng dữ liệu nào.", "The file has no data rows.",
-                                 file=name)]
+        issues = [
+            *issues,
+            Issue("file.no_rows", "Tệp không có dòng dữ liệu nào.", "The file has no data rows.", file=name),
+        ]
     errors = sum(1 for i in issues if i.is_error)
     return ImportRejected(
         f"{name}: {errors} lỗi; không có dữ liệu nào được ghi.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -40,6 +40,11 @@ from antt.storage.tables import IncidentChange, IncidentPerson, IncidentRow, Per
 # Columns copied from a record into ``incidents`` (everything but the persons).
 RECORD_COLUMNS = [f.name for f in fields(IncidentRecord) if f.name != "persons"]
 TRACKED_COLUMNS = RECORD_COLUMNS  # the fields whose changes are recorded in incident_changes
+
+INCIDENTS = cast(Table, IncidentRow.__table__)
+PERSONS = cast(Table, Person.__table__)
+INCIDENT_PERSONS = cast(Table, IncidentPerson.__table__)
+CHANGES = cast(Table, IncidentChange.__table__)
 
 _staging_metadata = MetaData()
 STAGING = Table(
@@ -122,77 +127,107 @@ class IncidentWriter:
     def merge(self) -> MergeCounts:
         conn = self.session.connection()
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        s, i = STAGING, IncidentRow.__table__
+        s, i = STAGING, INCIDENTS
 
         match = and_(i.c.source == self.source, i.c.source_id == s.c.source_id)
         conn.execute(update(s).values(state="new").where(~select(i.c.id).where(match).exists()))
-        conn.execute(update(s).values(state="changed").where(
-            select(i.c.id).where(match, i.c.content_hash != s.c.content_hash).exists()))
-        counts = dict(conn.execute(select(s.c.state, func.count()).group_by(s.c.state)).all())
+        conn.execute(
+            update(s)
+            .values(state="changed")
+            .where(select(i.c.id).where(match, i.c.content_hash != s.c.content_hash).exists())
+        )
+        counts: dict[str, int] = dict(conn.execute(select(s.c.state, func.count()).group_by(s.c.state)).all())
         new, changed = counts.get("new", 0), counts.get("changed", 0)
 
         if changed:
             self._record_changes(now)
         if new:
             cols = [*RECORD_COLUMNS, "content_hash"]
-            conn.execute(insert(i).from_select(
-                ["source", *cols, "created_batch_id", "updated_batch_id"],
-                select(bindparam("src", self.source), *[s.c[c] for c in cols],
-                       bindparam("b1", self.batch_id), bindparam("b2", self.batch_id))
-                .where(s.c.state == "new").order_by(s.c.occurred_at, s.c.source_id),
-            ))
+            conn.execute(
+                insert(i).from_select(
+                    ["source", *cols, "created_batch_id", "updated_batch_id"],
+                    select(
+                        bindparam("src", self.source),
+                        *[s.c[c] for c in cols],
+                        bindparam("b1", self.batch_id),
+                        bindparam("b2", self.batch_id),
+                    )
+                    .where(s.c.state == "new")
+                    .order_by(s.c.occurred_at, s.c.source_id),
+                )
+            )
         persons_new = self._link_persons() if new or changed else 0
         return MergeCounts(new, changed, self.staged - new - changed, persons_new)
 
     def _record_changes(self, now: datetime) -> None:
         conn = self.session.connection()
-        s, i = STAGING, IncidentRow.__table__
+        s, i = STAGING, INCIDENTS
         old_cols = [i.c.id, *[i.c[c] for c in TRACKED_COLUMNS]]
         new_cols = [s.c[c].label(f"new_{c}") for c in [*TRACKED_COLUMNS, "content_hash"]]
-        rows = conn.execute(
-            select(*old_cols, *new_cols).join(s, and_(i.c.source == self.source, i.c.source_id == s.c.source_id))
-            .where(s.c.state == "changed")
-        ).mappings().all()
+        rows = (
+            conn.execute(
+                select(*old_cols, *new_cols)
+                .join(s, and_(i.c.source == self.source, i.c.source_id == s.c.source_id))
+                .where(s.c.state == "changed")
+            )
+            .mappings()
+            .all()
+        )
         updates: list[dict[str, Any]] = []
         history: list[dict[str, Any]] = []
         for row in rows:
-            diff = {c: [_jsonable(row[c]), _jsonable(row[f"new_{c}"])]
-                    for c in TRACKED_COLUMNS if row[c] != row[f"new_{c}"]}
+            diff = {
+                c: [_jsonable(row[c]), _jsonable(row[f"new_{c}"])]
+                for c in TRACKED_COLUMNS
+                if row[c] != row[f"new_{c}"]
+            }
             values = {f"v_{c}": row[f"new_{c}"] for c in [*TRACKED_COLUMNS, "content_hash"]}
             updates.append({"row_id": row["id"], **values})
-            history.append({"incident_id": row["id"], "batch_id": self.batch_id, "changed_at": now,
-                            "changes": diff})
+            history.append(
+                {"incident_id": row["id"], "batch_id": self.batch_id, "changed_at": now, "changes": diff}
+            )
         conn.execute(
-            update(i).where(i.c.id == bindparam("row_id")).values(
+            update(i)
+            .where(i.c.id == bindparam("row_id"))
+            .values(
                 updated_batch_id=self.batch_id,
                 **{c: bindparam(f"v_{c}") for c in [*TRACKED_COLUMNS, "content_hash"]},
             ),
             updates,
         )
-        conn.execute(insert(IncidentChange.__table__), history)
+        conn.execute(insert(CHANGES), history)
 
     def _link_persons(self) -> int:
         conn = self.session.connection()
-        s, sp, i = STAGING, STAGING_PERSONS, IncidentRow.__table__
-        p, ip = Person.__table__, IncidentPerson.__table__
+        s, sp, i = STAGING, STAGING_PERSONS, INCIDENTS
+        p, ip = PERSONS, INCIDENT_PERSONS
         before = conn.execute(select(func.count()).select_from(p)).scalar_one()
-        conn.execute(insert(p).from_select(
-            ["pseudonym", "first_batch_id"],
-            select(sp.c.pseudonym, bindparam("b", self.batch_id)).distinct()
-            .where(~select(p.c.id).where(p.c.pseudonym == sp.c.pseudonym).exists()),
-        ))
-        touched = select(i.c.id).join(s, and_(i.c.source == self.source, i.c.source_id == s.c.source_id)) \
+        conn.execute(
+            insert(p).from_select(
+                ["pseudonym", "first_batch_id"],
+                select(sp.c.pseudonym, bindparam("b", self.batch_id))
+                .distinct()
+                .where(~select(p.c.id).where(p.c.pseudonym == sp.c.pseudonym).exists()),
+            )
+        )
+        touched = (
+            select(i.c.id)
+            .join(s, and_(i.c.source == self.source, i.c.source_id == s.c.source_id))
             .where(s.c.state.in_(["new", "changed"]))
+        )
         conn.execute(delete(ip).where(ip.c.incident_id.in_(touched)))
-        conn.execute(insert(ip).from_select(
-            ["incident_id", "person_id", "role"],
-            select(i.c.id, p.c.id, bindparam("r", "suspect")).distinct()
-            .select_from(sp)
-            .join(s, s.c.source_id == sp.c.source_id)
-            .join(i, and_(i.c.source == self.source, i.c.source_id == sp.c.source_id))
-            .join(p, p.c.pseudonym == sp.c.pseudonym)
-            .where(s.c.state.in_(["new", "changed"])),
-        ))
+        conn.execute(
+            insert(ip).from_select(
+                ["incident_id", "person_id", "role"],
+                select(i.c.id, p.c.id, bindparam("r", "suspect"))
+                .distinct()
+                .select_from(sp)
+                .join(s, s.c.source_id == sp.c.source_id)
+                .join(i, and_(i.c.source == self.source, i.c.source_id == sp.c.source_id))
+                .join(p, p.c.pseudonym == sp.c.pseudonym)
+                .where(s.c.state.in_(["new", "changed"])),
+            )
+        )
         return int(conn.execute(select(func.count()).select_from(p)).scalar_one() - before)
 
     def close(self) -> None:
@@ -205,5 +240,5 @@ def _jsonable(value: object) -> object:
     if isinstance(value, (datetime,)):
         return value.isoformat()
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+        return str(value.isoformat())
     return value

@@ -47,28 +47,101 @@ def sync_reference_data(
 ) -> dict[str, int]:
     """Bring schemes, units (with their GeoJSON geometry where known), crosswalk and offences up to date."""
     counts = {
-        "unit_schemes": _sync(session, UnitScheme, ("code",), [
-            {"code": s.code, "name_vi": s.name_vi, "name_en": s.name_en, "valid_from": s.valid_from,
-             "valid_to": s.valid_to, "source": s.source} for s in units.schemes]),
-        "units": _sync(session, UnitRow, ("scheme", "code"), [
-            {"scheme": u.scheme, "code": u.code, "name": u.name, "short_name": u.short_name, "kind": u.kind,
-             "level": u.level.value, "parent_code": u.parent_code, "area_km2": u.area_km2,
-             "geometry": json.dumps(geometries[u.key], separators=(",", ":")) if u.key in geometries else None}
-            for u in units.units]),
-        "unit_crosswalk": _sync(session, CrosswalkRow, ("old_scheme", "old_code", "new_scheme", "new_code"), [
-            {"old_scheme": link.old_scheme, "old_code": link.old_code, "new_scheme": link.new_scheme,
-             "new_code": link.new_code, "transfer": link.transfer.value, "note_vi": link.note_vi}
-            for link in units.links]),
-        "reporting_groups": _sync(session, ReportingGroupRow, ("code",), [
-            {"code": g.code, "name_vi": g.name_vi, "name_en": g.name_en, "sort_order": g.sort_order}
-            for g in offences.groups]),
-        "offences": _sync(session, OffenceRow, ("article",), [
-            {"article": o.article, "name_vi": o.name_vi, "chapter": o.chapter, "section": o.section,
-             "reporting_group": o.reporting_group, "valid_from": o.valid_from, "valid_to": o.valid_to}
-            for o in offences.offences]),
+        "unit_schemes": _sync(
+            session,
+            UnitScheme,
+            ("code",),
+            [
+                {
+                    "code": s.code,
+                    "name_vi": s.name_vi,
+                    "name_en": s.name_en,
+                    "valid_from": s.valid_from,
+                    "valid_to": s.valid_to,
+                    "source": s.source,
+                }
+                for s in units.schemes
+            ],
+        ),
+        "units": _sync(
+            session,
+            UnitRow,
+            ("scheme", "code"),
+            [
+                {
+                    "scheme": u.scheme,
+                    "code": u.code,
+                    "name": u.name,
+                    "short_name": u.short_name,
+                    "kind": u.kind,
+                    "level": u.level.value,
+                    "parent_code": u.parent_code,
+                    "area_km2": u.area_km2,
+                    "geometry": json.dumps(geometries[u.key], separators=(",", ":"))
+                    if u.key in geometries
+                    else None,
+                }
+                for u in units.units
+            ],
+        ),
+        "unit_crosswalk": _sync(
+            session,
+            CrosswalkRow,
+            ("old_scheme", "old_code", "new_scheme", "new_code"),
+            [
+                {
+                    "old_scheme": link.old_scheme,
+                    "old_code": link.old_code,
+                    "new_scheme": link.new_scheme,
+                    "new_code": link.new_code,
+                    "transfer": link.transfer.value,
+                    "note_vi": link.note_vi,
+                }
+                for link in units.links
+            ],
+        ),
+        "reporting_groups": _sync(
+            session,
+            ReportingGroupRow,
+            ("code",),
+            [
+                {"code": g.code, "name_vi": g.name_vi, "name_en": g.name_en, "sort_order": g.sort_order}
+                for g in offences.groups
+            ],
+        ),
+        "offences": _sync(
+            session,
+            OffenceRow,
+            ("article",),
+            [
+                {
+                    "article": o.article,
+                    "name_vi": o.name_vi,
+                    "chapter": o.chapter,
+                    "section": o.section,
+                    "reporting_group": o.reporting_group,
+                    "valid_from": o.valid_from,
+                    "valid_to": o.valid_to,
+                }
+                for o in offences.offences
+            ],
+        ),
     }
-    counts["offence_clauses"] = _sync(session, OffenceClauseRow, ("article", "clause", "valid_from"), [
-        {"article": c.article, "clause": c.clause, "max_penalty": c.max_penalty, "severity": c.severity.value,
-         "valid_from": c.valid_from, "valid_to": c.valid_to}
-        for o in offences.offences for c in o.clauses])
+    counts["offence_clauses"] = _sync(
+        session,
+        OffenceClauseRow,
+        ("article", "clause", "valid_from"),
+        [
+            {
+                "article": c.article,
+                "clause": c.clause,
+                "max_penalty": c.max_penalty,
+                "severity": c.severity.value,
+                "valid_from": c.valid_from,
+                "valid_to": c.valid_to,
+            }
+            for o in offences.offences
+            for c in o.clauses
+        ],
+    )
     return counts

@@ -214,7 +214,7 @@ class AuditRecord(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(64))
-    object: Mapped[str] = mapped_column(String(300), default="")
+    target: Mapped[str] = mapped_column("object", String(300), default="")  # what was acted on
     client: Mapped[str] = mapped_column(String(100), default="")
     outcome: Mapped[str] = mapped_column(String(16))
     details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)

@@ -31,7 +31,9 @@ def create_app(settings: Settings) -> FastAPI:
             "demo": settings.demo,
             "units": h.data.units if h.data else None,
             "incidents": h.data.incidents if h.data else None,
-            "last_import_at": h.data.last_import_at.isoformat() + "Z" if h.data and h.data.last_import_at else None,
+            "last_import_at": h.data.last_import_at.isoformat() + "Z"
+            if h.data and h.data.last_import_at
+            else None,
             "data_up_to": h.data.data_up_to.isoformat() if h.data and h.data.data_up_to else None,
         }
         return JSONResponse(body, status_code=200 if h.schema_current else 503)

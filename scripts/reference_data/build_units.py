@@ -50,14 +50,24 @@ def main() -> None:
     units: dict[tuple[str, str], dict[str, str]] = {}
 
     def add(scheme: str, code: str, name: str, level: str, parent: str, area: str = "") -> None:
-        full, short, kind = split_name(nfc(name)) if level != "province" else (name, name.split(" ", 2)[-1], "")
+        full, short, kind = (
+            split_name(nfc(name)) if level != "province" else (name, name.split(" ", 2)[-1], "")
+        )
         if level == "province":
             kind = "city" if name.startswith("Thành phố") else "province"
             short = name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
         elif level == "district" and kind == "city":
             kind = "provincial_city"
-        row = {"scheme": scheme, "code": code, "name": full, "short_name": short, "kind": kind,
-               "level": level, "parent_code": parent, "area_km2": area}
+        row = {
+            "scheme": scheme,
+            "code": code,
+            "name": full,
+            "short_name": short,
+            "kind": kind,
+            "level": level,
+            "parent_code": parent,
+            "area_km2": area,
+        }
         previous = units.setdefault((scheme, code), row)
         if previous != row:
             raise ValueError(f"conflicting rows for {scheme} {code}: {previous} / {row}")

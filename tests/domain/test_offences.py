@@ -16,9 +16,18 @@ def table():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("173", ("173", None)), ("173.2", ("173", 2)), ("Điều 173 khoản 2", ("173", 2)), ("256a", ("256a", None)),
-     ("điều 256A", ("256a", None)), (" 134 k.1 ", ("134", 1)), ("Đ.248", ("248", None)), ("abc", None),
-     ("173 khoản", None), ("", None)],
+    [
+        ("173", ("173", None)),
+        ("173.2", ("173", 2)),
+        ("Điều 173 khoản 2", ("173", 2)),
+        ("256a", ("256a", None)),
+        ("điều 256A", ("256a", None)),
+        (" 134 k.1 ", ("134", 1)),
+        ("Đ.248", ("248", None)),
+        ("abc", None),
+        ("173 khoản", None),
+        ("", None),
+    ],
 )
 def test_it_reads_every_documented_article_form(text: str, expected) -> None:
     assert parse_article(text) == expected
@@ -26,9 +35,17 @@ def test_it_reads_every_documented_article_form(text: str, expected) -> None:
 
 @pytest.mark.parametrize(
     ("max_penalty", "severity"),
-    [("non_custodial", Severity.MINOR), ("3", Severity.MINOR), ("5", Severity.SERIOUS), ("7", Severity.SERIOUS),
-     ("10", Severity.VERY_SERIOUS), ("15", Severity.VERY_SERIOUS), ("20", Severity.ESPECIALLY_SERIOUS),
-     ("life", Severity.ESPECIALLY_SERIOUS), ("death", Severity.ESPECIALLY_SERIOUS)],
+    [
+        ("non_custodial", Severity.MINOR),
+        ("3", Severity.MINOR),
+        ("5", Severity.SERIOUS),
+        ("7", Severity.SERIOUS),
+        ("10", Severity.VERY_SERIOUS),
+        ("15", Severity.VERY_SERIOUS),
+        ("20", Severity.ESPECIALLY_SERIOUS),
+        ("life", Severity.ESPECIALLY_SERIOUS),
+        ("death", Severity.ESPECIALLY_SERIOUS),
+    ],
 )
 def test_severity_follows_article_9_of_the_penal_code(max_penalty: str, severity: Severity) -> None:
     assert Severity.from_max_penalty(max_penalty) is severity

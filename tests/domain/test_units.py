@@ -73,7 +73,9 @@ def test_a_district_converts_through_its_communes(catalog) -> None:
 def test_crosswalk_covers_every_old_commune_and_reaches_every_new_one(catalog) -> None:
     old = {u.code for u in catalog.in_scheme("2025-01", Level.COMMUNE)}
     assert {link.old_code for link in catalog.links} >= old
-    assert {link.new_code for link in catalog.links} == {u.code for u in catalog.in_scheme("2025-07", Level.COMMUNE)}
+    assert {link.new_code for link in catalog.links} == {
+        u.code for u in catalog.in_scheme("2025-07", Level.COMMUNE)
+    }
 
 
 def test_search_ignores_case_diacritics_and_tone_placement(catalog) -> None:
