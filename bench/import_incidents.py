@@ -86,7 +86,7 @@ def sample_points(per_unit: int, rng: random.Random) -> dict[str, list[tuple[flo
         found: list[tuple[float, float]] = []
         while len(found) < per_unit:
             lon, lat = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-            if polygon.contains_xy(lon, lat):
+            if shapely.contains_xy(polygon, lon, lat):
                 found.append((round(lat, 6), round(lon, 6)))
         points[feature["properties"]["code"]] = found
     return points

@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.console import Console
 
-from antt.cli import db, imports, serve, units
+from antt.cli import db, imports, offences, serve, units
 from antt.errors import AnttError, InvalidInput
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(units.app, name="units")
+app.add_typer(offences.app, name="offences")
 app.add_typer(imports.app, name="import")
 app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
@@ -46,6 +47,8 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if os.environ.get("ANTT_DEBUG"):
             raise
-        err.print(f"antt: lỗi nội bộ / internal error: {type(exc).__name__}: {exc} (ANTT_DEBUG=1 for details)",
-                  markup=False)
+        err.print(
+            f"antt: lỗi nội bộ / internal error: {type(exc).__name__}: {exc} (ANTT_DEBUG=1 for details)",
+            markup=False,
+        )
         sys.exit(70)  # EX_SOFTWARE

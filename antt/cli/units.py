@@ -15,7 +15,7 @@ app = typer.Typer(help="Đơn vị hành chính / administrative units", no_args
 CLI_ACTOR = Actor.system("cli")
 
 
-def _day(text: str) -> date:
+def parse_day(text: str) -> date:
     try:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError as exc:
@@ -52,7 +52,7 @@ def convert_command(
     fmt: Format = typer.Option(Format.TABLE, "--format"),
 ) -> None:
     """Mã cũ thành đơn vị mới nào (toàn bộ / một phần) / which new unit(s) an old code became."""
-    result = convert_unit(CLI_ACTOR, code, _day(day))
+    result = convert_unit(CLI_ACTOR, code, parse_day(day))
     rows = [
         {
             "old_scheme": c.old.scheme,

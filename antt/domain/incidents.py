@@ -7,9 +7,9 @@ period statistic counts by. Personal identifiers appear only as pseudonyms (see 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from typing import NamedTuple
 
 LOCAL_TZ_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh: UTC+7 all year, no daylight saving
 LOCAL_TZ = timezone(LOCAL_TZ_OFFSET, "Asia/Ho_Chi_Minh")
@@ -42,9 +42,8 @@ class LocationFlag(StrEnum):
     NEAREST = "nearest"  # coordinates just outside every unit: nearest unit within the snap distance
 
 
-@dataclass(frozen=True, slots=True)
-class IncidentRecord:
-    """A validated incident row, ready to store."""
+class IncidentRecord(NamedTuple):
+    """A validated incident row, ready to store (a named tuple: imports build a million of these)."""
 
     source_id: str
     occurred_at: datetime  # UTC, naive
@@ -74,14 +73,14 @@ class IncidentRecord:
 
     def content_hash(self) -> str:
         """A digest of every stored field: re-importing an unchanged row is detected by comparing it."""
-        text = "\x1f".join("" if v is None else str(v) for v in astuple(self))
+        text = "\x1f".join(["" if v is None else str(v) for v in self])
         return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def to_utc_naive(moment: datetime) -> datetime:
     """An aware datetime → naive UTC; a naive one is taken as local Vietnamese time."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LOCAL_TZ)
+        return moment - LOCAL_TZ_OFFSET
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 

@@ -105,6 +105,12 @@ class Offence:
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
+    @property
+    def is_offence(self) -> bool:
+        """False for the few articles of Part II that define terms or penalties (e.g. Art. 122, 352):
+        every offence's official name begins with "Tội"."""
+        return self.name_vi.startswith("Tội ")
+
     def severity(self, clause: int | None, on: date) -> SeverityRange | None:
         """The severity of ``clause`` on ``on``; the article's range if the clause is unknown or has no
         recorded bracket; ``None`` when no bracket of the article is recorded at all."""

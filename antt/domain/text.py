@@ -12,7 +12,7 @@ _EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d"})
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:

@@ -135,7 +135,7 @@ class UnitCatalog:
         return self.schemes[0]
 
     def is_fallback(self, day: date) -> bool:
-        return not any(s.in_force_on(day) for s in self.schemes)
+        return day < self.schemes[0].valid_from
 
     # --- units ---------------------------------------------------------------------------------------
     def get(self, scheme: str, code: str) -> Unit:

@@ -317,7 +317,7 @@ class UnitLocator:
     ) -> Located:
         """Locate WGS84 points (degrees); vectorised, meant for 10^5 and more points per call.
 
-        OUTSIDE points get the distance ``inf`` unless ``outside_distance=True``, which measures it exactly
+        OUTSIDE points get the distance ``inf`` unless ``outside_distance=True``, which measures it (geodesic)
         (about 10 µs per OUTSIDE point: a nearest-segment search without a distance limit, the dominant cost
         when most points are far out at sea).
         """

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 from antt.domain.incidents import IncidentRecord, IncidentStatus, LocationFlag, local_date, to_utc_naive
 from antt.domain.offences import Offence, OffenceTable, parse_article
@@ -78,24 +78,37 @@ class IncidentValidator:
     rows_valid: int = 0
     assignments: Counter[str] = field(default_factory=Counter)
     fallback_rows: int = 0
+    _errors: int = 0
 
     def __post_init__(self) -> None:
         self.positions, header_issues = match_headers(self.headers, INCIDENT_COLUMNS, self.file)
-        self.issues.extend(header_issues)
+        for issue in header_issues:
+            self._add(issue)
         has_coords = {"lat", "lon"} <= self.positions.keys() or {"x", "y"} <= self.positions.keys()
         if "unit_code" not in self.positions and not has_coords:
-            self.issues.append(make_issue("unit.missing", file=self.file, row=1, column="unit_code"))
+            self._add(make_issue("unit.missing", file=self.file, row=1, column="unit_code"))
         self.header_ok = not any(i.is_error for i in self.issues)
+        self._position_items = list(self.positions.items())
         self._now_utc = self.now.astimezone(timezone.utc).replace(tzinfo=None)
         self._seen_ids: dict[str, int] = {}
         self._articles: dict[str, tuple[str, int | None] | None] = {}
         self._pseudonyms: dict[str, str] = {}
+        self._status_cache: dict[str, IncidentStatus | None] = {}
+        self._day_cache: dict[str, datetime | None] = {}
+        self._int_cache: dict[str, int] = {}
+        self._flag_cache: dict[str, bool | None] = {}
+        self._severity_cache: dict[tuple[str, int | None, date], tuple[str | None, str | None]] = {}
         self._snap_m = int(self.locator.max_snap_m)
 
     # --- public -------------------------------------------------------------------------------------
     @property
     def error_count(self) -> int:
-        return sum(1 for i in self.issues if i.is_error)
+        return self._errors
+
+    def _add(self, issue: Issue) -> None:
+        self.issues.append(issue)
+        if issue.is_error:
+            self._errors += 1
 
     def records(self, rows: Iterable[tuple[int, list[object]]]) -> Iterator[list[IncidentRecord]]:
         """Validate ``rows``; yield chunks of valid records (invalid rows are reported, not yielded)."""
@@ -113,7 +126,7 @@ class IncidentValidator:
         if pending:
             yield self._finish(pending)
         if self.fallback_rows:
-            self.issues.append(
+            self._add(
                 Issue(
                     "unit.scheme_fallback",
                     f"{self.fallback_rows} dòng xảy ra trước 01/01/2025 được đối chiếu với danh mục đơn vị "
@@ -126,15 +139,16 @@ class IncidentValidator:
             )
 
     # --- per row ------------------------------------------------------------------------------------
-    def _cell(self, cells: list[object], name: str) -> object:
-        pos = self.positions.get(name)
-        if pos is None or pos >= len(cells):
-            return None
-        value = cells[pos]
-        if isinstance(value, str):
-            value = value.strip()
-            return value or None
-        return value
+    def _values(self, cells: list[object]) -> dict[str, object]:
+        """The row's cells by column name; text stripped, empty text as None."""
+        n = len(cells)
+        values: dict[str, object] = {}
+        for name, pos in self._position_items:
+            value = cells[pos] if pos < n else None
+            if value.__class__ is str:
+                value = value.strip() or None
+            values[name] = value
+        return values
 
     def _issue(
         self,
@@ -145,16 +159,17 @@ class IncidentValidator:
         severity: Severity = Severity.ERROR,
         **params: object,
     ) -> None:
-        self.issues.append(
+        self._add(
             make_issue(rule, file=self.file, row=row, column=column, value=value, severity=severity, **params)
         )
 
     def _check_row(self, row: int, cells: list[object]) -> _Pending | None:
         errors_before = self.error_count
         v: dict[str, Any] = {}
-        cell = self._cell
+        values = self._values(cells)
+        cell = values.get
 
-        source_id = cell(cells, "source_id")
+        source_id = cell("source_id")
         if source_id is None:
             self._issue("value.required", row, "source_id")
         else:
@@ -167,18 +182,18 @@ class IncidentValidator:
             self._formula_warning(row, "source_id", source_id)
         v["source_id"] = source_id
 
-        occurred = self._moment(row, "occurred_at", cell(cells, "occurred_at"), required=True)
+        occurred = self._moment(row, "occurred_at", cell("occurred_at"), required=True)
         v["occurred_at"] = occurred
         occurred_on = local_date(occurred) if occurred else None
         v["occurred_on"] = occurred_on
 
-        reported = self._moment(row, "reported_at", cell(cells, "reported_at"), required=False)
+        reported = self._moment(row, "reported_at", cell("reported_at"), required=False)
         if reported and occurred and reported < occurred:
-            self._issue("reported_at.before_occurred", row, "reported_at", cell(cells, "reported_at"))
+            self._issue("reported_at.before_occurred", row, "reported_at", cell("reported_at"))
         v["reported_at"] = reported
 
-        v["status"] = status = self._status(row, cell(cells, "status"))
-        cleared_raw = cell(cells, "cleared_at")
+        v["status"] = status = self._status(row, cell("status"))
+        cleared_raw = cell("cleared_at")
         cleared = self._moment(row, "cleared_at", cleared_raw, required=False)
         cleared_on = local_date(cleared) if cleared else None
         if status is IncidentStatus.CLEARED:
@@ -191,15 +206,15 @@ class IncidentValidator:
             cleared_on = None
         v["cleared_on"] = cleared_on
 
-        v["offence"], v["clause"] = self._offence(row, cell(cells, "article"), occurred_on)
-        v["suspects"] = self._count(row, "suspects", cell(cells, "suspects"))
-        v["victims"] = self._count(row, "victims", cell(cells, "victims"))
-        v["damage_vnd"] = self._count(row, "damage_vnd", cell(cells, "damage_vnd"))
-        v["drug_related"] = self._flag(row, "drug_related", cell(cells, "drug_related"))
-        v["organised_group"] = self._flag(row, "organised_group", cell(cells, "organised_group"))
-        v["persons"] = self._persons(row, cell(cells, "person_ids"), v["suspects"])
+        v["offence"], v["clause"] = self._offence(row, cell("article"), occurred_on)
+        v["suspects"] = self._count(row, "suspects", cell("suspects"))
+        v["victims"] = self._count(row, "victims", cell("victims"))
+        v["damage_vnd"] = self._count(row, "damage_vnd", cell("damage_vnd"))
+        v["drug_related"] = self._flag(row, "drug_related", cell("drug_related"))
+        v["organised_group"] = self._flag(row, "organised_group", cell("organised_group"))
+        v["persons"] = self._persons(row, cell("person_ids"), v["suspects"])
 
-        note = cell(cells, "note")
+        note = cell("note")
         if note is not None:
             note = nfc(str(note))
             if len(note) > MAX_NOTE:
@@ -207,9 +222,9 @@ class IncidentValidator:
             self._formula_warning(row, "note", note)
         v["note"] = note
 
-        v["unit"] = self._unit_code(row, cell(cells, "unit_code"), occurred_on)
-        lon, lat = self._coordinates(row, cells)
-        if cell(cells, "unit_code") is None and not self._has_coordinate_cells(cells):
+        v["unit"] = self._unit_code(row, cell("unit_code"), occurred_on)
+        lon, lat = self._coordinates(row, values)
+        if cell("unit_code") is None and not self._has_coordinates(values):
             self._issue("unit.missing", row, "unit_code")
         if self.error_count > errors_before:
             return None
@@ -238,6 +253,22 @@ class IncidentValidator:
         return utc
 
     def _parse_moment(self, row: int, column: str, raw: object) -> datetime | None:
+        if raw.__class__ is str:  # fast paths for the two layouts exports use: dd/mm/yyyy [HH:MM]
+            text = cast(str, raw)
+            if len(text) == 16 and text[2] == "/" and text[5] == "/" and text[10] == " " and text[13] == ":":
+                try:
+                    return datetime(
+                        int(text[6:10]), int(text[3:5]), int(text[:2]), int(text[11:13]), int(text[14:])
+                    )
+                except ValueError:
+                    return None
+            if len(text) == 10 and text[2] == "/" and text[5] == "/":
+                if text not in self._day_cache:
+                    try:
+                        self._day_cache[text] = datetime(int(text[6:]), int(text[3:5]), int(text[:2]))
+                    except ValueError:
+                        self._day_cache[text] = None
+                return self._day_cache[text]
         if isinstance(raw, datetime):
             return raw
         if isinstance(raw, date):
@@ -270,7 +301,10 @@ class IncidentValidator:
         if raw is None:
             self._issue("value.required", row, "status")
             return None
-        status = _STATUS.get(fold(str(raw)))
+        text = str(raw)
+        if text not in self._status_cache:  # a file holds a handful of distinct spellings
+            self._status_cache[text] = _STATUS.get(fold(text))
+        status = self._status_cache[text]
         if status is None:
             self._issue("status.unknown", row, "status", raw)
         return status
@@ -288,6 +322,9 @@ class IncidentValidator:
             return None, None
         article, clause = parsed
         offence = self.offences.find(article)
+        if offence is not None and not offence.is_offence:
+            self._issue("article.not_an_offence", row, "article", raw, name=offence.name_vi)
+            return None, None
         if offence is None:
             self._issue("article.unknown", row, "article", raw)
             return None, None
@@ -306,6 +343,8 @@ class IncidentValidator:
     def _count(self, row: int, column: str, raw: object) -> int | None:
         if raw is None:
             return None
+        if raw.__class__ is str and raw in self._int_cache:
+            return self._int_cache[cast(str, raw)]
         if isinstance(raw, bool):
             self._issue("number.format", row, column, raw)
             return None
@@ -326,6 +365,8 @@ class IncidentValidator:
         if value < 0:
             self._issue("number.negative", row, column, raw)
             return None
+        if raw.__class__ is str and column != "damage_vnd" and len(self._int_cache) < 10_000:
+            self._int_cache[cast(str, raw)] = value
         return value
 
     def _flag(self, row: int, column: str, raw: object) -> bool:
@@ -333,18 +374,22 @@ class IncidentValidator:
             return False
         if isinstance(raw, bool):
             return raw
-        key = fold(str(raw))
-        if key in _TRUE:
-            return True
-        if key in _FALSE:
+        text = str(raw)
+        if text not in self._flag_cache:
+            key = fold(text)
+            self._flag_cache[text] = True if key in _TRUE else False if key in _FALSE else None
+        flag = self._flag_cache[text]
+        if flag is None:
+            self._issue("bool.format", row, column, raw)
             return False
-        self._issue("bool.format", row, column, raw)
-        return False
+        return flag
 
     def _persons(self, row: int, raw: object, suspects: int | None) -> tuple[str, ...]:
         if raw is None:
             return ()
-        ids = [p.strip() for p in re.split(r"[;,\s]+", str(raw)) if p.strip()]
+        text = str(raw)
+        parts = text.split(";") if "," not in text and " " not in text else re.split(r"[;,\s]+", text)
+        ids = [p for p in parts if p]
         pseudonyms: list[str] = []
         for pid in ids:
             if not is_valid_personal_id(pid):
@@ -396,12 +441,13 @@ class IncidentValidator:
             self.fallback_rows += 1
         return unit.key
 
-    def _has_coordinate_cells(self, cells: list[object]) -> bool:
-        return any(self._cell(cells, c) is not None for c in ("lat", "lon", "x", "y"))
+    @staticmethod
+    def _has_coordinates(values: dict[str, object]) -> bool:
+        return any(values.get(c) is not None for c in ("lat", "lon", "x", "y"))
 
-    def _coordinates(self, row: int, cells: list[object]) -> tuple[float | None, float | None]:
-        lat_raw, lon_raw = self._cell(cells, "lat"), self._cell(cells, "lon")
-        x_raw, y_raw = self._cell(cells, "x"), self._cell(cells, "y")
+    def _coordinates(self, row: int, values: dict[str, object]) -> tuple[float | None, float | None]:
+        lat_raw, lon_raw = values.get("lat"), values.get("lon")
+        x_raw, y_raw = values.get("x"), values.get("y")
         if lat_raw is None and lon_raw is None and x_raw is None and y_raw is None:
             return None, None
         if lat_raw is not None or lon_raw is not None:
@@ -410,7 +456,7 @@ class IncidentValidator:
                 self._issue("coords.invalid", row, "lat" if lat is None else "lon", f"{lat_raw}, {lon_raw}")
                 return None, None
             return lon, lat
-        x, y, crs = _number(x_raw), _number(y_raw), self._cell(cells, "crs")
+        x, y, crs = _number(x_raw), _number(y_raw), values.get("crs")
         if x is None or y is None or crs is None:
             self._issue("coords.invalid", row, "x", f"{x_raw}, {y_raw}, {crs}")
             return None, None
@@ -473,7 +519,7 @@ class IncidentValidator:
             if unit is None:
                 continue
             offence: Offence = v["offence"]
-            severity = offence.severity(v["clause"], v["occurred_on"])
+            exact, highest = self._severity(offence, v["clause"], v["occurred_on"])
             self.assignments[flag.value] += 1
             records.append(
                 IncidentRecord(
@@ -489,8 +535,8 @@ class IncidentValidator:
                     article=offence.article,
                     clause=v["clause"],
                     reporting_group=offence.reporting_group,
-                    severity=severity.exact.value if severity and severity.exact else None,
-                    severity_max=severity.highest.value if severity else None,
+                    severity=exact,
+                    severity_max=highest,
                     status=v["status"],
                     cleared_on=v["cleared_on"],
                     suspects=v["suspects"],
@@ -504,6 +550,17 @@ class IncidentValidator:
             )
         self.rows_valid += len(records)
         return records
+
+    def _severity(self, offence: Offence, clause: int | None, on: date) -> tuple[str | None, str | None]:
+        key = (offence.article, clause, on)
+        found = self._severity_cache.get(key)
+        if found is None:
+            severity = offence.severity(clause, on)
+            found = self._severity_cache[key] = (
+                severity.exact.value if severity and severity.exact else None,
+                severity.highest.value if severity else None,
+            )
+        return found
 
     def _agrees(self, unit: tuple[str, str], located_code: str) -> bool:
         if unit[0] == self.units.current.code:

@@ -79,6 +79,10 @@ RULES: dict[str, tuple[str, str]] = {
         "Không có điều luật này trong Bộ luật Hình sự.",
         "No such article in the Penal Code.",
     ),
+    "article.not_an_offence": (
+        "Điều này không quy định một tội danh ({name}).",
+        "This article does not define an offence ({name}).",
+    ),
     "article.not_in_force": (
         "Điều luật chưa có hoặc đã hết hiệu lực vào ngày xảy ra (hiệu lực {valid}).",
         "The article was not in force on the date it occurred (in force {valid}).",

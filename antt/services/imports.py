@@ -135,14 +135,13 @@ def import_incidents(
                 session.flush()
                 writer = IncidentWriter(session, source, batch.id)
                 for records in validator.records(table.rows):
-                    if validator.error_count == 0:
-                        writer.stage(records)
+                    if validator.error_count == 0:  # after the first error, only validate
+                        writer.write(records)
                     if progress:
                         progress(validator.rows_seen, expected_rows)
                 if validator.error_count or validator.rows_seen == 0:
                     raise _rejection(name, validator.issues, validator.rows_seen)
-                counts = writer.merge()
-                writer.close()
+                counts = writer.finish()
                 warnings = [i for i in validator.issues if not i.is_error]
                 summary = ImportSummary(
                     file_name=name,

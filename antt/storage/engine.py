@@ -41,6 +41,8 @@ def make_engine(settings: Settings, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA synchronous={synchronous}")
             cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA temp_store=MEMORY")  # import staging tables
+            cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk index updates stay in memory
             cursor.close()
 
         @event.listens_for(engine, "begin")

@@ -1,45 +1,45 @@
-"""Writing validated incidents: stage, then merge into ``incidents`` by ``(source, source_id)``.
+"""Writing validated incidents into ``incidents``, matched by ``(source, source_id)``.
 
-Validated records are first bulk-inserted into a temporary staging table; three set-based statements then
-insert the new incidents, find the changed ones (content hash differs), and link persons. Only the
-changed rows come back to Python, to record which fields changed. Everything runs in the caller's
-transaction, so an import is all or nothing, and re-importing a file changes nothing.
+The writer first reads the id and content hash of every incident the source already has (one query),
+then, chunk by chunk: rows it has not seen are inserted directly, rows whose hash differs are updated
+with a record of which fields changed, and unchanged rows cost only the hash. Persons are linked at the
+end with set-based statements. Everything runs in the caller's transaction: an import is all or nothing,
+and re-importing a file changes nothing.
+
+Bulk statements go through the DB-API ``executemany`` with SQLAlchemy's own bind processors (so values
+are stored exactly as SQLAlchemy stores them): the per-row overhead of a Core ``insert`` would dominate a
+million-row import.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from enum import Enum
 from typing import Any, cast
 
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
     Column,
-    Date,
-    DateTime,
-    Float,
-    Integer,
+    Connection,
     MetaData,
     String,
     Table,
-    Text,
     and_,
     bindparam,
     delete,
     func,
     insert,
     select,
-    update,
 )
 from sqlalchemy.orm import Session
 
 from antt.domain.incidents import IncidentRecord
 from antt.storage.tables import IncidentChange, IncidentPerson, IncidentRow, Person
 
-# Columns copied from a record into ``incidents`` (everything but the persons).
-RECORD_COLUMNS = [f.name for f in fields(IncidentRecord) if f.name != "persons"]
-TRACKED_COLUMNS = RECORD_COLUMNS  # the fields whose changes are recorded in incident_changes
+# Columns copied from a record into ``incidents`` (everything but the persons), in record order.
+RECORD_COLUMNS = [name for name in IncidentRecord._fields if name != "persons"]
+_ENUM_COLUMNS = frozenset({RECORD_COLUMNS.index("status"), RECORD_COLUMNS.index("location_flag")})
 
 INCIDENTS = cast(Table, IncidentRow.__table__)
 PERSONS = cast(Table, Person.__table__)
@@ -47,35 +47,6 @@ INCIDENT_PERSONS = cast(Table, IncidentPerson.__table__)
 CHANGES = cast(Table, IncidentChange.__table__)
 
 _staging_metadata = MetaData()
-STAGING = Table(
-    "antt_staging_incidents",
-    _staging_metadata,
-    Column("source_id", String(64), primary_key=True),
-    Column("occurred_at", DateTime),
-    Column("occurred_on", Date),
-    Column("reported_at", DateTime),
-    Column("unit_scheme", String(16)),
-    Column("unit_code", String(8)),
-    Column("lat", Float),
-    Column("lon", Float),
-    Column("location_flag", String(12)),
-    Column("article", String(8)),
-    Column("clause", Integer),
-    Column("reporting_group", String(24)),
-    Column("severity", String(24)),
-    Column("severity_max", String(24)),
-    Column("status", String(24)),
-    Column("cleared_on", Date),
-    Column("suspects", Integer),
-    Column("victims", Integer),
-    Column("drug_related", Boolean),
-    Column("organised_group", Boolean),
-    Column("damage_vnd", BigInteger),
-    Column("note", Text),
-    Column("content_hash", String(32)),
-    Column("state", String(8)),
-    prefixes=["TEMPORARY"],
-)
 STAGING_PERSONS = Table(
     "antt_staging_persons",
     _staging_metadata,
@@ -94,113 +65,131 @@ class MergeCounts:
 
 
 class IncidentWriter:
-    """Stages records of one import and merges them into the incidents of ``source``."""
+    """Writes the records of one import into the incidents of ``source``."""
 
     def __init__(self, session: Session, source: str, batch_id: int) -> None:
         self.session = session
         self.source = source
         self.batch_id = batch_id
-        self.staged = 0
+        self.new = self.updated = self.unchanged = 0
         conn = session.connection()
-        for table in (STAGING_PERSONS, STAGING):
-            table.drop(conn, checkfirst=True)
-            table.create(conn)
-
-    def stage(self, records: list[IncidentRecord]) -> None:
-        if not records:
-            return
-        conn = self.session.connection()
-        rows: list[dict[str, Any]] = []
-        persons: list[dict[str, str]] = []
-        for r in records:
-            row = {name: getattr(r, name) for name in RECORD_COLUMNS}
-            row["status"] = r.status.value
-            row["location_flag"] = r.location_flag.value
-            row["content_hash"] = r.content_hash()
-            rows.append(row)
-            persons.extend({"source_id": r.source_id, "pseudonym": p} for p in r.persons)
-        conn.execute(insert(STAGING), rows)
-        if persons:
-            conn.execute(insert(STAGING_PERSONS), persons)
-        self.staged += len(records)
-
-    def merge(self) -> MergeCounts:
-        conn = self.session.connection()
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
-        s, i = STAGING, INCIDENTS
-
-        match = and_(i.c.source == self.source, i.c.source_id == s.c.source_id)
-        conn.execute(update(s).values(state="new").where(~select(i.c.id).where(match).exists()))
-        conn.execute(
-            update(s)
-            .values(state="changed")
-            .where(select(i.c.id).where(match, i.c.content_hash != s.c.content_hash).exists())
-        )
-        counts: dict[str, int] = dict(conn.execute(select(s.c.state, func.count()).group_by(s.c.state)).all())
-        new, changed = counts.get("new", 0), counts.get("changed", 0)
-
-        if changed:
-            self._record_changes(now)
-        if new:
-            cols = [*RECORD_COLUMNS, "content_hash"]
-            conn.execute(
-                insert(i).from_select(
-                    ["source", *cols, "created_batch_id", "updated_batch_id"],
-                    select(
-                        bindparam("src", self.source),
-                        *[s.c[c] for c in cols],
-                        bindparam("b1", self.batch_id),
-                        bindparam("b2", self.batch_id),
-                    )
-                    .where(s.c.state == "new")
-                    .order_by(s.c.occurred_at, s.c.source_id),
+        STAGING_PERSONS.drop(conn, checkfirst=True)
+        STAGING_PERSONS.create(conn)
+        self._existing: dict[str, tuple[int, str]] = {
+            sid: (iid, h)
+            for sid, iid, h in conn.execute(
+                select(INCIDENTS.c.source_id, INCIDENTS.c.id, INCIDENTS.c.content_hash).where(
+                    INCIDENTS.c.source == source
                 )
             )
-        persons_new = self._link_persons() if new or changed else 0
-        return MergeCounts(new, changed, self.staged - new - changed, persons_new)
-
-    def _record_changes(self, now: datetime) -> None:
-        conn = self.session.connection()
-        s, i = STAGING, INCIDENTS
-        old_cols = [i.c.id, *[i.c[c] for c in TRACKED_COLUMNS]]
-        new_cols = [s.c[c].label(f"new_{c}") for c in [*TRACKED_COLUMNS, "content_hash"]]
-        rows = (
-            conn.execute(
-                select(*old_cols, *new_cols)
-                .join(s, and_(i.c.source == self.source, i.c.source_id == s.c.source_id))
-                .where(s.c.state == "changed")
-            )
-            .mappings()
-            .all()
+        }
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        columns = ["source", *RECORD_COLUMNS, "content_hash", "created_batch_id", "updated_batch_id"]
+        placeholders = ", ".join([mark] * len(columns))
+        self._insert_sql = f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+        self._persons_sql = (
+            f"INSERT INTO {STAGING_PERSONS.name} (source_id, pseudonym) VALUES ({mark}, {mark})"  # noqa: S608
         )
+        self._processors: list[tuple[int, Callable[[Any], Any]]] = [
+            (i, process)
+            for i, name in enumerate(RECORD_COLUMNS)
+            if i not in _ENUM_COLUMNS
+            and (process := INCIDENTS.c[name].type.bind_processor(conn.dialect)) is not None
+        ]
+
+    def write(self, records: list[IncidentRecord]) -> None:
+        """Insert the new records of a chunk, update the changed ones, count the unchanged."""
+        new_rows: list[tuple[Any, ...]] = []
+        changed: list[tuple[int, IncidentRecord, str]] = []
+        persons: list[tuple[str, str]] = []
+        existing, source, batch = self._existing, self.source, self.batch_id
+        for r in records:
+            digest = r.content_hash()
+            old = existing.get(r.source_id)
+            if old is None:
+                new_rows.append((source, *self._db_values(r), digest, batch, batch))
+            elif old[1] != digest:
+                changed.append((old[0], r, digest))
+            else:
+                self.unchanged += 1
+                continue
+            persons.extend((r.source_id, p) for p in r.persons)
+        cursor = self.session.connection().connection.cursor()
+        try:
+            if new_rows:
+                cursor.executemany(self._insert_sql, new_rows)
+            if persons:
+                cursor.executemany(self._persons_sql, persons)
+        finally:
+            cursor.close()
+        if changed:
+            self._update(changed)
+        self.new += len(new_rows)
+        self.updated += len(changed)
+
+    def _db_values(self, record: IncidentRecord) -> list[Any]:
+        values: list[Any] = list(record[:-1])
+        for i in _ENUM_COLUMNS:
+            values[i] = values[i].value
+        for i, process in self._processors:
+            if values[i] is not None:
+                values[i] = process(values[i])
+        return values
+
+    def _update(self, changed: list[tuple[int, IncidentRecord, str]]) -> None:
+        """Update changed incidents and record, per incident, each field's old and new value."""
+        conn = self.session.connection()
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        ids = [incident_id for incident_id, _, _ in changed]
+        old_rows = {
+            row.id: row
+            for start in range(0, len(ids), 500)
+            for row in conn.execute(select(INCIDENTS).where(INCIDENTS.c.id.in_(ids[start : start + 500])))
+        }
         updates: list[dict[str, Any]] = []
         history: list[dict[str, Any]] = []
-        for row in rows:
-            diff = {
-                c: [_jsonable(row[c]), _jsonable(row[f"new_{c}"])]
-                for c in TRACKED_COLUMNS
-                if row[c] != row[f"new_{c}"]
+        for incident_id, record, digest in changed:
+            old = old_rows[incident_id]
+            new_values = {name: _plain(getattr(record, name)) for name in RECORD_COLUMNS}
+            diff: dict[str, object] = {
+                name: [_jsonable(getattr(old, name)), _jsonable(value)]
+                for name, value in new_values.items()
+                if getattr(old, name) != value
             }
-            values = {f"v_{c}": row[f"new_{c}"] for c in [*TRACKED_COLUMNS, "content_hash"]}
-            updates.append({"row_id": row["id"], **values})
+            if not diff:  # only the linked persons changed
+                diff = {"persons": "changed"}
+            updates.append(
+                {
+                    "row_id": incident_id,
+                    "v_content_hash": digest,
+                    **{f"v_{k}": v for k, v in new_values.items()},
+                }
+            )
             history.append(
-                {"incident_id": row["id"], "batch_id": self.batch_id, "changed_at": now, "changes": diff}
+                {"incident_id": incident_id, "batch_id": self.batch_id, "changed_at": now, "changes": diff}
             )
         conn.execute(
-            update(i)
-            .where(i.c.id == bindparam("row_id"))
+            INCIDENTS.update()
+            .where(INCIDENTS.c.id == bindparam("row_id"))
             .values(
                 updated_batch_id=self.batch_id,
-                **{c: bindparam(f"v_{c}") for c in [*TRACKED_COLUMNS, "content_hash"]},
+                content_hash=bindparam("v_content_hash"),
+                **{name: bindparam(f"v_{name}") for name in RECORD_COLUMNS},
             ),
             updates,
         )
         conn.execute(insert(CHANGES), history)
 
-    def _link_persons(self) -> int:
-        conn = self.session.connection()
-        s, sp, i = STAGING, STAGING_PERSONS, INCIDENTS
-        p, ip = PERSONS, INCIDENT_PERSONS
+    def finish(self) -> MergeCounts:
+        """Link persons of the new and changed incidents; return the counts of the whole import."""
+        persons_new = self._link_persons(self.session.connection()) if self.new or self.updated else 0
+        STAGING_PERSONS.drop(self.session.connection(), checkfirst=True)
+        return MergeCounts(self.new, self.updated, self.unchanged, persons_new)
+
+    def _link_persons(self, conn: Connection) -> int:
+        sp, i, p, ip = STAGING_PERSONS, INCIDENTS, PERSONS, INCIDENT_PERSONS
+        touched = select(i.c.id).where(i.c.source == self.source, i.c.updated_batch_id == self.batch_id)
+        conn.execute(delete(ip).where(ip.c.incident_id.in_(touched)))
         before = conn.execute(select(func.count()).select_from(p)).scalar_one()
         conn.execute(
             insert(p).from_select(
@@ -210,35 +199,25 @@ class IncidentWriter:
                 .where(~select(p.c.id).where(p.c.pseudonym == sp.c.pseudonym).exists()),
             )
         )
-        touched = (
-            select(i.c.id)
-            .join(s, and_(i.c.source == self.source, i.c.source_id == s.c.source_id))
-            .where(s.c.state.in_(["new", "changed"]))
-        )
-        conn.execute(delete(ip).where(ip.c.incident_id.in_(touched)))
         conn.execute(
             insert(ip).from_select(
                 ["incident_id", "person_id", "role"],
                 select(i.c.id, p.c.id, bindparam("r", "suspect"))
                 .distinct()
                 .select_from(sp)
-                .join(s, s.c.source_id == sp.c.source_id)
                 .join(i, and_(i.c.source == self.source, i.c.source_id == sp.c.source_id))
-                .join(p, p.c.pseudonym == sp.c.pseudonym)
-                .where(s.c.state.in_(["new", "changed"])),
+                .join(p, p.c.pseudonym == sp.c.pseudonym),
             )
         )
         return int(conn.execute(select(func.count()).select_from(p)).scalar_one() - before)
 
-    def close(self) -> None:
-        conn = self.session.connection()
-        for table in (STAGING_PERSONS, STAGING):
-            table.drop(conn, checkfirst=True)
+
+def _plain(value: object) -> object:
+    """Enum members as their values, for comparison with and storage in the database."""
+    return value.value if isinstance(value, Enum) else value
 
 
 def _jsonable(value: object) -> object:
-    if isinstance(value, (datetime,)):
+    if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
     return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from antt.domain.offences import OffenceTable
@@ -17,6 +17,7 @@ from antt.domain.units import UnitCatalog
 from antt.storage.tables import (
     Base,
     CrosswalkRow,
+    IncidentRow,
     OffenceClauseRow,
     OffenceRow,
     ReportingGroupRow,
@@ -144,4 +145,17 @@ def sync_reference_data(
             for c in o.clauses
         ],
     )
+    counts["incidents_regrouped"] = regroup_incidents(session)
     return counts
+
+
+def regroup_incidents(session: Session) -> int:
+    """Give every incident the reporting group its article has now (after the mapping file was edited)."""
+    group_now = select(OffenceRow.reporting_group).where(OffenceRow.article == IncidentRow.article)
+    result = session.execute(
+        update(IncidentRow)
+        .where(IncidentRow.reporting_group != group_now.scalar_subquery())
+        .values(reporting_group=group_now.scalar_subquery()),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
 
@@ -15,7 +18,13 @@ from antt.settings import Settings, load_settings
 
 def create_app(settings: Settings) -> FastAPI:
     database = open_database(settings)
-    app = FastAPI(title="ANTT", version=__version__, docs_url=None, redoc_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(title="ANTT", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.database = database
 
@@ -49,10 +58,6 @@ def create_app(settings: Settings) -> FastAPI:
             f"<p>Cơ sở dữ liệu: {escape(h.database)} · lược đồ {escape(h.schema_revision or '—')}"
             f" · {incidents} vụ việc</p></html>"
         )
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        database.dispose()
 
     return app
 

@@ -323,12 +323,14 @@ def test_it_rejects_an_unknown_or_not_yet_valid_article(database, settings, acto
         incident(1, article="Điều 500"),
         incident(2, article="256a", occurred_at="30/06/2025", reported_at=""),
         incident(3, article="khoản 2"),
+        incident(4, article="352"),  # a definition, not an offence
     ]
     exc = rejected(database, settings, actor, write_csv(tmp_path / "a.csv", rows))
     assert {(i.row, i.rule) for i in exc.errors} == {
         (2, "article.unknown"),
         (3, "article.not_in_force"),
         (4, "article.format"),
+        (5, "article.not_an_offence"),
     }
 
 
@@ -425,3 +427,22 @@ def test_persons_table_holds_only_pseudonyms(database, settings, actor, tmp_path
     with database.transaction(write=False) as s:
         (person,) = s.scalars(select(Person)).all()
         assert person.pseudonym.startswith("p1_") and len(person.pseudonym) == 35
+
+
+def test_editing_the_group_mapping_regroups_stored_incidents(database, settings, actor, tmp_path) -> None:
+    from dataclasses import replace
+
+    from antt.domain.offences import build_table
+    from antt.domain.reference import offence_table, unit_catalog, unit_geometries
+    from antt.storage.reference import sync_reference_data
+
+    run(database, settings, actor, write_csv(tmp_path / "w.csv", [incident(1), incident(2, article="134.1")]))
+    table = offence_table()
+    edited = build_table(
+        table.groups,
+        [replace(o, reporting_group="other") if o.article == "173" else o for o in table.offences],
+    )
+    with database.transaction() as session:
+        counts = sync_reference_data(session, unit_catalog(), edited, unit_geometries())
+    assert counts["offences"] == 1 and counts["incidents_regrouped"] == 1
+    assert [i.reporting_group for i in incidents(database)] == ["other", "social_order"]

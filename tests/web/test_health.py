@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from antt.settings import load_settings
+from antt.web.app import create_app
+from tests.conftest import TEST_KEY
+
+
+def test_health_reports_the_schema_and_data_freshness(settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        body = client.get("/health").json()
+    assert body["status"] == "ok" and body["schema_current"] is True and body["schema_revision"] == "0001"
+    assert body["units"] == (2 + 27 + 374) + (1 + 114)  # 2025-01: provinces, districts, communes; 2025-07
+    assert body["incidents"] == 0 and body["last_import_at"] is None
+
+
+def test_health_says_so_when_the_database_needs_an_upgrade(tmp_path) -> None:
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", pseudonym_key=TEST_KEY)
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/health")
+    assert response.status_code == 503 and response.json()["status"] == "needs_upgrade"
+
+
+def test_the_home_page_is_vietnamese_and_marks_the_demo(settings) -> None:
+    demo = settings.model_copy(update={"demo": True})
+    with TestClient(create_app(demo)) as client:
+        page = client.get("/").text
+    assert 'lang="vi"' in page and "Dữ liệu mô phỏng" in page
