@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, cast
+from typing import Any
 
 from antt.domain.incidents import IncidentRecord, IncidentStatus, LocationFlag, local_date, to_utc_naive
 from antt.domain.offences import Offence, OffenceTable, parse_article
@@ -254,7 +254,7 @@ class IncidentValidator:
 
     def _parse_moment(self, row: int, column: str, raw: object) -> datetime | None:
         if raw.__class__ is str:  # fast paths for the two layouts exports use: dd/mm/yyyy [HH:MM]
-            text = cast(str, raw)
+            text = raw
             if len(text) == 16 and text[2] == "/" and text[5] == "/" and text[10] == " " and text[13] == ":":
                 try:
                     return datetime(
@@ -344,7 +344,7 @@ class IncidentValidator:
         if raw is None:
             return None
         if raw.__class__ is str and raw in self._int_cache:
-            return self._int_cache[cast(str, raw)]
+            return self._int_cache[raw]
         if isinstance(raw, bool):
             self._issue("number.format", row, column, raw)
             return None
@@ -366,7 +366,7 @@ class IncidentValidator:
             self._issue("number.negative", row, column, raw)
             return None
         if raw.__class__ is str and column != "damage_vnd" and len(self._int_cache) < 10_000:
-            self._int_cache[cast(str, raw)] = value
+            self._int_cache[raw] = value
         return value
 
     def _flag(self, row: int, column: str, raw: object) -> bool:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
