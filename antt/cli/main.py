@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.console import Console
 
-from antt.cli import db, imports, offences, serve, units
+from antt.cli import db, demo, imports, offences, serve, units
 from antt.errors import AnttError, InvalidInput
 
 app = typer.Typer(
@@ -21,7 +21,7 @@ app.add_typer(units.app, name="units")
 app.add_typer(offences.app, name="offences")
 app.add_typer(imports.app, name="import")
 app.command("serve")(serve.serve)
-app.command("demo")(serve.demo)
+app.add_typer(demo.app, name="demo")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 

@@ -11,6 +11,8 @@ from antt.storage import migrate
 from antt.storage.engine import Database
 from antt.storage.reference import sync_reference_data
 
+__all__ = ["Database", "UpgradeResult", "open_database", "require_current_schema", "upgrade"]
+
 
 @dataclass(frozen=True)
 class UpgradeResult:

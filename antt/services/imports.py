@@ -13,6 +13,7 @@ from pathlib import Path
 from antt.domain.access import Actor
 from antt.domain.reference import commune_boundaries, offence_table, unit_catalog
 from antt.errors import ImportRejected, Issue
+from antt.importers.columns import INCIDENT_COLUMNS
 from antt.importers.geo import UnitLocator
 from antt.importers.incidents import IncidentValidator
 from antt.importers.readers import open_table
@@ -21,6 +22,12 @@ from antt.storage import audit
 from antt.storage.engine import Database
 from antt.storage.incidents import IncidentWriter
 from antt.storage.tables import ImportBatch
+
+__all__ = [
+    "INCIDENT_COLUMNS",
+    "ImportSummary",
+    "import_incidents",
+]  # the columns: for writers of import files
 
 Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)
 

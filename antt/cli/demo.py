@@ -1,0 +1,115 @@
+"""``antt demo`` — the synthetic Hải Phòng: build it, load it through the importer, serve it."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from antt.cli.units import parse_day
+from antt.settings import load_settings
+
+app = typer.Typer(help="Thành phố mô phỏng / the synthetic demo city", invoke_without_command=True)
+DEMO_DATABASE = Path("antt-demo.db")
+DEMO_DATA = Path("antt-demo-data")
+
+
+@app.callback()
+def demo(
+    ctx: typer.Context,
+    no_serve: bool = typer.Option(False, "--no-serve", help="tạo CSDL demo rồi thoát / build and exit"),
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    database: Path = typer.Option(DEMO_DATABASE, help="tệp SQLite của demo"),
+    data: Path = typer.Option(DEMO_DATA, help="thư mục tệp dữ liệu mô phỏng"),
+    scale: float = typer.Option(1.0, min=0.01, help="hệ số quy mô (10 = thành phố gấp 10)"),
+) -> None:
+    """Tạo CSDL demo mới với dữ liệu mô phỏng và chạy / build a fresh demo database and serve it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from antt.cli.serve import run_server
+    from antt.demo.build import generate, load
+    from antt.services.database import open_database, upgrade
+
+    started = time.perf_counter()
+    console = Console(highlight=False)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    os.environ["ANTT_DEMO"] = "1"
+    os.environ["ANTT_DATABASE_URL"] = f"sqlite:///{database.resolve()}"
+    settings = load_settings()
+    console.print(f"[bold]ANTT demo[/bold] — Dữ liệu mô phỏng (synthetic data), scale {scale:g}")
+    files = generate(data, scale=scale)
+    db = open_database(settings)
+    try:
+        upgrade(db)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        ) as bar:
+            tasks: dict[str, object] = {}
+
+            def progress(name: str, done: int, total: int | None) -> None:
+                if name not in tasks:
+                    tasks[name] = bar.add_task(name, total=total)
+                bar.update(tasks[name], completed=done, total=total)  # type: ignore[arg-type]
+
+            summaries = load(db, settings, files, progress)
+    finally:
+        db.dispose()
+    total = sum(s.rows_total for s in summaries)
+    console.print(
+        f"  {total:,} vụ việc / incidents from {len(summaries)} files in {data}/ "
+        f"({time.perf_counter() - started:.1f} s); database {database}"
+    )
+    _print_personas(console, data)
+    if not no_serve:
+        run_server(host, port)
+
+
+@app.command("generate")
+def generate_command(
+    out: Path = typer.Option(..., "--out", help="thư mục ghi tệp"),
+    seed: int | None = typer.Option(None, help="hạt giống ngẫu nhiên (cùng hạt giống → cùng tệp)"),
+    from_: str | None = typer.Option(None, "--from", help="từ ngày YYYY-MM-DD (mặc định 2021-01-01)"),
+    to: str | None = typer.Option(None, "--to", help="đến ngày YYYY-MM-DD (mặc định hôm qua)"),
+    scale: float = typer.Option(1.0, min=0.01, help="hệ số quy mô"),
+) -> None:
+    """Ghi tệp dữ liệu mô phỏng, không nhập / write the synthetic files without importing them."""
+    from antt.demo.build import DEFAULT_SEED, DEFAULT_START, generate
+
+    start: date = parse_day(from_) if from_ else DEFAULT_START
+    files = generate(
+        out,
+        seed=DEFAULT_SEED if seed is None else seed,
+        start=start,
+        end=parse_day(to) if to else None,
+        scale=scale,
+    )
+    console = Console(highlight=False)
+    for path in [*files.incident_files, *files.other_files, files.ground_truth, files.manifest]:
+        console.print(f"  {path}")
+    console.print("Dữ liệu mô phỏng: import with  antt import incidents FILE --source demo")
+
+
+def _print_personas(console: Console, data: Path) -> None:
+    import yaml
+
+    path = data / "personas.yaml"
+    if not path.exists():
+        return
+    personas = yaml.safe_load(path.read_text(encoding="utf-8")).get("personas", [])
+    console.print("  Demo sign-in identities (Dữ liệu mô phỏng):")
+    for p in personas:
+        units = ", ".join(p.get("units", []))
+        console.print(f"    {p['username']:<12} {p['role']:<16} {p['full_name']} — {units}")
