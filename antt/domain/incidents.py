@@ -58,9 +58,10 @@ class IncidentRecord(NamedTuple):
     clause: int | None
     reporting_group: str
     severity: str | None  # exact severity when known
-    severity_max: (
+    severity_min: (
         str | None
-    )  # the heaviest possible severity (the article's range when the clause is unknown)
+    )  # the lightest possible severity (the article's range when the clause is unknown)
+    severity_max: str | None  # the heaviest possible severity
     status: IncidentStatus
     cleared_on: date | None
     suspects: int | None
@@ -69,6 +70,8 @@ class IncidentRecord(NamedTuple):
     organised_group: bool
     damage_vnd: int | None
     note: str | None
+    report_unit_code: str = ""  # the unit in the reporting (current) scheme, carried through the crosswalk
+    report_approx: bool = False  # the crosswalk split the old unit and no coordinates decided
     persons: tuple[str, ...] = ()
 
     def content_hash(self) -> str:

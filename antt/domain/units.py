@@ -102,11 +102,13 @@ class UnitCatalog:
     links: list[CrosswalkLink]
     _by_key: dict[tuple[str, str], Unit] = field(init=False, repr=False)
     _links_from: dict[tuple[str, str], list[CrosswalkLink]] = field(init=False, repr=False)
+    _report_targets: dict[tuple[str, str, str], list[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.schemes = sorted(self.schemes, key=lambda s: s.valid_from)
         self._by_key = {u.key: u for u in self.units}
         self._links_from = {}
+        self._report_targets = {}
         for link in self.links:
             self._links_from.setdefault((link.old_scheme, link.old_code), []).append(link)
 
@@ -191,6 +193,26 @@ class UnitCatalog:
                 previous = results.get(c.new.key)
                 results[c.new.key] = Transfer.PART if previous is Transfer.PART else worst
         return [Conversion(unit, self._by_key[k], t) for k, t in sorted(results.items())]
+
+    def report_unit(
+        self, unit: Unit, located: str | None = None, scheme: str | None = None
+    ) -> tuple[str, bool]:
+        """The unit of ``scheme`` (default: current) that an incident recorded in ``unit`` counts in.
+
+        Returns ``(code, approximate)``. One successor: exact (a ``part`` link whose other parts left the
+        city still has only one place to go). Several successors: the coordinates decide when they fall
+        in one of them (``located``); otherwise the incident goes to the successor that kept the old code
+        (else the first) and is flagged approximate — totals are conserved either way.
+        """
+        key = (unit.scheme, unit.code, scheme or self.current.code)
+        targets = self._report_targets.get(key)
+        if targets is None:
+            targets = self._report_targets[key] = [c.new.code for c in self.convert(unit, scheme)]
+        if len(targets) == 1:
+            return targets[0], False
+        if located is not None and located in targets:
+            return located, False
+        return (unit.code if unit.code in targets else targets[0]), True
 
     def _convert_district(self, district: Unit, target: str) -> list[Conversion]:
         links = self.links_from(district.scheme, district.code)

@@ -97,7 +97,9 @@ class IncidentValidator:
         self._day_cache: dict[str, datetime | None] = {}
         self._int_cache: dict[str, int] = {}
         self._flag_cache: dict[str, bool | None] = {}
-        self._severity_cache: dict[tuple[str, int | None, date], tuple[str | None, str | None]] = {}
+        self._severity_cache: dict[
+            tuple[str, int | None, date], tuple[str | None, str | None, str | None]
+        ] = {}
         self._snap_m = int(self.locator.max_snap_m)
 
     # --- public -------------------------------------------------------------------------------------
@@ -490,6 +492,7 @@ class IncidentValidator:
             unit: tuple[str, str] | None = v["unit"]
             flag = LocationFlag.CODE
             lon, lat = p.lon, p.lat
+            code = None
             if lon is not None:
                 code, geo_flag, distance = where[id(p)]
                 if geo_flag is GeoFlag.OUTSIDE or code is None:
@@ -519,8 +522,15 @@ class IncidentValidator:
             if unit is None:
                 continue
             offence: Offence = v["offence"]
-            exact, highest = self._severity(offence, v["clause"], v["occurred_on"])
+            exact, lowest, highest = self._severity(offence, v["clause"], v["occurred_on"])
+            if unit[0] == current:
+                report_code, approx = unit[1], False
+            else:
+                point_code = code if flag is LocationFlag.MATCH else None
+                report_code, approx = self.units.report_unit(self.units.get(*unit), point_code)
             self.assignments[flag.value] += 1
+            if approx:
+                self.assignments["approximate"] += 1
             records.append(
                 IncidentRecord(
                     source_id=v["source_id"],
@@ -536,6 +546,7 @@ class IncidentValidator:
                     clause=v["clause"],
                     reporting_group=offence.reporting_group,
                     severity=exact,
+                    severity_min=lowest,
                     severity_max=highest,
                     status=v["status"],
                     cleared_on=v["cleared_on"],
@@ -545,19 +556,25 @@ class IncidentValidator:
                     organised_group=v["organised_group"],
                     damage_vnd=v["damage_vnd"],
                     note=v["note"],
+                    report_unit_code=report_code,
+                    report_approx=approx,
                     persons=v["persons"],
                 )
             )
         self.rows_valid += len(records)
         return records
 
-    def _severity(self, offence: Offence, clause: int | None, on: date) -> tuple[str | None, str | None]:
+    def _severity(
+        self, offence: Offence, clause: int | None, on: date
+    ) -> tuple[str | None, str | None, str | None]:
+        """(exact, lightest, heaviest) severity; cached — a file repeats few articles."""
         key = (offence.article, clause, on)
         found = self._severity_cache.get(key)
         if found is None:
             severity = offence.severity(clause, on)
             found = self._severity_cache[key] = (
                 severity.exact.value if severity and severity.exact else None,
+                severity.lowest.value if severity else None,
                 severity.highest.value if severity else None,
             )
         return found

@@ -144,6 +144,7 @@ class IncidentRow(Base):
         ForeignKeyConstraint(["unit_scheme", "unit_code"], ["units.scheme", "units.code"]),
         Index("ix_incidents_occurred_on_group", "occurred_on", "reporting_group"),
         Index("ix_incidents_unit", "unit_scheme", "unit_code", "occurred_on"),
+        Index("ix_incidents_report", "occurred_on", "report_unit_code", "reporting_group"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -161,6 +162,7 @@ class IncidentRow(Base):
     clause: Mapped[int | None] = mapped_column(Integer)
     reporting_group: Mapped[str] = mapped_column(ForeignKey("reporting_groups.code"))
     severity: Mapped[str | None] = mapped_column(String(24))
+    severity_min: Mapped[str | None] = mapped_column(String(24))
     severity_max: Mapped[str | None] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(24))
     cleared_on: Mapped[date | None] = mapped_column(Date)
@@ -170,9 +172,38 @@ class IncidentRow(Base):
     organised_group: Mapped[bool] = mapped_column(Boolean, default=False)
     damage_vnd: Mapped[int | None] = mapped_column(BigInteger)
     note: Mapped[str | None] = mapped_column(Text)
+    # the unit in the reporting (current) scheme, carried forward through the crosswalk at import
+    report_unit_code: Mapped[str] = mapped_column(String(8))
+    report_approx: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(32))
     created_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
     updated_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+
+
+class IndicatorValue(Base):
+    """A measured value of an indicator that does not come from incidents (e-ID accounts, GRDP, PCI …)."""
+
+    __tablename__ = "indicator_values"
+    __table_args__ = (
+        UniqueConstraint("indicator", "unit_scheme", "unit_code", "period"),
+        ForeignKeyConstraint(["unit_scheme", "unit_code"], ["units.scheme", "units.code"]),
+        Index("ix_indicator_values_lookup", "indicator", "period_end"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(64))
+    unit_scheme: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str] = mapped_column(String(8))
+    period: Mapped[str] = mapped_column(
+        String(40)
+    )  # the period's textual form, e.g. year:2024, month:2024-03
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    unit_of_measure: Mapped[str] = mapped_column(String(24), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
 
 
 class Person(Base):

@@ -74,7 +74,7 @@ def test_every_file_imports_with_zero_errors_and_every_point_in_its_unit(loaded,
     for s in loaded:
         assert s.new == s.rows_total
         assert "coords.mismatch" not in s.warnings_by_rule and "coords.nearest" not in s.warnings_by_rule
-        assert set(s.assignments) <= {"code", "match", "point"}
+        assert set(s.assignments) <= {"code", "match", "point", "approximate"}
 
 
 def test_social_order_crime_and_clearance_are_at_the_published_scale(loaded, database) -> None:

@@ -446,3 +446,48 @@ def test_editing_the_group_mapping_regroups_stored_incidents(database, settings,
         counts = sync_reference_data(session, unit_catalog(), edited, unit_geometries())
     assert counts["offences"] == 1 and counts["incidents_regrouped"] == 1
     assert [i.reporting_group for i in incidents(database)] == ["other", "social_order"]
+
+
+def _split_commune():
+    """An old (2025-01) commune split between several new ones, and a point inside its second successor."""
+    from shapely.geometry import shape
+
+    from antt.domain.reference import commune_boundaries, unit_catalog
+
+    catalog = unit_catalog()
+    for link in catalog.links:
+        old = catalog.get(link.old_scheme, link.old_code)
+        targets = [c.new.code for c in catalog.convert(old)]
+        if old.level.value == "commune" and len(targets) >= 2:
+            feature = next(
+                f for f in commune_boundaries()["features"] if f["properties"]["code"] == targets[1]
+            )
+            point = shape(feature["geometry"]).representative_point()
+            return old.code, targets, point
+    raise AssertionError("no split commune")
+
+
+def test_incidents_under_old_units_count_in_the_current_scheme(database, settings, actor, tmp_path) -> None:
+    old_code, targets, point = _split_commune()
+    rows = [
+        incident(1, occurred_at="10/02/2025", reported_at="", unit_code="10510"),  # whole → 10507
+        incident(
+            2,
+            occurred_at="10/02/2025",
+            reported_at="",
+            unit_code=old_code,
+            lat=str(point.y),
+            lon=str(point.x),
+        ),
+        incident(3, occurred_at="10/02/2025", reported_at="", unit_code=old_code),  # split, no point
+        incident(4),  # already in the current scheme
+    ]
+    summary = run(database, settings, actor, write_csv(tmp_path / "carry.csv", rows))
+    assert summary.assignments.get("approximate") == 1
+    stored = incidents(database)
+    assert [(i.report_unit_code, i.report_approx) for i in stored[:2]] == [
+        ("10507", False),
+        (targets[1], False),
+    ]
+    assert stored[2].report_approx and stored[2].report_unit_code in targets
+    assert (stored[3].report_unit_code, stored[3].report_approx) == ("11311", False)

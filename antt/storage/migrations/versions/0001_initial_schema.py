@@ -1,8 +1,9 @@
-"""initial schema
+"""initial schema: reference data (schemes, units, crosswalk, offences), incidents, persons, imports,
+changes, indicator values and the audit log
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 21:31:24.113703
+Create Date: 2026-11-28 22:19:16.206948
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def upgrade() -> None:
     sa.Column('clause', sa.Integer(), nullable=True),
     sa.Column('reporting_group', sa.String(length=24), nullable=False),
     sa.Column('severity', sa.String(length=24), nullable=True),
+    sa.Column('severity_min', sa.String(length=24), nullable=True),
     sa.Column('severity_max', sa.String(length=24), nullable=True),
     sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('cleared_on', sa.Date(), nullable=True),
@@ -132,6 +134,8 @@ def upgrade() -> None:
     sa.Column('organised_group', sa.Boolean(), nullable=False),
     sa.Column('damage_vnd', sa.BigInteger(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('report_unit_code', sa.String(length=8), nullable=False),
+    sa.Column('report_approx', sa.Boolean(), nullable=False),
     sa.Column('content_hash', sa.String(length=32), nullable=False),
     sa.Column('created_batch_id', sa.Integer(), nullable=False),
     sa.Column('updated_batch_id', sa.Integer(), nullable=False),
@@ -145,7 +149,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.create_index('ix_incidents_occurred_on_group', ['occurred_on', 'reporting_group'], unique=False)
+        batch_op.create_index('ix_incidents_report', ['occurred_on', 'report_unit_code', 'reporting_group'], unique=False)
         batch_op.create_index('ix_incidents_unit', ['unit_scheme', 'unit_code', 'occurred_on'], unique=False)
+
+    op.create_table('indicator_values',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('indicator', sa.String(length=64), nullable=False),
+    sa.Column('unit_scheme', sa.String(length=16), nullable=False),
+    sa.Column('unit_code', sa.String(length=8), nullable=False),
+    sa.Column('period', sa.String(length=40), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('value', sa.Float(), nullable=False),
+    sa.Column('unit_of_measure', sa.String(length=24), nullable=False),
+    sa.Column('source', sa.Text(), nullable=False),
+    sa.Column('synthetic', sa.Boolean(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['import_batches.id'], name=op.f('fk_indicator_values_batch_id_import_batches')),
+    sa.ForeignKeyConstraint(['unit_scheme', 'unit_code'], ['units.scheme', 'units.code'], name=op.f('fk_indicator_values_unit_scheme_unit_code_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_values')),
+    sa.UniqueConstraint('indicator', 'unit_scheme', 'unit_code', 'period', name=op.f('uq_indicator_values_indicator_unit_scheme_unit_code_period'))
+    )
+    with op.batch_alter_table('indicator_values', schema=None) as batch_op:
+        batch_op.create_index('ix_indicator_values_lookup', ['indicator', 'period_end'], unique=False)
 
     op.create_table('offence_clauses',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -211,8 +237,13 @@ def downgrade() -> None:
     op.drop_table('incident_changes')
     op.drop_table('unit_crosswalk')
     op.drop_table('offence_clauses')
+    with op.batch_alter_table('indicator_values', schema=None) as batch_op:
+        batch_op.drop_index('ix_indicator_values_lookup')
+
+    op.drop_table('indicator_values')
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.drop_index('ix_incidents_unit')
+        batch_op.drop_index('ix_incidents_report')
         batch_op.drop_index('ix_incidents_occurred_on_group')
 
     op.drop_table('incidents')
