@@ -22,7 +22,15 @@ from antt.storage.engine import Database
 
 TEST_KEY = "test-pseudonym-key-0123456789abcdef-not-for-production"
 PG_URL = os.environ.get("ANTT_TEST_DATABASE_URL", "")
-DATA_TABLES = ["incident_changes", "incident_persons", "persons", "incidents", "import_batches", "audit_log"]
+DATA_TABLES = [
+    "incident_changes",
+    "incident_persons",
+    "persons",
+    "incidents",
+    "indicator_values",
+    "import_batches",
+    "audit_log",
+]
 
 
 def pytest_report_header() -> str:
@@ -42,13 +50,17 @@ def database_url_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+def truncate_data_tables(url: str) -> None:
+    db = open_database(load_settings(database_url=url, pseudonym_key=TEST_KEY))
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
+    db.dispose()
+
+
 @pytest.fixture
 def database_url(database_url_template: str, tmp_path: Path) -> str:
     if PG_URL:
-        db = open_database(load_settings(database_url=PG_URL, pseudonym_key=TEST_KEY))
-        with db.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY CASCADE"))
-        db.dispose()
+        truncate_data_tables(PG_URL)
         return PG_URL
     source = Path(database_url_template.removeprefix("sqlite:///"))
     target = tmp_path / "antt.db"

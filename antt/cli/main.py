@@ -8,8 +8,8 @@ import sys
 import typer
 from rich.console import Console
 
-from antt.cli import db, demo, imports, offences, serve, units
-from antt.errors import AnttError, InvalidInput
+from antt.cli import compstat, db, demo, imports, offences, serve, units
+from antt.errors import AnttError, ImportRejected
 
 app = typer.Typer(
     help="ANTT — an ninh, trật tự: chỉ tiêu, CompStat, báo cáo.",
@@ -21,6 +21,7 @@ app.add_typer(units.app, name="units")
 app.add_typer(offences.app, name="offences")
 app.add_typer(imports.app, name="import")
 app.command("serve")(serve.serve)
+app.command("compstat")(compstat.compstat_command)
 app.add_typer(demo.app, name="demo")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -30,7 +31,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except AnttError as exc:
-        if isinstance(exc, InvalidInput):
+        if isinstance(exc, ImportRejected):  # a file: list every problem, row by row
             imports.print_issues(exc.issues, err)
         err.print(f"antt: {exc}", markup=False)
         sys.exit(exc.exit_code)

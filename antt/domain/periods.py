@@ -39,18 +39,8 @@ MAX_YEARS: Final = 10
 _RANGE_SEP: Final = ".."
 _ROMAN: Final = ("I", "II", "III", "IV")
 _MONTHS_EN: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
 )
 
 # Kinds made of whole units of n months, numbered by an index: month y*12+m-1, quarter y*4+q-1, …
@@ -177,7 +167,7 @@ class Period:
         return _label(self, vietnamese=False)
 
     def same_period_last_year(self) -> Period:
-        """ "Cùng kỳ": the same preset one year earlier.
+        """Cùng kỳ (the same period last year): the same preset one year earlier.
 
         Month/quarter/half/year kinds (calendar and reporting) take the same unit a year before. ``ytd``,
         ``report-ytd``, ``last28`` and ``day`` move their day back one year (29 Feb → 28 Feb), so
@@ -188,7 +178,7 @@ class Period:
         return _guard(self.key, lambda: _same_period_last_year(self))
 
     def previous_period(self) -> Period:
-        """ "Kỳ trước": the preceding period of the same preset.
+        """Kỳ trước (the previous period): the preceding period of the same preset.
 
         Month/quarter/half/year kinds: the unit before (``report-month:2026-01`` → ``report-month:2025-12``);
         ``last28``: the 28 days before; ``day``: the day before; ``wtd``: the same days of the previous week.
@@ -425,28 +415,28 @@ def _parse_campaign(text: str, name: str, campaigns: Mapping[str, tuple[date, da
         )
     start, end = known[found]
     key = f"campaign:{found}"
-    _check_window(start, end, key)
+    _guard(text, lambda: _check_window(start, end, text, "campaign"))
     return Period(start, end, key)
 
 
-def _check_window(start: date, end: date, text: str) -> None:
+def _check_window(start: date, end: date, text: str, kind: str = "custom") -> None:
     if end < start:
-        raise _end_before_start(start, end, text)
+        raise _end_before_start(start, end, text, kind)
     if end >= _shift_years(start, MAX_YEARS):
         raise _malformed(
             text,
             f"Khoảng {_fmt(start)} – {_fmt(end)} dài hơn {MAX_YEARS} năm",
             f"The range {_fmt(start)} – {_fmt(end)} is longer than {MAX_YEARS} years",
-            kind="custom",
+            kind=kind,
         )
 
 
-def _end_before_start(start: date, end: date, text: str) -> InvalidInput:
+def _end_before_start(start: date, end: date, text: str, kind: str = "custom") -> InvalidInput:
     return _malformed(
         text,
         f"Ngày kết thúc {_fmt(end)} trước ngày bắt đầu {_fmt(start)}",
         f"End date {_fmt(end)} is before start date {_fmt(start)}",
-        kind="custom",
+        kind=kind,
     )
 
 
@@ -461,13 +451,8 @@ def _shift_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _kind_and_value(period: Period) -> tuple[str, str]:
-    kind, _, value = period.key.partition(":")
-    return kind, value
-
-
 def _same_period_last_year(period: Period) -> Period:
-    kind, _ = _kind_and_value(period)
+    kind = period.kind
     base = kind.removeprefix(_REPORT_PREFIX)
     if base in _SPAN_MONTHS:
         return _span_period(kind, _span_index(period) - 12 // _SPAN_MONTHS[base])
@@ -479,7 +464,7 @@ def _same_period_last_year(period: Period) -> Period:
 
 
 def _previous_period(period: Period) -> Period:
-    kind, _ = _kind_and_value(period)
+    kind = period.kind
     if kind.removeprefix(_REPORT_PREFIX) in _SPAN_MONTHS:
         return _span_period(kind, _span_index(period) - 1)
     if kind == "last28":

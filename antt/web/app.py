@@ -6,13 +6,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html import escape
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from antt import __version__
+from antt.domain.access import Actor
 from antt.services.database import open_database
 from antt.services.status import health
 from antt.settings import Settings, load_settings
+from antt.web.api import compstat
+from antt.web.errors import install_error_handlers
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -26,6 +29,15 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="ANTT", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.database = database
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def _actor(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # Until sign-in exists (the e-ID issue) every caller acts city-wide; services already take the actor.
+        request.state.actor = Actor.system("web")
+        return await call_next(request)
+
+    app.include_router(compstat.router)
 
     @app.get("/health", tags=["system"])
     def health_json() -> JSONResponse:

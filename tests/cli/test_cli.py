@@ -115,3 +115,42 @@ def test_killing_an_import_midway_leaves_the_database_as_it_was(cli_env, tmp_pat
     # and the database is still usable: the same import then succeeds
     antt(cli_env, "import", "incidents", str(path))
     assert snapshot(database)["incidents"][0] == 60000
+
+
+def test_compstat_prints_the_json_contract(cli_env, tmp_path) -> None:
+    antt(
+        cli_env,
+        "import",
+        "incidents",
+        str(write_csv(tmp_path / "w.csv", [incident(1, occurred_at="10/10/2026 10:00", reported_at="")])),
+    )
+    doc = json.loads(
+        antt(
+            cli_env, "compstat", "--period", "month:2026-10", "--group", "social_order", "--format", "json"
+        ).stdout
+    )
+    assert {"period", "compare", "rows", "totals"} <= doc.keys()
+    assert (doc["period"]["from"], doc["period"]["to"]) == ("2026-10-01", "2026-10-31")
+    assert (doc["compare"]["from"], doc["compare"]["to"]) == ("2025-10-01", "2025-10-31")
+    required = {
+        "unit_code",
+        "unit_name",
+        "group",
+        "current",
+        "previous",
+        "change",
+        "pct_change",
+        "z",
+        "approximate",
+    }
+    assert all(required <= row.keys() for row in doc["rows"]) and len(doc["rows"]) == 114
+    assert doc["totals"]["current"] == 1 and doc["totals"]["pct_change"] is None
+    out = antt(
+        cli_env, "compstat", "--from", "2026-10-01", "--to", "2026-10-31", "--by", "group", "--format", "csv"
+    ).stdout
+    assert out.splitlines()[0].startswith("unit_code,unit_name,group,current,previous")
+
+
+def test_compstat_with_a_bad_period_is_one_line(cli_env) -> None:
+    proc = antt(cli_env, "compstat", "--period", "month:2026-13", check=False)
+    assert proc.returncode == 2 and proc.stderr.strip().startswith("antt:")

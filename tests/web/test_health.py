@@ -27,3 +27,32 @@ def test_the_home_page_is_vietnamese_and_marks_the_demo(settings) -> None:
     with TestClient(create_app(demo)) as client:
         page = client.get("/").text
     assert 'lang="vi"' in page and "Dữ liệu mô phỏng" in page
+
+
+def test_the_compstat_api_returns_the_service_figures(settings, actor, tmp_path) -> None:
+    from datetime import date
+
+    from antt.domain.periods import parse_period
+    from antt.services.compstat import compstat, result_document
+    from antt.services.database import open_database
+    from antt.services.imports import import_incidents
+    from tests.incident_files import incident, write_csv
+
+    db = open_database(settings)
+    import_incidents(
+        db,
+        settings,
+        actor,
+        write_csv(tmp_path / "w.csv", [incident(1, occurred_at="10/10/2026 10:00", reported_at="")]),
+    )
+    expected = result_document(compstat(db, actor, parse_period("month:2026-10"), as_of=date(2026, 11, 1)))
+    db.dispose()
+    with TestClient(create_app(settings)) as client:
+        body = client.get("/api/compstat", params={"period": "month:2026-10", "as_of": "2026-11-01"}).json()
+        bad = client.get("/api/compstat", params={"period": "month:2026-13"})
+        missing = client.get("/api/compstat", params={"period": "month:2026-10", "unit": "99999"})
+        schema = client.get("/openapi.json").json()
+    assert body == expected and body["totals"]["current"] == 1
+    assert bad.status_code == 422 and bad.json()["error"]["message_en"]
+    assert missing.status_code == 404
+    assert "/api/compstat" in schema["paths"]

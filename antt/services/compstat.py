@@ -1,0 +1,207 @@
+"""CompStat: a period against its comparison period, by unit, by reporting group, or both.
+
+Every figure is in the units of the reporting (current) scheme; incidents recorded under older units are
+carried forward through the crosswalk at import, and a figure that depends on a split (``part``) link
+without coordinates says so (``approximate``). Clearance is counted as of a date: for the comparison
+period, as of the same lag after it, so both periods have had the same time to clear their cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from antt.analytics.compstat import Change, Contribution, Measures, contributions, total
+from antt.domain.access import Actor
+from antt.domain.periods import Comparison, Period, today_local
+from antt.domain.reference import offence_table, unit_catalog
+from antt.domain.text import sort_key
+from antt.domain.units import Level, Unit
+from antt.errors import InvalidInput, NotFound
+from antt.storage.compstat import measures_by_unit_and_group
+from antt.storage.engine import Database
+
+ALL = "all"
+
+
+class By(StrEnum):
+    UNIT = "unit"
+    GROUP = "group"
+    UNIT_GROUP = "unit,group"
+
+
+@dataclass(frozen=True)
+class Row:
+    unit: Unit
+    group: str  # a reporting-group code, or "all"
+    change: Change
+
+
+@dataclass(frozen=True)
+class CompstatResult:
+    period: Period
+    compare: Period
+    comparison: Comparison
+    as_of: date
+    compare_as_of: date
+    scope: Unit  # the city, or the one commune asked for
+    groups: list[str]  # the reporting groups counted
+    by: By
+    rows: list[Row]
+    totals: Change
+    contributors: list[Contribution]  # communes driving the change of the scope's total
+
+
+def parse_by(text: str) -> By:
+    try:
+        return By(text.replace(" ", ""))
+    except ValueError:
+        raise InvalidInput(
+            f"--by phải là unit, group hoặc unit,group (nhận được {text!r}).",
+            f"--by must be unit, group or unit,group (got {text!r}).",
+        ) from None
+
+
+def _scope(actor: Actor, unit_code: str | None) -> tuple[Unit, list[Unit]]:
+    """The scope unit and the communes (current scheme) it covers, limited to the actor's units."""
+    catalog = unit_catalog()
+    scheme = catalog.current.code
+    communes = catalog.in_scheme(scheme, Level.COMMUNE)
+    city = catalog.in_scheme(scheme, Level.PROVINCE)[0]
+    if actor.units is not None:
+        communes = [c for c in communes if c.key in actor.units]
+    if unit_code is None or unit_code == city.code:
+        if actor.units is not None and unit_code == city.code:
+            raise NotFound(f"Không có đơn vị {unit_code}.", f"No unit {unit_code}.")
+        return city, communes
+    found = [c for c in communes if c.code == unit_code]
+    if not found:  # out of scope is indistinguishable from absent
+        raise NotFound(
+            f"Không có xã/phường mã {unit_code} trong danh mục hiện hành ({scheme}).",
+            f"No commune with code {unit_code} in the current scheme ({scheme}).",
+        )
+    return found[0], found
+
+
+def _groups(group: str | None) -> list[str]:
+    table = offence_table()
+    if group is None or group == ALL:
+        return table.group_codes
+    table.group(group)  # raises NotFound for an unknown group
+    return [group]
+
+
+def compstat(
+    database: Database,
+    actor: Actor,
+    period: Period,
+    *,
+    comparison: Comparison = Comparison.SAME_PERIOD_LAST_YEAR,
+    unit_code: str | None = None,
+    group: str | None = None,
+    by: By = By.UNIT,
+    as_of: date | None = None,
+) -> CompstatResult:
+    scope, communes = _scope(actor, unit_code)
+    groups = _groups(group)
+    compare = period.compare(comparison)
+    as_of = as_of or today_local()
+    compare_as_of = as_of - (period.start - compare.start)
+    codes = [c.code for c in communes]
+    with database.transaction(write=False) as session:
+        now = measures_by_unit_and_group(session, period.start, period.end, as_of, units=codes, groups=groups)
+        before = measures_by_unit_and_group(
+            session, compare.start, compare.end, compare_as_of, units=codes, groups=groups
+        )
+
+    cells: dict[tuple[str, str], Change] = {}
+    for key in now.keys() | before.keys():
+        cells[key] = Change(Measures(*now.get(key, ())), Measures(*before.get(key, ())))
+
+    def cell(unit: str | None, grp: str | None) -> Change:
+        return total(
+            c for (u, g), c in cells.items() if (unit is None or u == unit) and (grp is None or g == grp)
+        )
+
+    rows: list[Row] = []
+    ordered = sorted(communes, key=lambda u: (sort_key(u.short_name), u.code))
+    if by is By.UNIT:
+        rows = [Row(u, group or ALL, cell(u.code, None)) for u in ordered]
+    elif by is By.GROUP:
+        rows = [Row(scope, g, cell(None, g)) for g in groups]
+    else:
+        rows = [Row(u, g, cell(u.code, g)) for u in ordered for g in groups]
+    by_commune = {u.code: cell(u.code, None) for u in communes}
+    return CompstatResult(
+        period=period,
+        compare=compare,
+        comparison=comparison,
+        as_of=as_of,
+        compare_as_of=compare_as_of,
+        scope=scope,
+        groups=groups,
+        by=by,
+        rows=rows,
+        totals=cell(None, None),
+        contributors=contributions(by_commune),
+    )
+
+
+def result_document(result: CompstatResult) -> dict[str, Any]:
+    """The JSON form shared by the CLI and the API."""
+
+    def figures(c: Change) -> dict[str, object]:
+        return {
+            "current": c.current.incidents,
+            "previous": c.previous.incidents,
+            "change": c.change,
+            "pct_change": None if c.pct_change is None else round(c.pct_change, 1),
+            "small_base": c.small_base,
+            "z": round(c.z, 2),
+            "signal": c.signal,
+            "approximate": c.approximate,
+            "approximate_share": round(c.approximate_share, 4),
+            "clearance_rate": None if c.clearance is None else round(c.clearance, 1),
+            "previous_clearance_rate": None
+            if c.previous_clearance is None
+            else round(c.previous_clearance, 1),
+            "grave": c.current.grave,
+            "grave_clearance_rate": None if c.grave_clearance is None else round(c.grave_clearance, 1),
+            "suspects": c.current.suspects,
+            "organised_group": c.current.organised_group,
+        }
+
+    return {
+        "period": {
+            "key": result.period.key,
+            "from": result.period.start.isoformat(),
+            "to": result.period.end.isoformat(),
+            "label_vi": result.period.label_vi(),
+        },
+        "compare": {
+            "key": result.compare.key,
+            "from": result.compare.start.isoformat(),
+            "to": result.compare.end.isoformat(),
+            "how": result.comparison.value,
+        },
+        "as_of": result.as_of.isoformat(),
+        "unit": {"code": result.scope.code, "name": result.scope.name},
+        "groups": result.groups,
+        "by": result.by.value,
+        "rows": [
+            {"unit_code": r.unit.code, "unit_name": r.unit.name, "group": r.group, **figures(r.change)}
+            for r in result.rows
+        ],
+        "totals": figures(result.totals),
+        "contributors": [
+            {
+                "unit_code": c.key,
+                "unit_name": unit_catalog().get(unit_catalog().current.code, c.key).name,
+                "change": c.change,
+                "share": None if c.share is None else round(c.share, 3),
+            }
+            for c in result.contributors
+        ],
+    }

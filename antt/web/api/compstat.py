@@ -1,0 +1,102 @@
+"""``GET /api/compstat`` — the CompStat table as JSON (the same document as ``antt compstat --format json``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from antt.domain.access import Actor
+from antt.domain.periods import Comparison, custom, parse_period
+from antt.errors import InvalidInput
+from antt.services.compstat import compstat, parse_by, result_document
+
+router = APIRouter(prefix="/api", tags=["compstat"])
+
+
+class Window(BaseModel):
+    key: str
+    from_: date
+    to: date
+
+    model_config = {"populate_by_name": True}
+
+
+class Figures(BaseModel):
+    current: int
+    previous: int
+    change: int
+    pct_change: float | None
+    small_base: bool
+    z: float
+    signal: str | None
+    approximate: bool
+    approximate_share: float
+    clearance_rate: float | None
+    previous_clearance_rate: float | None
+    grave: int
+    grave_clearance_rate: float | None
+    suspects: int
+    organised_group: int
+
+
+class RowOut(Figures):
+    unit_code: str
+    unit_name: str
+    group: str
+
+
+class Contributor(BaseModel):
+    unit_code: str
+    unit_name: str
+    change: int
+    share: float | None
+
+
+class CompstatOut(BaseModel):
+    period: dict[str, str]
+    compare: dict[str, str]
+    as_of: date
+    unit: dict[str, str]
+    groups: list[str]
+    by: str
+    rows: list[RowOut]
+    totals: Figures
+    contributors: list[Contributor]
+
+
+@router.get(
+    "/compstat", response_model=CompstatOut, summary="CompStat: a period against its comparison period"
+)
+def get_compstat(
+    request: Request,
+    period: Annotated[
+        str | None, Query(description="e.g. report-month:2026-04, quarter:2026-Q2, ytd:today")
+    ] = None,
+    from_: Annotated[date | None, Query(alias="from")] = None,
+    to: Annotated[date | None, Query()] = None,
+    compare: Comparison = Comparison.SAME_PERIOD_LAST_YEAR,
+    unit: Annotated[
+        str | None, Query(max_length=8, description="commune code; the whole city by default")
+    ] = None,
+    group: Annotated[str, Query(max_length=24)] = "all",
+    by: Annotated[str, Query(max_length=12)] = "unit",
+    as_of: date | None = None,
+) -> dict[str, object]:
+    if period is None and (from_ is None or to is None):
+        raise InvalidInput("Cần period hoặc from và to.", "Either period or both from and to are required.")
+    window = parse_period(period) if period else custom(from_, to)  # type: ignore[arg-type]
+    actor: Actor = request.state.actor
+    result = compstat(
+        request.app.state.database,
+        actor,
+        window,
+        comparison=compare,
+        unit_code=unit,
+        group=None if group == "all" else group,
+        by=parse_by(by),
+        as_of=as_of,
+    )
+    return result_document(result)
