@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,25 @@ def cli_env(database_url: str) -> dict[str, str]:
 @pytest.fixture
 def is_postgres() -> bool:
     return bool(PG_URL)
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory, database_url_template):
+    """The demo city (to 31/10/2026) loaded once per test module into a database of its own (a SQLite copy,
+    or the PostgreSQL test database — tests using it must not also use ``database``, which empties it)."""
+    from antt.demo.build import generate
+    from antt.demo.build import load as load_demo
+    from antt.services.database import open_database
+
+    if PG_URL:
+        truncate_data_tables(PG_URL)
+        url = PG_URL
+    else:
+        target = tmp_path_factory.mktemp("compstat") / "demo.db"
+        shutil.copyfile(database_url_template.removeprefix("sqlite:///"), target)
+        url = f"sqlite:///{target}"
+    settings = load_settings(database_url=url, pseudonym_key=TEST_KEY, demo=True)
+    db = open_database(settings)
+    load_demo(db, settings, generate(tmp_path_factory.mktemp("city"), end=date(2026, 10, 31)))
+    yield db
+    db.dispose()

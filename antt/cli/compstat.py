@@ -8,7 +8,7 @@ from rich.console import Console
 from antt.cli.output import Format, emit
 from antt.cli.units import parse_day
 from antt.domain.access import Actor
-from antt.domain.periods import Comparison, custom, parse_period
+from antt.domain.periods import Comparison, period_from
 from antt.settings import load_settings
 
 CLI_ACTOR = Actor.system("cli")
@@ -33,9 +33,7 @@ def compstat_command(
     from antt.services.compstat import compstat, parse_by, result_document
     from antt.services.database import open_database, require_current_schema
 
-    if (period is None) == (from_ is None or to is None):
-        raise typer.BadParameter("dùng --period HOẶC --from và --to / use --period OR --from and --to")
-    window = parse_period(period) if period else custom(parse_day(from_ or ""), parse_day(to or ""))
+    window = period_from(period, parse_day(from_) if from_ else None, parse_day(to) if to else None)
     settings = load_settings()
     database = open_database(settings)
     try:
@@ -46,7 +44,7 @@ def compstat_command(
             window,
             comparison=compare,
             unit_code=unit,
-            group=None if group == "all" else group,
+            group=group,
             by=parse_by(by),
             as_of=parse_day(as_of) if as_of else None,
         )

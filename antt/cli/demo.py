@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from antt.cli.output import progress_bar
 from antt.cli.units import parse_day
 from antt.settings import load_settings
 
@@ -48,15 +48,7 @@ def demo(
     db = open_database(settings)
     try:
         upgrade(db)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            disable=not console.is_terminal,
-        ) as bar:
+        with progress_bar(console) as bar:
             tasks: dict[str, object] = {}
 
             def progress(name: str, done: int, total: int | None) -> None:
@@ -67,9 +59,14 @@ def demo(
             summaries = load(db, settings, files, progress)
     finally:
         db.dispose()
-    total = sum(s.rows_total for s in summaries)
+    from antt.services.imports import ImportSummary
+
+    incident_files = [s for s in summaries if isinstance(s, ImportSummary)]
+    total = sum(s.rows_total for s in incident_files)
+    values = sum(s.rows_total for s in summaries if not isinstance(s, ImportSummary))
     console.print(
-        f"  {total:,} vụ việc / incidents from {len(summaries)} files in {data}/ "
+        f"  {total:,} vụ việc / incidents from {len(incident_files)} files, {values:,} giá trị chỉ số / indicator"
+        f" values, in {data}/ "
         f"({time.perf_counter() - started:.1f} s); database {database}"
     )
     _print_personas(console, data)

@@ -1,4 +1,5 @@
-"""``antt import incidents FILE`` — validate and import the week's incident export."""
+"""``antt import incidents FILE`` — validate and import the week's incident export;
+``antt import indicators FILE`` — indicator values (e-ID, drugs, population, GRDP, PCI, PAR Index)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from antt.cli.output import progress_bar
 from antt.domain.access import Actor
 from antt.errors import Issue
 from antt.settings import load_settings
 
 if TYPE_CHECKING:
     from antt.services.imports import ImportSummary
+    from antt.services.indicators import IndicatorImportSummary
 
 app = typer.Typer(help="Nhập dữ liệu / import data", no_args_is_help=True)
 MAX_WARNINGS_SHOWN = 50
@@ -40,15 +42,7 @@ def incidents_command(
     console = Console(stderr=True)
     try:
         require_current_schema(database)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            disable=as_json or not console.is_terminal,
-        ) as bar:
+        with progress_bar(console, quiet=as_json) as bar:
             task = bar.add_task(file.name, total=None)
             summary = import_incidents(
                 database,
@@ -66,6 +60,50 @@ def incidents_command(
         sys.stdout.write("\n")
     else:
         print_summary(summary, Console(highlight=False))
+
+
+@app.command("indicators")
+def indicators_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="tệp .xlsx hoặc .csv"),
+    scheme: str | None = typer.Option(
+        None,
+        "--scheme",
+        help="hệ đơn vị của mọi mã trong tệp, vd. 2025-07 cho số liệu đã quy đổi sang đơn vị mới "
+        "(mặc định: hệ có hiệu lực ngày cuối kỳ)",
+    ),
+    synthetic: bool = typer.Option(
+        False, "--synthetic", help="đánh dấu 'mô phỏng' các dòng không có cột Mô phỏng / mark as synthetic"
+    ),
+    source: str | None = typer.Option(None, help="tên nguồn của lô nhập (mặc định ANTT_SOURCE_NAME)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="chỉ kiểm tra, không ghi / validate only"),
+    as_json: bool = typer.Option(False, "--json", help="in kết quả dạng JSON"),
+) -> None:
+    """Nhập giá trị chỉ số / import indicator values (e-ID, ma túy, dân số, GRDP, PCI, PAR Index)."""
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.indicators import import_indicators
+
+    settings = load_settings(require_secrets=True)
+    database = open_database(settings)
+    actor = Actor.system(f"cli:{getpass.getuser()}")
+    try:
+        require_current_schema(database)
+        summary = import_indicators(
+            database,
+            settings,
+            actor,
+            file,
+            dry_run=dry_run,
+            source=source,
+            unit_scheme=scheme,
+            synthetic=True if synthetic else None,
+        )
+    finally:
+        database.dispose()
+    if as_json:
+        json.dump(indicator_summary_document(summary), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_indicator_summary(summary, Console(highlight=False))
 
 
 def summary_document(s: ImportSummary) -> dict[str, object]:
@@ -110,6 +148,54 @@ def print_summary(s: ImportSummary, console: Console) -> None:
             console.print(f"    {w.describe()}", markup=False)
         if len(s.warnings) > MAX_WARNINGS_SHOWN:
             console.print(f"    … {len(s.warnings) - MAX_WARNINGS_SHOWN} more (use --json for all)")
+
+
+def indicator_summary_document(s: IndicatorImportSummary) -> dict[str, object]:
+    return {
+        "kind": s.kind,
+        "file": s.file_name,
+        "sha256": s.file_sha256,
+        "source": s.source,
+        "dry_run": s.dry_run,
+        "batch_id": s.batch_id,
+        "rows": s.rows_total,
+        "values": s.values_total,
+        "new": s.new,
+        "updated": s.updated,
+        "unchanged": s.unchanged,
+        "by_indicator": s.by_indicator,
+        "unit_scheme": s.unit_scheme,
+        "warnings_by_rule": s.warnings_by_rule,
+        "warnings": [_issue_document(w) for w in s.warnings],
+        "seconds": round(s.seconds, 3),
+    }
+
+
+def print_indicator_summary(s: IndicatorImportSummary, console: Console) -> None:
+    head = (
+        "KIỂM TRA (không ghi) / DRY RUN (nothing written)"
+        if s.dry_run
+        else f"Đã nhập / imported (lô {s.batch_id})"
+    )
+    console.print(
+        f"[bold]{head}[/bold]: {s.file_name} — {s.rows_total} dòng/rows, {s.values_total} giá trị/values, "
+        f"{s.seconds:.1f} s"
+    )
+    console.print(f"  mới/new {s.new} · cập nhật/updated {s.updated} · không đổi/unchanged {s.unchanged}")
+    console.print("  chỉ số/indicators: " + ", ".join(f"{k} {v}" for k, v in s.by_indicator.items()))
+    _print_warnings(s.warnings, s.warnings_by_rule, console)
+
+
+def _print_warnings(warnings: list[Issue], by_rule: dict[str, int], console: Console) -> None:
+    if warnings:
+        console.print(
+            f"  cảnh báo/warnings: {len(warnings)} — "
+            + ", ".join(f"{k} {v}" for k, v in sorted(by_rule.items()))
+        )
+        for w in warnings[:MAX_WARNINGS_SHOWN]:
+            console.print(f"    {w.describe()}", markup=False)
+        if len(warnings) > MAX_WARNINGS_SHOWN:
+            console.print(f"    … {len(warnings) - MAX_WARNINGS_SHOWN} more (use --json for all)")
 
 
 def print_issues(issues: list[Issue], console: Console) -> None:

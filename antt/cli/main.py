@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.console import Console
 
-from antt.cli import compstat, db, demo, imports, offences, serve, units
+from antt.cli import compstat, db, demo, imports, offences, serve, targets, units
 from antt.errors import AnttError, ImportRejected
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(units.app, name="units")
 app.add_typer(offences.app, name="offences")
+app.add_typer(targets.app, name="targets")
 app.add_typer(imports.app, name="import")
 app.command("serve")(serve.serve)
 app.command("compstat")(compstat.compstat_command)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 
@@ -44,3 +45,16 @@ def emit(
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def progress_bar(console: Console, *, quiet: bool = False) -> Progress:
+    """The progress bar of long commands (imports, the demo build); silent when not on a terminal."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    )

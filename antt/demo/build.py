@@ -26,7 +26,7 @@ from antt.demo.incidents import (
     near_repeats,
     plant_gangs,
 )
-from antt.demo.indicators import generate_indicators, reference_ground_truth, write_indicator_set
+from antt.demo.indicators import CITY_FILE, generate_indicators, reference_ground_truth, write_indicator_set
 from antt.demo.model import (
     GROUP_RATES,
     PERSISTENT_HOTSPOTS,
@@ -37,6 +37,7 @@ from antt.demo.model import (
     build_model,
 )
 from antt.demo.personas import write_personas
+from antt.demo.population import SCHEME as COMMUNE_SCHEME
 from antt.demo.population import commune_population, write_population
 from antt.demo.targets import write_targets
 from antt.domain.access import Actor
@@ -45,6 +46,7 @@ from antt.domain.reference import commune_boundaries, offence_table, unit_catalo
 from antt.domain.units import Level
 from antt.services.database import Database
 from antt.services.imports import ImportSummary, import_incidents
+from antt.services.indicators import IndicatorImportSummary, import_indicators
 from antt.settings import DEMO_PSEUDONYM_KEY, Settings
 
 LABEL = "Dữ liệu mô phỏng"
@@ -198,13 +200,38 @@ def load(
     settings: Settings,
     demo: DemoFiles,
     progress: Callable[[str, int, int | None], None] | None = None,
-) -> list[ImportSummary]:
-    """Import every incident file through the analyst's import service, oldest first."""
+) -> list[ImportSummary | IndicatorImportSummary]:
+    """Import every incident file, oldest first, then the indicator files, through the analyst's services.
+
+    The commune files (population, e-ID, drugs) give every year for the communes of scheme ``2025-07``
+    (re-aggregated, see :mod:`antt.demo.indicators`), so they are imported with that scheme declared and
+    marked synthetic; the city file's codes follow the period (``31`` before and after 1 July 2025) and
+    say themselves which values are synthetic.
+    """
     actor = Actor.system("demo-loader")
-    summaries = []
+    summaries: list[ImportSummary | IndicatorImportSummary] = []
     for path in demo.incident_files:
         report: Callable[[int, int | None], None] | None = None
         if progress is not None:
             report = lambda done, total, name=path.name: progress(name, done, total)  # noqa: E731
         summaries.append(import_incidents(database, settings, actor, path, source=SOURCE, progress=report))
+    for path in demo.other_files:
+        if path.name != "population.csv" and not path.name.startswith("indicators-"):
+            continue
+        commune_file = path.name != CITY_FILE
+        report = None
+        if progress is not None:
+            report = lambda done, total, name=path.name: progress(name, done, total)  # noqa: E731
+        summaries.append(
+            import_indicators(
+                database,
+                settings,
+                actor,
+                path,
+                source=SOURCE,
+                unit_scheme=COMMUNE_SCHEME if commune_file else None,
+                synthetic=True if commune_file else None,
+                progress=report,
+            )
+        )
     return summaries

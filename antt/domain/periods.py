@@ -221,6 +221,17 @@ def custom(start: date, end: date) -> Period:
     return Period(start, end, key)
 
 
+def period_from(text: str | None, start: date | None = None, end: date | None = None) -> Period:
+    """A preset's textual form, or else an explicit window: what the CLI's --period / --from --to and the
+    API's period / from / to both accept (exactly one of the two)."""
+    if (text is None) == (start is None or end is None):
+        raise InvalidInput(
+            "Cần chỉ định kỳ (period) hoặc cả ngày bắt đầu và ngày kết thúc (from, to), không cả hai.",
+            "Give either a period or both from and to dates, not both.",
+        )
+    return parse_period(text) if text is not None else custom(start, end)  # type: ignore[arg-type]
+
+
 def report_month_of(day: date) -> Period:
     """The Decree 09/2019 reporting month ``day`` falls in: the 14th closes a month, the 15th opens the next."""
     return _guard(day.isoformat(), lambda: _span_period("report-month", _report_month_index(day)))

@@ -65,3 +65,30 @@ def measures_by_unit_and_group(
         (unit, group): tuple(int(v or 0) for v in values)
         for unit, group, *values in session.execute(query).all()
     }
+
+
+def daily_outcomes(
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    units: Collection[str] | None = None,
+    groups: Collection[str] | None = None,
+    grave_only: bool = False,
+) -> list[tuple[date, date | None, int]]:
+    """(occurred_on, cleared_on or None, incidents) for incidents that occurred in [start, end]: enough to
+    count, for any cut-off, how many occurred and how many were cleared by then."""
+    i = IncidentRow
+    cleared_on = case((i.status == "cleared", i.cleared_on), else_=None)
+    query = (
+        select(i.occurred_on, cleared_on, func.count())
+        .where(i.occurred_on >= start, i.occurred_on <= end)
+        .group_by(i.occurred_on, cleared_on)
+    )
+    if units is not None:
+        query = query.where(i.report_unit_code.in_(list(units)))
+    if groups is not None:
+        query = query.where(i.reporting_group.in_(list(groups)))
+    if grave_only:
+        query = query.where(i.severity_min.in_(GRAVE))
+    return [(occurred, cleared, int(n)) for occurred, cleared, n in session.execute(query).all()]

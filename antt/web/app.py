@@ -14,7 +14,7 @@ from antt.domain.access import Actor
 from antt.services.database import open_database
 from antt.services.status import health
 from antt.settings import Settings, load_settings
-from antt.web.api import compstat
+from antt.web.api import compstat, indicators, targets
 from antt.web.errors import install_error_handlers
 
 
@@ -38,6 +38,8 @@ def create_app(settings: Settings) -> FastAPI:
         return await call_next(request)
 
     app.include_router(compstat.router)
+    app.include_router(targets.router)
+    app.include_router(indicators.router)
 
     @app.get("/health", tags=["system"])
     def health_json() -> JSONResponse:

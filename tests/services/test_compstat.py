@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -145,29 +144,6 @@ def test_z_is_antisymmetric_and_a_total_is_the_sum_of_its_parts() -> None:
 
 
 # --- invariants on the demo city ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory, database_url_template):
-    """The demo city loaded once into a database of its own (SQLite copy or the PostgreSQL test database)."""
-    from antt.demo.build import generate
-    from antt.demo.build import load as load_demo
-    from antt.services.database import open_database
-    from antt.settings import load_settings
-    from tests.conftest import PG_URL, TEST_KEY, truncate_data_tables
-
-    if PG_URL:
-        truncate_data_tables(PG_URL)
-        url = PG_URL
-    else:
-        target = tmp_path_factory.mktemp("compstat") / "demo.db"
-        shutil.copyfile(database_url_template.removeprefix("sqlite:///"), target)
-        url = f"sqlite:///{target}"
-    settings = load_settings(database_url=url, pseudonym_key=TEST_KEY, demo=True)
-    db = open_database(settings)
-    load_demo(db, settings, generate(tmp_path_factory.mktemp("city"), end=date(2026, 10, 31)))
-    yield db
-    db.dispose()
 
 
 PRESETS = [

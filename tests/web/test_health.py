@@ -56,3 +56,20 @@ def test_the_compstat_api_returns_the_service_figures(settings, actor, tmp_path)
     assert bad.status_code == 422 and bad.json()["error"]["message_en"]
     assert missing.status_code == 404
     assert "/api/compstat" in schema["paths"]
+
+
+def test_the_targets_and_indicators_apis_answer_from_the_demo_city(demo_database) -> None:
+    from antt.settings import load_settings as settings_for
+
+    url = demo_database.engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(settings_for(database_url=url, pseudonym_key=TEST_KEY))) as client:
+        targets = client.get("/api/targets", params={"as_of": "2026-10-31"}).json()["targets"]
+        eid = client.get("/api/indicators/eid_accounts_activated", params={"unit": "11383"}).json()
+        unknown = client.get("/api/indicators/no_such_indicator")
+        schema = client.get("/openapi.json").json()
+    by_id = {t["id"]: t for t in targets}
+    assert by_id["drug-free-communes-2025"]["status"] in ("met", "off_track")
+    assert by_id["social-order-crime-reduction"]["probability"] is not None
+    assert eid["values"] and {v["unit_code"] for v in eid["values"]} == {"11383"}
+    assert unknown.status_code == 404
+    assert {"/api/targets", "/api/indicators/{indicator}", "/api/compstat"} <= set(schema["paths"])

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from antt.domain.access import Actor
-from antt.domain.periods import Comparison, custom, parse_period
-from antt.errors import InvalidInput
+from antt.domain.periods import Comparison, period_from
 from antt.services.compstat import compstat, parse_by, result_document
 
 router = APIRouter(prefix="/api", tags=["compstat"])
@@ -85,9 +84,7 @@ def get_compstat(
     by: Annotated[str, Query(max_length=12)] = "unit",
     as_of: date | None = None,
 ) -> dict[str, object]:
-    if period is None and (from_ is None or to is None):
-        raise InvalidInput("Cần period hoặc from và to.", "Either period or both from and to are required.")
-    window = parse_period(period) if period else custom(from_, to)  # type: ignore[arg-type]
+    window = period_from(period, from_, to)
     actor: Actor = request.state.actor
     result = compstat(
         request.app.state.database,
@@ -95,7 +92,7 @@ def get_compstat(
         window,
         comparison=compare,
         unit_code=unit,
-        group=None if group == "all" else group,
+        group=group,
         by=parse_by(by),
         as_of=as_of,
     )

@@ -1,0 +1,238 @@
+"""Importing indicator values (e-ID, drugs, population, GRDP, PCI, PAR Index) and reading their series.
+
+Same contract as the incident import (:mod:`antt.services.imports`): every row is validated, every error
+is listed, nothing is written unless the whole file passes, one transaction, idempotent by
+``(indicator, unit, period)``, an :class:`ImportBatch` of kind ``indicators`` and an audit record
+``import.indicators``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from antt.domain.access import Actor
+from antt.domain.reference import unit_catalog
+from antt.errors import Issue, NotFound
+from antt.importers.indicators import INDICATOR_COLUMNS, KNOWN_INDICATORS, IndicatorValidator
+from antt.importers.readers import open_table
+from antt.services.imports import _rejection, _scan
+from antt.settings import Settings
+from antt.storage import audit
+from antt.storage.engine import Database
+from antt.storage.indicators import IndicatorWriter, indicator_series
+from antt.storage.tables import ImportBatch
+
+__all__ = [
+    "INDICATOR_COLUMNS",
+    "KNOWN_INDICATORS",
+    "IndicatorImportSummary",
+    "SeriesPoint",
+    "import_indicators",
+    "indicator_values",
+]
+
+Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)
+SeriesPoint = tuple[str, str, date, date, float]  # unit_code, period, period_start, period_end, value
+
+
+@dataclass(frozen=True)
+class IndicatorImportSummary:
+    file_name: str
+    file_sha256: str
+    source: str
+    dry_run: bool
+    rows_total: int  # data rows of the file
+    values_total: int  # values they hold (more than the rows in a wide file)
+    new: int
+    updated: int
+    unchanged: int
+    by_indicator: dict[str, int]
+    unit_scheme: str | None = None  # the scheme the import declared for its codes, if any
+    warnings: list[Issue] = field(default_factory=list)
+    batch_id: int | None = None
+    seconds: float = 0.0
+    kind: str = "indicators"
+
+    @property
+    def warnings_by_rule(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for w in self.warnings:
+            counts[w.rule] = counts.get(w.rule, 0) + 1
+        return counts
+
+
+class _DryRunDone(Exception):
+    """Raised to roll back a dry run after its counts are known."""
+
+    def __init__(self, summary: IndicatorImportSummary) -> None:
+        self.summary = summary
+
+
+def import_indicators(
+    database: Database,
+    settings: Settings,
+    actor: Actor,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    display_name: str | None = None,
+    source: str | None = None,
+    unit_scheme: str | None = None,
+    synthetic: bool | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> IndicatorImportSummary:
+    """Validate ``path`` and, when every row passes, merge its values into ``indicator_values``.
+
+    ``unit_scheme`` declares the scheme of the file's unit codes (for figures re-aggregated to a newer
+    map); without it each code is looked up in the scheme in force on its period's last day.
+    ``synthetic`` marks rows that have no ``synthetic`` cell. A unit-bound actor may only write its units.
+
+    Raises :class:`ImportRejected` listing every error (and warning) when any row fails; the database is
+    then exactly as before. A dry run validates and computes the same counts, then rolls back.
+    """
+    started = time.perf_counter()
+    started_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    source = source or settings.source_name
+    name = display_name or path.name
+    sha256, size, lines = _scan(path)
+    expected_rows = max(lines - 1, 0) if path.suffix.lower() in (".csv", ".txt") else None
+
+    with open_table(
+        path,
+        display_name=name,
+        max_file_bytes=settings.import_max_file_bytes,
+        max_uncompressed_bytes=settings.import_max_xlsx_uncompressed_bytes,
+    ) as table:
+        validator = IndicatorValidator(
+            file=name,
+            headers=table.headers,
+            units=unit_catalog(),
+            now=now or datetime.now(timezone.utc),
+            unit_scheme=unit_scheme,
+            synthetic=synthetic,
+            allowed_units=actor.units,
+            chunk_rows=settings.import_batch_rows,
+        )
+        validator.issues[:0] = table.warnings
+        try:
+            with database.transaction() as session:
+                batch = ImportBatch(
+                    kind="indicators",
+                    source=source,
+                    file_name=name,
+                    file_sha256=sha256,
+                    file_bytes=size,
+                    imported_by=actor.name,
+                    started_at=started_at,
+                    finished_at=started_at,
+                    rows_total=0,
+                    rows_new=0,
+                    rows_updated=0,
+                    rows_unchanged=0,
+                    warnings=0,
+                    summary={},
+                )
+                session.add(batch)
+                session.flush()
+                writer = IndicatorWriter(session, batch.id)
+                for records in validator.records(table.rows):
+                    if validator.error_count == 0:  # after the first error, only validate
+                        writer.write(records)
+                    if progress:
+                        progress(validator.rows_seen, expected_rows)
+                if validator.error_count or validator.rows_seen == 0:
+                    raise _rejection(name, validator.issues, validator.rows_seen)
+                counts = writer.finish()
+                warnings = [i for i in validator.issues if not i.is_error]
+                summary = IndicatorImportSummary(
+                    file_name=name,
+                    file_sha256=sha256,
+                    source=source,
+                    dry_run=dry_run,
+                    rows_total=validator.rows_seen,
+                    values_total=validator.values_valid,
+                    new=counts.new,
+                    updated=counts.updated,
+                    unchanged=counts.unchanged,
+                    by_indicator=dict(sorted(validator.by_indicator.items())),
+                    unit_scheme=unit_scheme,
+                    warnings=warnings,
+                    batch_id=None if dry_run else batch.id,
+                    seconds=time.perf_counter() - started,
+                )
+                if dry_run:
+                    raise _DryRunDone(summary)
+                batch.finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
+                batch.rows_total, batch.rows_new = summary.values_total, summary.new
+                batch.rows_updated, batch.rows_unchanged = summary.updated, summary.unchanged
+                batch.warnings = len(warnings)
+                batch.summary = {
+                    "file_rows": summary.rows_total,
+                    "by_indicator": summary.by_indicator,
+                    "unit_scheme": unit_scheme,
+                    "warnings_by_rule": summary.warnings_by_rule,
+                }
+                audit.append(
+                    session,
+                    actor=actor.name,
+                    action="import.indicators",
+                    outcome="success",
+                    obj=f"import_batch:{batch.id}",
+                    details={
+                        "file": name,
+                        "sha256": sha256,
+                        "source": source,
+                        "rows": summary.rows_total,
+                        "values": summary.values_total,
+                        "new": summary.new,
+                        "updated": summary.updated,
+                        "unchanged": summary.unchanged,
+                        "indicators": sorted(summary.by_indicator),
+                    },
+                )
+        except _DryRunDone as done:
+            return done.summary
+    return summary
+
+
+def indicator_values(
+    database: Database,
+    actor: Actor,
+    indicator: str,
+    unit_code: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[SeriesPoint]:
+    """The series of ``indicator`` (``(unit_code, period, period_start, period_end, value)``), in scope.
+
+    A city-wide actor sees every unit; a unit-bound actor only its own ``(scheme, code)`` keys. A unit
+    outside the actor's scope is reported as not found, like a unit that does not exist.
+    """
+    if indicator not in KNOWN_INDICATORS:
+        known = ", ".join(KNOWN_INDICATORS)
+        raise NotFound(
+            f"Không có chỉ số '{indicator}'. Các chỉ số: {known}.",
+            f"No indicator '{indicator}'. Known indicators: {known}.",
+        )
+    keys = None if actor.units is None else frozenset(actor.units)
+    if unit_code is not None and keys is not None:
+        keys = frozenset(k for k in keys if k[1] == unit_code)
+        if not keys:
+            raise NotFound(
+                f"Không có đơn vị mã {unit_code} trong phạm vi được giao.",
+                f"No unit with code {unit_code} in your scope.",
+            )
+    with database.transaction(write=False) as session:
+        return indicator_series(
+            session,
+            indicator,
+            None if unit_code is None else [unit_code],
+            start,
+            end,
+            unit_keys=keys,
+        )

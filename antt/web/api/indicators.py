@@ -1,0 +1,44 @@
+"""``GET /api/indicators/{indicator}`` — the imported values of one indicator, by unit and period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel
+
+from antt.services.indicators import indicator_values
+
+router = APIRouter(prefix="/api", tags=["indicators"])
+
+
+class Value(BaseModel):
+    unit_code: str
+    period: str
+    period_start: date
+    period_end: date
+    value: float
+
+
+class Series(BaseModel):
+    indicator: str
+    values: list[Value]
+
+
+@router.get("/indicators/{indicator}", response_model=Series, summary="Values of one indicator")
+def get_indicator(
+    request: Request,
+    indicator: Annotated[str, Path(max_length=64)],
+    unit: Annotated[str | None, Query(max_length=8)] = None,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+) -> dict[str, object]:
+    points = indicator_values(request.app.state.database, request.state.actor, indicator, unit, start, end)
+    return {
+        "indicator": indicator,
+        "values": [
+            {"unit_code": u, "period": p, "period_start": s, "period_end": e, "value": v}
+            for u, p, s, e, v in points
+        ],
+    }
