@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from antt.domain.periods import Period
 from antt.errors import InvalidInput
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -147,3 +148,21 @@ def _target(entry: Mapping[str, Any]) -> Target:
         confidence=str(entry.get("confidence", "")),
         note=str(entry.get("note", "")),
     )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    target: Target
+    status: TargetStatus
+    as_of: date
+    period: Period | None = None
+    actual: float | None = None  # the value so far: count, rate in %, or the latest indicator value
+    required: float | None = None  # what the rule asks for (a relative rule's limit from its baseline)
+    baseline: float | None = None
+    expected: float | None = None  # projected value at the end of the period (or at the deadline)
+    interval: tuple[float, float] | None = None  # 90 % predictive interval of ``expected``
+    probability: float | None = None  # of meeting the target
+    observed: float | None = None
+    expected_remainder: float | None = None
+    model: str = ""
+    series: list[tuple[str, float]] = field(default_factory=list)  # recent values, for a sparkline
