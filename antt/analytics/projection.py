@@ -67,13 +67,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 import statsmodels.api as sm
 from scipy import optimize, special
 
+from antt.domain.targets import TargetStatus as Status
 from antt.errors import InvalidInput
 
 FloatArray = npt.NDArray[np.float64]
@@ -631,13 +631,6 @@ def project_rate(
         draws=draws,
         rates=finite,
     )
-
-
-class Status(StrEnum):
-    MET = "met"
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    OFF_TRACK = "off_track"
 
 
 def status_from(

@@ -162,7 +162,7 @@ def count_target(
     )
     probability = projection.probability_at_most(required)
     decided = False if observed > required else None
-    status = TargetStatus(status_from(probability, period_over=False, satisfied=decided).value)
+    status = status_from(probability, period_over=False, satisfied=decided)
     return Evaluation(
         target,
         status,
@@ -215,7 +215,8 @@ def rate_target(
         past.append(past[-1].same_period_last_year())
     past = past[1:]
     # clearance by the end of the period, per past month, and of cases still open at the same lag
-    done = [w for w in months.windows if w.end <= cut]
+    # months of past periods only: a finished month of the current period is not yet "cleared by the end"
+    done = [w for w in months.windows if w.end <= cut and w.end < period.start]
 
     def period_end_of(window: Period) -> date:
         for p in past:
@@ -257,7 +258,7 @@ def rate_target(
         if op_strict
         else projection.probability_at_least(required / 100)
     )
-    status = TargetStatus(status_from(probability, period_over=False, satisfied=None).value)
+    status = status_from(probability, period_over=False, satisfied=None)
     return Evaluation(
         target,
         status,
