@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.console import Console
 
-from antt.cli import compstat, db, demo, imports, offences, serve, targets, units
+from antt.cli import compstat, db, demo, imports, offences, report, serve, targets, units
 from antt.errors import AnttError, ImportRejected
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.add_typer(targets.app, name="targets")
 app.add_typer(imports.app, name="import")
 app.command("serve")(serve.serve)
 app.command("compstat")(compstat.compstat_command)
+app.command("report")(report.report_command)
 app.add_typer(demo.app, name="demo")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)

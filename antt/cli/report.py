@@ -1,0 +1,62 @@
+"""``antt report`` — the periodic security-and-order report as docx, pdf or xlsx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from antt.cli.units import parse_day
+from antt.domain.access import Actor
+from antt.domain.periods import period_from
+from antt.settings import load_settings
+
+CLI_ACTOR = Actor.system("cli")
+
+
+def report_command(
+    out: Path = typer.Option(..., "--out", help="tệp kết quả / output file"),
+    fmt: str = typer.Option("docx", "--format", help="docx | pdf | xlsx"),
+    period: str | None = typer.Option(
+        None, "--period", help="kỳ, vd. report-month:2026-10, report-quarter:2026-Q3, report-year:2026"
+    ),
+    from_: str | None = typer.Option(None, "--from", help="từ ngày YYYY-MM-DD (thay cho --period)"),
+    to: str | None = typer.Option(None, "--to", help="đến ngày YYYY-MM-DD"),
+    unit: str | None = typer.Option(None, "--unit", help="mã xã/phường (mặc định: toàn thành phố)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="số liệu đến ngày YYYY-MM-DD (mặc định hôm nay)"),
+    number: int | None = typer.Option(None, "--number", help="số văn bản (để trống cho văn thư điền)"),
+) -> None:
+    """Báo cáo kết quả công tác bảo đảm ANTT / the periodic security-and-order report."""
+    from antt.errors import InvalidInput
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.reports import ReportFormat, ReportOptions, export_report
+
+    try:
+        kind = ReportFormat(fmt.lower())
+    except ValueError:
+        raise InvalidInput(
+            f"--format phải là docx, pdf hoặc xlsx (nhận được {fmt!r}).",
+            f"--format must be docx, pdf or xlsx (got {fmt!r}).",
+        ) from None
+    window = period_from(period, parse_day(from_) if from_ else None, parse_day(to) if to else None)
+    settings = load_settings()
+    database = open_database(settings)
+    try:
+        require_current_schema(database)
+        content = export_report(
+            database,
+            CLI_ACTOR,
+            window,
+            kind,
+            unit_code=unit,
+            as_of=parse_day(as_of) if as_of else None,
+            options=ReportOptions(number=number),
+            client="cli",
+        )
+    finally:
+        database.dispose()
+    out.write_bytes(content)
+    Console(highlight=False).print(
+        f"Đã ghi / written: {out} ({len(content):,} byte, {kind.value}) — {window.label_vi()}", markup=False
+    )

@@ -1,0 +1,243 @@
+"""The report as an editable Word document (python-docx), laid out per Decree 30/2020, Appendix I.
+
+A4 portrait, margins top/bottom 20 mm, left 30 mm, right 15 mm; body 14 pt justified with a 1.27 cm
+first-line indent; the header block is a borderless two-column table (bodies and number on the left,
+national title, motto and date on the right) with rules under the issuing body and the motto; page numbers
+centred in the top margin from page 2 (different first page); annexes on landscape pages.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor, Twips
+
+from antt.reports.charts import render_png
+from antt.reports.document import Chart, Kind, Paragraph, Report, Section, Table
+from antt.reports.fonts import body_font
+from antt.reports.numbers import cell_text
+
+BODY_PT = 14
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+
+
+def render_docx(report: Report) -> bytes:
+    doc = Document()
+    font = body_font()
+    _styles(doc, font)
+    section = doc.sections[0]
+    _page(section, landscape=False)
+    section.different_first_page_header_footer = True
+    _page_number(section.header.paragraphs[0])
+    _header_block(doc, report)
+    for part in report.sections:
+        _section(doc, part, level=0)
+    _signature(doc, report)
+    stamp = doc.add_paragraph()
+    _run(stamp, report.stamp.line_vi(), size=10, italic=True)
+    if report.annexes:
+        annex = doc.add_section()
+        _page(annex, landscape=True)
+        annex.different_first_page_header_footer = False
+        heading = doc.add_paragraph()
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(heading, report.annex_title, bold=True)
+        for table in report.annexes:
+            _table(doc, table)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _styles(doc: object, font: str) -> None:
+    normal = doc.styles["Normal"]  # type: ignore[attr-defined]
+    normal.font.name = font
+    normal.font.size = Pt(BODY_PT)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), font)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+
+
+def _page(section: object, *, landscape: bool) -> None:
+    s = section
+    s.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT  # type: ignore[attr-defined]
+    s.page_width, s.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))  # type: ignore[attr-defined]
+    s.top_margin, s.bottom_margin = _mm(MARGINS_MM["top"]), _mm(MARGINS_MM["bottom"])  # type: ignore[attr-defined]
+    s.left_margin, s.right_margin = _mm(MARGINS_MM["left"]), _mm(MARGINS_MM["right"])  # type: ignore[attr-defined]
+    s.header_distance = Mm(10)  # type: ignore[attr-defined]
+
+
+def _mm(mm: float) -> Twips:
+    """Word stores margins in twips; round up so a margin is never below its millimetre minimum."""
+    return Twips(math.ceil(mm * 1440 / 25.4))
+
+
+def _field(paragraph: object, instruction: str) -> None:
+    run = paragraph.add_run()  # type: ignore[attr-defined]
+    begin, text, end = OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    text.set(qn("xml:space"), "preserve")
+    text.text = instruction
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(text)
+    run._r.append(end)
+
+
+def _page_number(paragraph: object) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
+    _field(paragraph, "PAGE")
+
+
+def _run(
+    paragraph: object,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    color: RGBColor | None = None,
+) -> None:
+    run = paragraph.add_run(text)  # type: ignore[attr-defined]
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+
+
+def _rule(paragraph: object, indent_cm: float) -> None:
+    """A solid rule under the paragraph, shortened by ``indent_cm`` on each side."""
+    fmt = paragraph.paragraph_format  # type: ignore[attr-defined]
+    fmt.left_indent = fmt.right_indent = Cm(indent_cm)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)  # type: ignore[attr-defined]
+
+
+def _no_borders(table: object) -> None:
+    properties = table._tbl.tblPr  # type: ignore[attr-defined]
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    properties.append(borders)
+
+
+def _centred(cell: object, text: str, *, first: bool = False, **style: object) -> object:
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()  # type: ignore[attr-defined]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.first_line_indent = Cm(0)
+    _run(paragraph, text, **style)  # type: ignore[arg-type]
+    return paragraph
+
+
+def _header_block(doc: object, report: Report) -> None:
+    h = report.header
+    table = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
+    _no_borders(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(6.5), Cm(10)
+    _centred(left, h.superior_body, first=True, size=13)
+    _rule(_centred(left, h.issuing_body, bold=True, size=13), 1.8)
+    _centred(left, h.number_line, size=13)
+    if report.secrecy:
+        _centred(left, report.secrecy, bold=True, size=13)
+    if report.urgency:
+        _centred(left, report.urgency, bold=True, size=13, color=RGBColor(0xC0, 0, 0))
+    _centred(right, h.national_title, first=True, bold=True, size=13)
+    _rule(_centred(right, h.motto, bold=True, size=14), 2.4)
+    date_line = _centred(right, h.date_line, italic=True, size=14)
+    date_line.paragraph_format.space_before = Pt(6)  # type: ignore[attr-defined]
+    for text, rule in ((h.doc_type, False), (h.summary, True)):
+        paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = Pt(12 if not rule else 0)
+        _run(paragraph, text, bold=True, size=14)
+        if rule:
+            _rule(paragraph, 6)
+
+
+def _section(doc: object, section: Section, level: int) -> None:
+    heading = doc.add_paragraph()  # type: ignore[attr-defined]
+    heading.paragraph_format.first_line_indent = Cm(1.27)
+    heading.paragraph_format.keep_with_next = True
+    _run(heading, section.heading, bold=True, italic=level > 0)
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            p = doc.add_paragraph()  # type: ignore[attr-defined]
+            p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            if block.indent:
+                p.paragraph_format.first_line_indent = Cm(1.27)
+            _run(p, block.text, bold=block.bold, italic=block.italic or block.placeholder)
+            if block.placeholder:
+                p.runs[0].font.highlight_color = 7  # yellow: for the author
+        elif isinstance(block, Table):
+            _table(doc, block)
+        elif isinstance(block, Chart):
+            doc.add_picture(io.BytesIO(render_png(block)), width=Cm(16))  # type: ignore[attr-defined]
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
+    for sub in section.subsections:
+        _section(doc, sub, level + 1)
+
+
+def _table(doc: object, table: Table) -> None:
+    title = doc.add_paragraph()  # type: ignore[attr-defined]
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.keep_with_next = True
+    _run(title, table.title, bold=True, size=12)
+    rows = [*table.rows, *([table.total] if table.total else [])]
+    grid = doc.add_table(rows=1 + len(rows), cols=len(table.columns))  # type: ignore[attr-defined]
+    grid.style = "Table Grid"
+    size = 11 if len(table.columns) <= 8 else 9
+    width = len(table.columns)
+    every = grid._cells  # computed once: row.cells walks the whole grid on every call
+    for j, column in enumerate(table.columns):
+        cell = every[j]
+        _run(cell.paragraphs[0], column.header, bold=True, size=size)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i, row in enumerate(rows, 1):
+        bold = table.total is not None and i == len(rows)
+        for j, (column, value) in enumerate(zip(table.columns, row, strict=True)):
+            paragraph = every[i * width + j].paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            if column.kind is not Kind.TEXT:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _run(paragraph, cell_text(value, column.kind), bold=bold, size=size)
+    doc.add_paragraph()  # type: ignore[attr-defined]
+
+
+def _signature(doc: object, report: Report) -> None:
+    table = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    first = left.paragraphs[0]
+    first.paragraph_format.first_line_indent = Cm(0)
+    _run(first, "Nơi nhận:", bold=True, italic=True, size=12)
+    for line in report.recipients:
+        p = left.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        _run(p, line, size=11)
+    s = report.signature
+    _centred(right, s.authority, first=True, bold=True, size=14)
+    if s.title:
+        _centred(right, s.title, bold=True, size=14)
+    for _ in range(3):
+        right.add_paragraph()
+    _centred(right, s.name or "[Họ và tên người ký]", bold=True, size=14)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.LINE)  # type: ignore[attr-defined]

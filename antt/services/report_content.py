@@ -1,0 +1,330 @@
+"""The words and tables of the periodic report, from figures already computed by the services.
+
+Counts first, then the change in counts; a percent change only with its base, and flagged when the base is
+small; the significance of a change stated as the Poisson z = 2(√C − √P) with its thresholds (|z| ≥ 2
+notable, ≥ 3 strong). Target statuses are the computed ones, quoted — nothing here judges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from antt.analytics.compstat import SMALL_BASE, Z_NOTABLE, Z_STRONG, Change, total
+from antt.domain.documents import format_count, format_decimal, format_percent
+from antt.domain.reference import offence_table
+from antt.domain.targets import GROUPS_VI, STATUS_LABELS_VI, Evaluation
+from antt.reports.document import (
+    Cell,
+    Chart,
+    Column,
+    Header,
+    Kind,
+    Paragraph,
+    Report,
+    Section,
+    Signature,
+    Stamp,
+    Table,
+)
+from antt.services.compstat import CompstatResult
+
+CITY = "Hải Phòng"
+MINISTRY = "BỘ CÔNG AN"
+CITY_POLICE = "CÔNG AN THÀNH PHỐ HẢI PHÒNG"
+PLACEHOLDER = (
+    "[Phần dành cho người soạn thảo: phương hướng, nhiệm vụ trọng tâm kỳ tới. ANTT không tự viết phần này.]"
+)
+
+
+@dataclass(frozen=True)
+class EidFigure:
+    value: float
+    period_end: date
+    units: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    by_group: CompstatResult
+    by_unit_group: CompstatResult
+    evaluations: list[Evaluation]
+    eid: EidFigure | None
+
+
+def group_names() -> dict[str, str]:
+    return {g.code: g.name_vi for g in offence_table().groups}
+
+
+def change_phrase(c: Change) -> str:
+    """``120 vụ (cùng kỳ 100 vụ; tăng 20 vụ, +20,0% so với 100 vụ; z = +1,89, trong dao động ngẫu nhiên)``."""
+    now, before = c.current.incidents, c.previous.incidents
+    if c.change == 0:
+        moved = "không thay đổi"
+    else:
+        moved = f"{'tăng' if c.change > 0 else 'giảm'} {format_count(abs(c.change))} vụ"
+        if c.pct_change is not None:
+            moved += f", {'+' if c.pct_change > 0 else ''}{format_percent(c.pct_change)} so với {format_count(before)} vụ"
+            if c.small_base:
+                moved += f" (cơ số dưới {SMALL_BASE} vụ, tỷ lệ % không ổn định)"
+    return (
+        f"{format_count(now)} vụ (cùng kỳ {format_count(before)} vụ; {moved}; "
+        f"z = {'+' if c.z > 0 else ''}{format_decimal(c.z, 2)}, {z_phrase(c.z)})"
+    )
+
+
+def z_phrase(z: float) -> str:
+    if abs(z) >= Z_STRONG:
+        return f"thay đổi rõ rệt (|z| ≥ {Z_STRONG:g})"
+    if abs(z) >= Z_NOTABLE:
+        return f"thay đổi đáng chú ý (|z| ≥ {Z_NOTABLE:g})"
+    return f"trong dao động ngẫu nhiên (|z| < {Z_NOTABLE:g})"
+
+
+def _rate(value: float | None) -> str:
+    return "không có vụ để tính" if value is None else format_percent(value)
+
+
+def _pct_cell(c: Change) -> Cell:
+    return None if c.pct_change is None else round(c.pct_change, 1)
+
+
+def situation(figures: Figures) -> Section:
+    result = figures.by_group
+    names = group_names()
+    scope = result.scope.name
+    blocks: list[Paragraph | Table | Chart] = [
+        Paragraph(
+            f"{result.period.label_vi()}, trên địa bàn {scope} ghi nhận "
+            f"{change_phrase(result.totals)}. So sánh với {result.compare.label_vi()}."
+        )
+    ]
+    blocks += [Paragraph(f"- {names[r.group]}: {change_phrase(r.change)}.") for r in result.rows]
+    if result.totals.approximate:
+        blocks.append(
+            Paragraph(
+                f"Ghi chú: {format_percent(100 * result.totals.approximate_share)} số vụ được quy đổi theo "
+                "đơn vị hành chính mới qua địa bàn bị chia tách, không có tọa độ (số liệu gần đúng).",
+                italic=True,
+            )
+        )
+    blocks.append(
+        Table(
+            key="Bảng 1 Tình hình",
+            title="Bảng 1. Số vụ phạm tội theo nhóm so với cùng kỳ",
+            columns=[
+                Column("Nhóm tội phạm", width=40),
+                Column("Kỳ này", Kind.COUNT),
+                Column("Cùng kỳ", Kind.COUNT),
+                Column("Tăng, giảm (vụ)", Kind.COUNT),
+                Column("Tăng, giảm (%)", Kind.PERCENT),
+                Column("z", Kind.DECIMAL),
+            ],
+            rows=[
+                [
+                    names[r.group],
+                    r.change.current.incidents,
+                    r.change.previous.incidents,
+                    r.change.change,
+                    _pct_cell(r.change),
+                    round(r.change.z, 2),
+                ]
+                for r in result.rows
+            ],
+            total=[
+                "Tổng số",
+                result.totals.current.incidents,
+                result.totals.previous.incidents,
+                result.totals.change,
+                _pct_cell(result.totals),
+                round(result.totals.z, 2),
+            ],
+        )
+    )
+    blocks.append(group_chart(result))
+    return Section("I. TÌNH HÌNH AN NINH, TRẬT TỰ", blocks)
+
+
+def group_chart(result: CompstatResult) -> Chart:
+    names = group_names()
+    return Chart(
+        title="Số vụ phạm tội theo nhóm: kỳ này và cùng kỳ năm trước",
+        categories=[names[r.group] for r in result.rows],
+        series=[
+            ("Kỳ này", [float(r.change.current.incidents) for r in result.rows]),
+            ("Cùng kỳ năm trước", [float(r.change.previous.incidents) for r in result.rows]),
+        ],
+        y_label="Số vụ",
+    )
+
+
+def results(figures: Figures) -> Section:
+    t = figures.by_group.totals
+    now, before = t.current, t.previous
+    drugs = next((r.change for r in figures.by_group.rows if r.group == "drugs"), None)
+    lines = [
+        f"- Điều tra, khám phá: làm rõ {format_count(now.cleared)}/{format_count(now.incidents)} vụ, "
+        f"đạt {_rate(t.clearance)} (cùng kỳ: {_rate(t.previous_clearance)}; tính đến ngày "
+        f"{figures.by_group.as_of:%d/%m/%Y}, cùng kỳ tính đến ngày {figures.by_group.compare_as_of:%d/%m/%Y}).",
+        f"- Án rất nghiêm trọng, đặc biệt nghiêm trọng: làm rõ {format_count(now.grave_cleared)}/"
+        f"{format_count(now.grave)} vụ, đạt {_rate(t.grave_clearance)}.",
+        f"- Số đối tượng liên quan: {format_count(now.suspects)} (cùng kỳ {format_count(before.suspects)}).",
+        f"- Số vụ do băng, nhóm tội phạm thực hiện: {format_count(now.organised_group)} vụ "
+        f"(cùng kỳ {format_count(before.organised_group)} vụ).",
+    ]
+    if drugs is not None:
+        lines.append(
+            f"- Phòng, chống ma túy: phát hiện {format_count(drugs.current.incidents)} vụ, "
+            f"{format_count(drugs.current.suspects)} đối tượng (cùng kỳ {format_count(drugs.previous.incidents)} "
+            f"vụ, {format_count(drugs.previous.suspects)} đối tượng)."
+        )
+    if figures.eid is not None:
+        lines.append(
+            f"- Đề án 06: {format_count(round(figures.eid.value))} tài khoản định danh điện tử đã kích hoạt "
+            f"(số liệu kỳ kết thúc ngày {figures.eid.period_end:%d/%m/%Y}, {figures.eid.units} đơn vị báo cáo)."
+        )
+    return Section("II. KẾT QUẢ CÔNG TÁC", [Paragraph(line) for line in lines])
+
+
+def _value(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return format_count(round(x)) if float(x).is_integer() else format_decimal(x, 1)
+
+
+def evaluation_phrase(e: Evaluation) -> str:
+    parts = [f"Chỉ tiêu “{e.target.name_vi}”: {STATUS_LABELS_VI[e.status]}"]
+    if e.probability is not None:
+        parts[0] += f" (xác suất đạt {format_percent(100 * e.probability, 0)})"
+    facts = []
+    if e.actual is not None:
+        facts.append(f"thực hiện {_value(e.actual)}")
+    if e.required is not None:
+        facts.append(f"yêu cầu {e.target.rule.describe_vi()} (mức {_value(e.required)})")
+    if e.expected is not None:
+        facts.append(f"dự báo cuối kỳ {_value(e.expected)}")
+    facts.append(f"số liệu đến ngày {e.as_of:%d/%m/%Y}")
+    return f"- {parts[0]}; " + "; ".join(facts) + "."
+
+
+def assessment(figures: Figures) -> Section:
+    subsections = []
+    for group, title in GROUPS_VI.items():
+        found = [e for e in figures.evaluations if e.target.group == group]
+        if found:
+            subsections.append(Section(title, [Paragraph(evaluation_phrase(e)) for e in found]))
+    intro = Paragraph(
+        "Trạng thái từng chỉ tiêu do ANTT tính từ số liệu (không nhập tay): Đạt, Đúng tiến độ (xác suất đạt "
+        "từ 70%), Có nguy cơ (từ 30%), Không đạt, Chưa có số liệu."
+    )
+    return Section("III. ĐÁNH GIÁ VIỆC THỰC HIỆN CHỈ TIÊU", [intro], subsections)
+
+
+def annexes(figures: Figures) -> list[Table]:
+    result = figures.by_unit_group
+    names = group_names()
+    groups = result.groups
+    cells: dict[tuple[str, str], Change] = {(r.unit.code, r.group): r.change for r in result.rows}
+    units = list(dict.fromkeys(r.unit for r in result.rows))
+    columns = [Column("STT", Kind.COUNT, 5), Column("Mã", width=8), Column("Xã, phường, đặc khu", width=28)]
+    columns += [Column(names[g], Kind.COUNT, 14) for g in groups] + [Column("Tổng số", Kind.COUNT)]
+
+    def counts(current: bool) -> Table:
+        rows: list[list[Cell]] = []
+        for i, u in enumerate(units, 1):
+            values = [
+                (cells[(u.code, g)].current if current else cells[(u.code, g)].previous).incidents
+                for g in groups
+            ]
+            rows.append([i, u.code, u.name, *values, sum(values)])
+        sums = [sum(int(r[3 + j] or 0) for r in rows) for j in range(len(groups) + 1)]
+        label = result.period.label_vi() if current else result.compare.label_vi()
+        return Table(
+            key="PL1 Kỳ này" if current else "PL2 Cùng kỳ",
+            title=f"Phụ lục {1 if current else 2}. Số vụ phạm tội theo xã, phường và nhóm tội phạm — {label}",
+            columns=columns,
+            rows=rows,
+            total=["", "", "Tổng số", *sums],
+        )
+
+    change_rows: list[list[Cell]] = []
+    for i, u in enumerate(units, 1):
+        c = total(cells[(u.code, g)] for g in groups)
+        change_rows.append(
+            [
+                i,
+                u.code,
+                u.name,
+                c.current.incidents,
+                c.previous.incidents,
+                c.change,
+                _pct_cell(c),
+                round(c.z, 2),
+                None if c.clearance is None else round(c.clearance, 1),
+            ]
+        )
+    change = Table(
+        key="PL3 So sánh",
+        title="Phụ lục 3. Tăng, giảm theo xã, phường so với cùng kỳ và tỷ lệ điều tra, khám phá",
+        columns=[
+            *columns[:3],
+            Column("Kỳ này", Kind.COUNT),
+            Column("Cùng kỳ", Kind.COUNT),
+            Column("Tăng, giảm (vụ)", Kind.COUNT),
+            Column("Tăng, giảm (%)", Kind.PERCENT),
+            Column("z", Kind.DECIMAL),
+            Column("Tỷ lệ làm rõ (%)", Kind.PERCENT),
+        ],
+        rows=change_rows,
+    )
+    return [counts(True), counts(False), change]
+
+
+def compose(
+    figures: Figures,
+    stamp: Stamp,
+    *,
+    number: int | None,
+    issued: date,
+    signature: Signature | None,
+    secrecy: str | None,
+    urgency: str | None,
+    city_wide: bool,
+) -> Report:
+    scope = figures.by_group.scope
+    if city_wide:
+        superior, issuing, symbol = MINISTRY, CITY_POLICE, "BC-CATP"
+        recipients = [
+            "- Bộ Công an (để báo cáo);",
+            "- Thường trực Thành ủy, UBND thành phố (để báo cáo);",
+            "- Ban Giám đốc Công an thành phố;",
+            "- Công an các xã, phường, đặc khu;",
+            "- Lưu: VT, PV01.",
+        ]
+    else:
+        superior, issuing, symbol = CITY_POLICE, f"CÔNG AN {scope.name.upper()}", "BC-CAX"
+        recipients = ["- Công an thành phố (để báo cáo);", f"- Đảng ủy, UBND {scope.name};", "- Lưu: VT."]
+    header = Header(
+        superior_body=superior,
+        issuing_body=issuing,
+        symbol=symbol,
+        place=CITY,
+        issued=issued,
+        number=number,
+        summary=f"Kết quả công tác bảo đảm an ninh, trật tự {figures.by_group.period.label_vi()}",
+    )
+    return Report(
+        header=header,
+        sections=[
+            situation(figures),
+            results(figures),
+            assessment(figures),
+            Section("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", [Paragraph(PLACEHOLDER, placeholder=True)]),
+        ],
+        annexes=annexes(figures),
+        signature=signature or Signature(authority="GIÁM ĐỐC" if city_wide else "TRƯỞNG CÔNG AN"),
+        recipients=recipients,
+        stamp=stamp,
+        secrecy=secrecy,
+        urgency=urgency,
+    )

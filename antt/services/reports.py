@@ -1,0 +1,179 @@
+"""The periodic security-and-order report ("Báo cáo kết quả công tác bảo đảm an ninh, trật tự").
+
+Built only from the services the dashboard uses — :func:`antt.services.compstat.compstat`,
+:func:`antt.services.targets.targets_status` and :func:`antt.services.indicators.indicator_values` — so
+every figure equals the one on screen for the same filters. The text states figures and computed statuses;
+it makes no judgement of its own (section IV is left to the author). The content is written in
+:mod:`antt.services.report_content`; this module gathers the figures, renders and audits the export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from enum import StrEnum
+
+from antt.domain.access import Actor
+from antt.domain.periods import VIETNAM_TZ, Period, today_local
+from antt.errors import InvalidInput, NotFound
+from antt.reports.document import Report, Signature, Stamp
+from antt.services.compstat import By, CompstatResult, compstat
+from antt.services.indicators import indicator_values
+from antt.services.report_content import EidFigure, Figures, compose
+from antt.services.targets import targets_status
+from antt.storage.audit import append
+from antt.storage.engine import Database
+
+
+class ReportFormat(StrEnum):
+    DOCX = "docx"
+    PDF = "pdf"
+    XLSX = "xlsx"
+
+
+MEDIA_TYPES = {
+    ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the author sets: document number, issue date, signer, marks. Defaults suit a draft."""
+
+    number: int | None = None
+    issued: date | None = None  # default: the as-of date
+    signature: Signature | None = None
+    secrecy: str | None = None
+    urgency: str | None = None
+
+
+def gather(
+    database: Database,
+    actor: Actor,
+    period: Period,
+    *,
+    unit_code: str | None = None,
+    as_of: date | None = None,
+) -> Figures:
+    """Every figure the report states, from the CompStat, targets and indicator services."""
+    day = as_of or today_local()
+    by_group = compstat(database, actor, period, unit_code=unit_code, by=By.GROUP, as_of=day)
+    by_unit_group = compstat(database, actor, period, unit_code=unit_code, by=By.UNIT_GROUP, as_of=day)
+    evaluations = targets_status(database, actor, as_of=day, unit_code=unit_code)
+    return Figures(by_group, by_unit_group, evaluations, _eid(database, actor, by_group, unit_code))
+
+
+def _eid(database: Database, actor: Actor, result: CompstatResult, unit_code: str | None) -> EidFigure | None:
+    """e-ID accounts activated: the latest imported period ending by the report's end, summed over units."""
+    try:
+        points = indicator_values(
+            database, actor, "eid_accounts_activated", unit_code=unit_code, end=result.period.end
+        )
+    except NotFound:
+        return None
+    points = [p for p in points if p[3] <= result.period.end]
+    if not points:
+        return None
+    latest = max(p[3] for p in points)
+    values = [p for p in points if p[3] == latest]
+    return EidFigure(value=sum(p[4] for p in values), period_end=latest, units=len(values))
+
+
+def build_report(
+    database: Database,
+    actor: Actor,
+    period: Period,
+    *,
+    unit_code: str | None = None,
+    as_of: date | None = None,
+    options: ReportOptions | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """The monthly (quarterly, half-year, yearly, any period) report for the city or one commune."""
+    options = options or ReportOptions()
+    figures = gather(database, actor, period, unit_code=unit_code, as_of=as_of)
+    for mark, allowed in ((options.secrecy, "secrecy"), (options.urgency, "urgency")):
+        _check_mark(mark, allowed)
+    moment = (now or datetime.now(timezone.utc)).astimezone(VIETNAM_TZ)
+    scope = figures.by_group.scope
+    stamp = Stamp(
+        filters={
+            "Kỳ báo cáo": period.label_vi(),
+            "So sánh với": f"cùng kỳ năm trước ({figures.by_group.compare.label_vi()})",
+            "Đơn vị": f"{scope.name} ({scope.code})",
+        },
+        data_as_of=figures.by_group.as_of,
+        user=actor.name,
+        generated_at=moment.replace(tzinfo=None),
+    )
+    return compose(
+        figures,
+        stamp,
+        number=options.number,
+        issued=options.issued or figures.by_group.as_of,
+        signature=options.signature,
+        secrecy=options.secrecy,
+        urgency=options.urgency,
+        city_wide=unit_code is None or scope.level.value == "province",
+    )
+
+
+def _check_mark(mark: str | None, kind: str) -> None:
+    from antt.domain.documents import SECRECY_MARKS, URGENCY_MARKS
+
+    allowed = SECRECY_MARKS if kind == "secrecy" else URGENCY_MARKS
+    if mark is not None and mark not in allowed:
+        raise InvalidInput(
+            f"Dấu {'mật' if kind == 'secrecy' else 'khẩn'} không hợp lệ: {mark!r} (hợp lệ: {', '.join(allowed)}).",
+            f"Invalid {kind} mark {mark!r} (accepted: {', '.join(allowed)}).",
+        )
+
+
+def render(report: Report, fmt: ReportFormat) -> bytes:
+    """The report in one format (renderers are imported lazily: WeasyPrint and matplotlib load slowly)."""
+    if fmt is ReportFormat.DOCX:
+        from antt.reports.docx import render_docx
+
+        return render_docx(report)
+    if fmt is ReportFormat.PDF:
+        from antt.reports.pdf import render_pdf
+
+        return render_pdf(report)
+    from antt.reports.xlsx import render_xlsx
+
+    return render_xlsx(report)
+
+
+def export_report(
+    database: Database,
+    actor: Actor,
+    period: Period,
+    fmt: ReportFormat,
+    *,
+    unit_code: str | None = None,
+    as_of: date | None = None,
+    options: ReportOptions | None = None,
+    client: str = "",
+) -> bytes:
+    """Build, render and audit one export (action ``report.export``, with its filters and format)."""
+    report = build_report(database, actor, period, unit_code=unit_code, as_of=as_of, options=options)
+    content = render(report, fmt)
+    with database.transaction() as session:
+        append(
+            session,
+            actor=actor.name,
+            action="report.export",
+            outcome="ok",
+            obj=f"report:{period.key}",
+            client=client,
+            details={
+                "format": fmt.value,
+                "period": period.key,
+                "unit": unit_code or report.stamp.filters["Đơn vị"],
+                "as_of": report.stamp.data_as_of.isoformat(),
+                "bytes": len(content),
+            },
+        )
+    return content

@@ -1,0 +1,230 @@
+"""The report's files opened and read back: layout (python-docx), text and figures (pypdf), cells (openpyxl)."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from datetime import date, datetime, timezone
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.shared import Mm
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from antt.domain.documents import MOTTO, NATIONAL_TITLE, format_count
+from antt.domain.periods import parse_period
+from antt.domain.reference import offence_table
+from antt.domain.targets import STATUS_LABELS_VI
+from antt.services.compstat import By, compstat
+from antt.services.reports import ReportFormat, ReportOptions, build_report, export_report, render
+from antt.storage.tables import AuditRecord
+
+PERIOD = parse_period("report-month:2026-10")
+AS_OF = date(2026, 10, 31)
+NOW = datetime(2026, 11, 2, 8, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def city(demo_database):
+    from antt.domain.access import Actor
+
+    return build_report(
+        demo_database,
+        Actor.system("phân-tích-viên"),
+        PERIOD,
+        as_of=AS_OF,
+        options=ReportOptions(number=7, issued=date(2026, 11, 5)),
+        now=NOW,
+    )
+
+
+@pytest.fixture(scope="module")
+def commune_code(demo_database):
+    from antt.domain.access import Actor
+
+    result = compstat(demo_database, Actor.system("t"), PERIOD, as_of=AS_OF)
+    return max(result.rows, key=lambda r: r.change.current.incidents).unit.code
+
+
+@pytest.fixture(scope="module")
+def commune(demo_database, commune_code):
+    from antt.domain.access import Actor
+
+    return build_report(demo_database, Actor.system("t"), PERIOD, unit_code=commune_code, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def city_docx(city):
+    return Document(io.BytesIO(render(city, ReportFormat.DOCX)))
+
+
+@pytest.fixture(scope="module")
+def city_pdf(city):
+    return PdfReader(io.BytesIO(render(city, ReportFormat.PDF)))
+
+
+def all_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts += [c.text for c in row.cells]
+    return "\n".join(parts)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_docx_is_a4_with_decree_30_margins_and_a_serif_body_font(city_docx) -> None:
+    first = city_docx.sections[0]
+    assert abs(first.page_width - Mm(210)) < Mm(0.5) and abs(first.page_height - Mm(297)) < Mm(0.5)
+    assert Mm(20) <= first.top_margin <= Mm(25) and Mm(20) <= first.bottom_margin <= Mm(25)
+    assert Mm(30) <= first.left_margin <= Mm(35) and Mm(15) <= first.right_margin <= Mm(20)
+    normal = city_docx.styles["Normal"].font
+    assert normal.name in ("Times New Roman", "Liberation Serif")
+    assert 13 <= normal.size.pt <= 14
+    annex = city_docx.sections[-1]
+    assert annex.page_width > annex.page_height  # annex tables on landscape pages
+
+
+def test_docx_header_block_has_the_decree_30_texts(city_docx) -> None:
+    header = city_docx.tables[0]
+    left, right = (c.text for c in header.rows[0].cells)
+    assert left.splitlines() == ["BỘ CÔNG AN", "CÔNG AN THÀNH PHỐ HẢI PHÒNG", "Số: 07/BC-CATP"]
+    assert right.splitlines() == [NATIONAL_TITLE, MOTTO, "Hải Phòng, ngày 05 tháng 11 năm 2026"]
+    texts = [p.text for p in city_docx.paragraphs]
+    assert "BÁO CÁO" in texts
+    assert f"Kết quả công tác bảo đảm an ninh, trật tự {PERIOD.label_vi()}" in texts
+    date_run = header.rows[0].cells[1].paragraphs[2].runs[0]
+    assert date_run.italic and not date_run.bold
+    assert header.rows[0].cells[1].paragraphs[0].runs[0].bold
+
+
+def test_docx_numbers_pages_from_page_two(city_docx) -> None:
+    first = city_docx.sections[0]
+    assert first.different_first_page_header_footer
+    assert "PAGE" in first.header._element.xml
+    assert "PAGE" not in first.first_page_header._element.xml
+
+
+def test_docx_has_the_four_parts_signature_and_recipients(city_docx) -> None:
+    text = all_text(city_docx)
+    for heading in ("I. TÌNH HÌNH", "II. KẾT QUẢ CÔNG TÁC", "III. ĐÁNH GIÁ", "IV. PHƯƠNG HƯỚNG"):
+        assert heading in text
+    assert "[Phần dành cho người soạn thảo" in text
+    assert "Nơi nhận:" in text and "- Lưu: VT, PV01." in text and "GIÁM ĐỐC" in text
+    assert "phân-tích-viên" in text and "số liệu đến ngày 31/10/2026" in text
+
+
+def test_every_vietnamese_string_survives_exactly_in_nfc(city_docx, city_pdf) -> None:
+    docx_text = all_text(city_docx)
+    pdf_text = flat("\n".join(page.extract_text() for page in city_pdf.pages))
+    assert unicodedata.is_normalized("NFC", docx_text)
+    assert unicodedata.is_normalized("NFC", pdf_text)
+    names = [g.name_vi for g in offence_table().groups]
+    for text in [NATIONAL_TITLE, MOTTO, "BÁO CÁO", "Hải Phòng, ngày 05 tháng 11 năm 2026", *names]:
+        assert text in docx_text
+        assert flat(text) in pdf_text, text
+
+
+def test_pdf_figures_equal_the_compstat_service(demo_database, city_pdf) -> None:
+    from antt.domain.access import Actor
+
+    result = compstat(demo_database, Actor.system("t"), PERIOD, by=By.GROUP, as_of=AS_OF)
+    text = flat("\n".join(page.extract_text() for page in city_pdf.pages))
+    names = {g.code: g.name_vi for g in offence_table().groups}
+    total = result.totals
+    assert (
+        f"{format_count(total.current.incidents)} vụ (cùng kỳ {format_count(total.previous.incidents)} vụ"
+        in text
+    )
+    for row in result.rows:
+        c = row.change
+        expected = f"{names[row.group]}: {format_count(c.current.incidents)} vụ (cùng kỳ {format_count(c.previous.incidents)} vụ"
+        assert expected in text, expected
+    cleared = f"làm rõ {format_count(total.current.cleared)}/{format_count(total.current.incidents)} vụ"
+    assert cleared in text
+
+
+def _top_margin_text(page) -> str:
+    height = float(page.mediabox.height)
+    found: list[str] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        y = tm[5] * cm[3] + cm[5] if cm else tm[5]
+        if y > height - 20 * 72 / 25.4 and text.strip():
+            found.append(text.strip())
+
+    page.extract_text(visitor_text=visit)
+    return " ".join(found)
+
+
+def test_pdf_page_one_has_no_page_number_and_page_two_has_one(city_pdf) -> None:
+    assert len(city_pdf.pages) >= 3
+    assert _top_margin_text(city_pdf.pages[0]) == ""
+    assert _top_margin_text(city_pdf.pages[1]) == "2"
+    assert _top_margin_text(city_pdf.pages[2]) == "3"
+
+
+def test_third_part_states_each_target_status_as_computed(city) -> None:
+    statements = [b.text for s in city.sections[2].subsections for b in s.blocks]
+    assert statements
+    labels = tuple(STATUS_LABELS_VI.values())
+    for line in statements:
+        assert line.startswith("- Chỉ tiêu “")
+        assert any(f"”: {label}" in line for label in labels), line
+        if "xác suất đạt" in line:
+            assert re.search(r"xác suất đạt \d{1,3}%", line)
+
+
+def test_xlsx_cells_are_numbers_with_frozen_vietnamese_headers(city) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(render(city, ReportFormat.XLSX)))
+    assert book.sheetnames == ["Thông tin", "PL1 Kỳ này", "PL2 Cùng kỳ", "PL3 So sánh"]
+    sheet = book["PL1 Kỳ này"]
+    assert sheet.freeze_panes == "A3"
+    headers = [c.value for c in sheet[2]]
+    assert headers[:3] == ["STT", "Mã", "Xã, phường, đặc khu"] and headers[-1] == "Tổng số"
+    body = list(sheet.iter_rows(min_row=3, values_only=False))
+    assert len(body) == 114 + 1  # every commune, then the total
+    for row in body[:-1]:
+        assert row[1].data_type == "s" and row[2].data_type == "s"
+        assert all(c.data_type == "n" and isinstance(c.value, int) for c in row[3:])
+    assert body[-1][-1].value == sum(r[-1].value for r in body[:-1])
+
+
+def test_a_commune_report_contains_only_that_communes_rows(commune, commune_code) -> None:
+    for table in commune.annexes:
+        assert [row[1] for row in table.rows] == [commune_code]
+    doc = Document(io.BytesIO(render(commune, ReportFormat.DOCX)))
+    codes = {row.cells[1].text for t in doc.tables[-3:] for row in t.rows[1:]}
+    assert codes <= {commune_code, ""}
+    book = openpyxl.load_workbook(io.BytesIO(render(commune, ReportFormat.XLSX)))
+    for name in book.sheetnames[1:]:
+        values = {r[1] for r in book[name].iter_rows(min_row=3, values_only=True)}
+        assert values <= {commune_code, None}
+    header = doc.tables[0].rows[0].cells[0].text
+    assert header.splitlines()[0] == "CÔNG AN THÀNH PHỐ HẢI PHÒNG"
+
+
+def test_an_export_is_audited_with_its_filters_and_format(demo_database, commune_code) -> None:
+    from antt.domain.access import Actor
+
+    content = export_report(
+        demo_database,
+        Actor.system("kiểm-tra"),
+        PERIOD,
+        ReportFormat.XLSX,
+        unit_code=commune_code,
+        as_of=AS_OF,
+    )
+    assert content[:2] == b"PK"
+    with demo_database.transaction(write=False) as session:
+        record = session.scalars(
+            select(AuditRecord).where(AuditRecord.action == "report.export").order_by(AuditRecord.id.desc())
+        ).first()
+    assert record is not None and record.actor == "kiểm-tra"
+    assert record.details["format"] == "xlsx" and record.details["period"] == PERIOD.key
+    assert record.details["unit"] == commune_code and record.details["as_of"] == "2026-10-31"
