@@ -116,14 +116,21 @@ def compstat(
             session, compare.start, compare.end, compare_as_of, units=codes, groups=groups
         )
 
-    cells: dict[tuple[str, str], Change] = {}
-    for key in now.keys() | before.keys():
-        cells[key] = Change(Measures(*now.get(key, ())), Measures(*before.get(key, ())))
+    # Sum the grouped rows once per cell, commune, group and in all; rows below are then look-ups.
+    keys = now.keys() | before.keys()
+    cells = {key: Change(Measures(*now.get(key, ())), Measures(*before.get(key, ()))) for key in keys}
+    by_unit = {u: total(c for (cu, _), c in cells.items() if cu == u) for u in {k[0] for k in keys}}
+    by_group = {g: total(c for (_, cg), c in cells.items() if cg == g) for g in {k[1] for k in keys}}
+    empty = Change(Measures(), Measures())
 
     def cell(unit: str | None, grp: str | None) -> Change:
-        return total(
-            c for (u, g), c in cells.items() if (unit is None or u == unit) and (grp is None or g == grp)
-        )
+        if unit is not None and grp is not None:
+            return cells.get((unit, grp), empty)
+        if unit is not None:
+            return by_unit.get(unit, empty)
+        if grp is not None:
+            return by_group.get(grp, empty)
+        return total(by_unit.values())
 
     rows: list[Row] = []
     ordered = sorted(communes, key=lambda u: (sort_key(u.short_name), u.code))

@@ -51,7 +51,9 @@ def make_engine(settings: Settings, **kwargs: Any) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No server-side prepared statements: after five executions psycopg would prepare, and PostgreSQL's
+    # generic plan then checks each row against CompStat's list of communes one by one (3–5× slower).
+    return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None}, **kwargs)
 
 
 class Database:

@@ -144,7 +144,19 @@ class IncidentRow(Base):
         ForeignKeyConstraint(["unit_scheme", "unit_code"], ["units.scheme", "units.code"]),
         Index("ix_incidents_occurred_on_group", "occurred_on", "reporting_group"),
         Index("ix_incidents_unit", "unit_scheme", "unit_code", "occurred_on"),
-        Index("ix_incidents_report", "occurred_on", "report_unit_code", "reporting_group"),
+        # covers CompStat's grouped scan: SQLite answers it from the index alone, already grouped
+        Index(
+            "ix_incidents_report",
+            "report_unit_code",
+            "reporting_group",
+            "occurred_on",
+            "status",
+            "cleared_on",
+            "severity_min",
+            "suspects",
+            "organised_group",
+            "report_approx",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -149,7 +149,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.create_index('ix_incidents_occurred_on_group', ['occurred_on', 'reporting_group'], unique=False)
-        batch_op.create_index('ix_incidents_report', ['occurred_on', 'report_unit_code', 'reporting_group'], unique=False)
+        batch_op.create_index('ix_incidents_report', ['report_unit_code', 'reporting_group', 'occurred_on', 'status', 'cleared_on', 'severity_min', 'suspects', 'organised_group', 'report_approx'], unique=False)
         batch_op.create_index('ix_incidents_unit', ['unit_scheme', 'unit_code', 'occurred_on'], unique=False)
 
     op.create_table('indicator_values',
