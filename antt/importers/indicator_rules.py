@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from antt.errors import Issue, Severity
 from antt.importers.rules import RULES as INCIDENT_RULES
+from antt.importers.rules import issue_from
 
 __all__ = [
     "KIND_NAMES",
@@ -212,17 +213,6 @@ def make_issue(
     **params: object,
 ) -> Issue:
     """:func:`antt.importers.rules.make_issue` over this module's :data:`RULES`."""
-    vi, en = RULES[rule]
-    shown = None if value is None else str(value)
-    if shown is not None and len(shown) > 120:
-        shown = shown[:117] + "..."
-    return Issue(
-        rule=rule,
-        message_vi=vi.format(value=shown, **params),
-        message_en=en.format(value=shown, **params),
-        severity=severity,
-        file=file,
-        row=row,
-        column=column,
-        value=shown,
+    return issue_from(
+        RULES, rule, file=file, row=row, column=column, value=value, severity=severity, **params
     )

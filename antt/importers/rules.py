@@ -119,7 +119,25 @@ def make_issue(
     severity: Severity = Severity.ERROR,
     **params: object,
 ) -> Issue:
-    vi, en = RULES[rule]
+    """The issue of ``rule`` (one of :data:`RULES`) with its messages filled in."""
+    return issue_from(
+        RULES, rule, file=file, row=row, column=column, value=value, severity=severity, **params
+    )
+
+
+def issue_from(
+    rules: dict[str, tuple[str, str]],
+    rule: str,
+    *,
+    file: str,
+    row: int | None,
+    column: str | None,
+    value: object = None,
+    severity: Severity = Severity.ERROR,
+    **params: object,
+) -> Issue:
+    """An issue from any table of rules (incidents, indicators …); a long value is shortened for display."""
+    vi, en = rules[rule]
     shown = None if value is None else str(value)
     if shown is not None and len(shown) > 120:
         shown = shown[:117] + "..."
