@@ -126,12 +126,9 @@ def summary_document(s: ImportSummary) -> dict[str, object]:
 
 
 def print_summary(s: ImportSummary, console: Console) -> None:
-    head = (
-        "KIỂM TRA (không ghi) / DRY RUN (nothing written)"
-        if s.dry_run
-        else f"Đã nhập / imported (lô {s.batch_id})"
+    console.print(
+        f"[bold]{_head(s.dry_run, s.batch_id)}[/bold]: {s.file_name} — {s.rows_total} dòng/rows, {s.seconds:.1f} s"
     )
-    console.print(f"[bold]{head}[/bold]: {s.file_name} — {s.rows_total} dòng/rows, {s.seconds:.1f} s")
     console.print(
         f"  mới/new {s.new} · cập nhật/updated {s.updated} · không đổi/unchanged {s.unchanged}"
         f" · đối tượng mới/new persons {s.persons_new}"
@@ -139,15 +136,7 @@ def print_summary(s: ImportSummary, console: Console) -> None:
     console.print(
         "  gán đơn vị/unit assignment: " + ", ".join(f"{k} {v}" for k, v in sorted(s.assignments.items()))
     )
-    if s.warnings:
-        console.print(
-            f"  cảnh báo/warnings: {len(s.warnings)} — "
-            + ", ".join(f"{k} {v}" for k, v in sorted(s.warnings_by_rule.items()))
-        )
-        for w in s.warnings[:MAX_WARNINGS_SHOWN]:
-            console.print(f"    {w.describe()}", markup=False)
-        if len(s.warnings) > MAX_WARNINGS_SHOWN:
-            console.print(f"    … {len(s.warnings) - MAX_WARNINGS_SHOWN} more (use --json for all)")
+    _print_warnings(s.warnings, s.warnings_by_rule, console)
 
 
 def indicator_summary_document(s: IndicatorImportSummary) -> dict[str, object]:
@@ -172,18 +161,21 @@ def indicator_summary_document(s: IndicatorImportSummary) -> dict[str, object]:
 
 
 def print_indicator_summary(s: IndicatorImportSummary, console: Console) -> None:
-    head = (
-        "KIỂM TRA (không ghi) / DRY RUN (nothing written)"
-        if s.dry_run
-        else f"Đã nhập / imported (lô {s.batch_id})"
-    )
     console.print(
-        f"[bold]{head}[/bold]: {s.file_name} — {s.rows_total} dòng/rows, {s.values_total} giá trị/values, "
+        f"[bold]{_head(s.dry_run, s.batch_id)}[/bold]: {s.file_name} — {s.rows_total} dòng/rows, {s.values_total} giá trị/values, "
         f"{s.seconds:.1f} s"
     )
     console.print(f"  mới/new {s.new} · cập nhật/updated {s.updated} · không đổi/unchanged {s.unchanged}")
     console.print("  chỉ số/indicators: " + ", ".join(f"{k} {v}" for k, v in s.by_indicator.items()))
     _print_warnings(s.warnings, s.warnings_by_rule, console)
+
+
+def _head(dry_run: bool, batch_id: int | None) -> str:
+    return (
+        "KIỂM TRA (không ghi) / DRY RUN (nothing written)"
+        if dry_run
+        else f"Đã nhập / imported (lô {batch_id})"
+    )
 
 
 def _print_warnings(warnings: list[Issue], by_rule: dict[str, int], console: Console) -> None:
