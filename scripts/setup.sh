@@ -8,6 +8,7 @@ need_apt=()
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 command -v pg_ctlcluster >/dev/null || command -v pg_isready >/dev/null || need_apt+=(postgresql)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
+command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)  # report pages rendered to PNG by the tests
 # WeasyPrint (PDF reports) loads Pango through ctypes
 { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpango-1.0.so.0' || need_apt+=(libpango-1.0-0)
 { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpangoft2-1.0.so.0' || need_apt+=(libpangoft2-1.0-0)

@@ -6,6 +6,7 @@ import io
 import re
 import unicodedata
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -228,3 +229,26 @@ def test_an_export_is_audited_with_its_filters_and_format(demo_database, commune
     assert record is not None and record.actor == "kiểm-tra"
     assert record.details["format"] == "xlsx" and record.details["period"] == PERIOD.key
     assert record.details["unit"] == commune_code and record.details["as_of"] == "2026-10-31"
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
+
+
+def test_the_first_pdf_pages_render_to_png_artifacts(city, tmp_path) -> None:
+    """Rendered with poppler's pdftoppm (installed by scripts/setup.sh) into test-artifacts/reports/."""
+    import shutil
+    import subprocess
+
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: scripts/setup.sh installs poppler-utils"
+    source = tmp_path / "report.pdf"
+    source.write_bytes(render(city, ReportFormat.PDF))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [pdftoppm, "-r", "60", "-png", "-f", "1", "-l", "3", str(source), str(ARTIFACTS / "city-report")],
+        check=True,
+        timeout=120,
+    )
+    pages = sorted(ARTIFACTS.glob("city-report-*.png"))
+    assert len(pages) == 3 and all(p.stat().st_size > 5_000 for p in pages)
+    assert pages[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
