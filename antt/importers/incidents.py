@@ -2,65 +2,95 @@
 
 The validator streams: rows come in, chunks of valid records go out, and every problem of every row is
 collected in :attr:`IncidentValidator.issues` — the caller writes nothing unless the whole file passes.
-Coordinates are located per chunk (vectorised point-in-polygon), everything else per row.
+Coordinates are located per chunk (vectorised point-in-polygon), everything else per row. The rules of
+single cells live in :mod:`~antt.importers.cells`, of articles in :mod:`~antt.importers.articles`, of
+units and coordinates in :mod:`~antt.importers.places`; this module checks a row as a whole, in order.
+
+A file repeats the same few articles, unit codes, statuses and days across a million rows, so each
+check that depends on one of them remembers its *successful* outcome per distinct value (and day, where
+the rule depends on the day); a value that breaks a rule always goes through the full check again, so
+every failing row gets its own issues.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
+from operator import itemgetter
 from typing import Any
 
-from antt.domain.incidents import IncidentRecord, IncidentStatus, LocationFlag, local_date, to_utc_naive
-from antt.domain.offences import Offence, OffenceTable, parse_article
+from antt.domain.incidents import IncidentRecord, IncidentStatus, LocationFlag
+from antt.domain.offences import OffenceTable
 from antt.domain.people import is_valid_personal_id, pseudonymise
-from antt.domain.text import fold, nfc
-from antt.domain.units import Level, UnitCatalog
+from antt.domain.text import nfc
+from antt.domain.units import UnitCatalog
 from antt.errors import Issue, Severity
+from antt.importers.articles import Articles, OffenceFacts
+from antt.importers.cells import (
+    MomentReader,
+    flag_of,
+    mask,
+    person_id_parts,
+    remember,
+    status_of,
+    whole_number,
+)
 from antt.importers.columns import INCIDENT_COLUMNS, match_headers
-from antt.importers.geo import LocationFlag as GeoFlag
-from antt.importers.geo import UnitLocator, to_wgs84
+from antt.importers.geo import UnitLocator
+from antt.importers.places import Places
 from antt.importers.rules import make_issue
 
-MIN_DATE = date(2000, 1, 1)
-REORGANISATION = date(2025, 7, 1)
-EXCEL_EPOCH = datetime(1899, 12, 30)
 FORMULA_CHARS = ("=", "+", "-", "@")
 MAX_SOURCE_ID = 64
 MAX_NOTE = 2000
 
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_STATUS = {
-    fold(text): status
-    for status, labels in {
-        IncidentStatus.UNDER_INVESTIGATION: ("under_investigation", "Đang điều tra", "under investigation"),
-        IncidentStatus.CLEARED: ("cleared", "Đã làm rõ", "làm rõ"),
-        IncidentStatus.SUSPENDED: ("suspended", "Tạm đình chỉ"),
-        IncidentStatus.CLOSED: ("closed", "Đình chỉ"),
-        IncidentStatus.TRANSFERRED: ("transferred", "Chuyển cơ quan khác"),
-    }.items()
-    for text in labels
-}
-_TRUE = {"1", "x", "co", "yes", "true", "y", "đ", "d"}
-_FALSE = {"", "0", "khong", "no", "false", "n"}
+# The order in which a row's values are taken out of its cells (see ``_row_values``).
+COLUMN_ORDER = (
+    "source_id",
+    "occurred_at",
+    "reported_at",
+    "unit_code",
+    "lat",
+    "lon",
+    "x",
+    "y",
+    "crs",
+    "article",
+    "status",
+    "cleared_at",
+    "suspects",
+    "victims",
+    "person_ids",
+    "drug_related",
+    "organised_group",
+    "damage_vnd",
+    "note",
+)
+assert set(COLUMN_ORDER) == {c.name for c in INCIDENT_COLUMNS}
+
+# What the rules need to know about a day: the unit scheme in force, whether the day is older than the
+# oldest unit list (the row is then flagged), and its legal epoch (see :mod:`~antt.importers.articles`)
+DayContext = tuple[str, bool, int]
+
+_NO_MOMENT: tuple[None, None] = (None, None)
 
 
-class _RowError(Exception):
-    """Raised inside a row check once the row cannot be completed; the issues are already recorded."""
+# A row that passed the per-row checks and waits for its coordinates to be located: see ``_check_row``
+_Pending = tuple[Any, ...]
 
 
-@dataclass
-class _Pending:
-    """A row that passed the scalar checks and waits for its coordinates to be located."""
+@dataclass(frozen=True)
+class ValidationProgress:
+    """A validator's counters, and the issues it found after a given one: what a validation running in
+    another process reports, chunk by chunk, to the validator that stands for it (see ``absorb``)."""
 
-    row: int
-    values: dict[str, Any]
-    lon: float | None
-    lat: float | None
+    rows_seen: int
+    rows_valid: int
+    fallback_rows: int
+    assignments: dict[str, int]
+    issues: list[Issue]
 
 
 @dataclass
@@ -88,19 +118,19 @@ class IncidentValidator:
         if "unit_code" not in self.positions and not has_coords:
             self._add(make_issue("unit.missing", file=self.file, row=1, column="unit_code"))
         self.header_ok = not any(i.is_error for i in self.issues)
-        self._position_items = list(self.positions.items())
-        self._now_utc = self.now.astimezone(timezone.utc).replace(tzinfo=None)
+        # a column the file lacks reads the last padding cell, which is always empty
+        self._padding: list[object] = [None] * (max(self.positions.values(), default=0) + 2)
+        self._pick = itemgetter(*(self.positions.get(name, -1) for name in COLUMN_ORDER))
+        self._moments = MomentReader(self.now.astimezone(timezone.utc).replace(tzinfo=None))
+        self._articles = Articles(self.offences)
+        self._places = Places(self.units, self.locator, self._issue)
         self._seen_ids: dict[str, int] = {}
-        self._articles: dict[str, tuple[str, int | None] | None] = {}
         self._pseudonyms: dict[str, str] = {}
-        self._status_cache: dict[str, IncidentStatus | None] = {}
-        self._day_cache: dict[str, datetime | None] = {}
-        self._int_cache: dict[str, int] = {}
-        self._flag_cache: dict[str, bool | None] = {}
-        self._severity_cache: dict[
-            tuple[str, int | None, date], tuple[str | None, str | None, str | None]
-        ] = {}
-        self._snap_m = int(self.locator.max_snap_m)
+        self._statuses: dict[str, IncidentStatus | None] = {}
+        self._flags: dict[str, bool | None] = {}
+        self._counts: dict[str, int] = {}
+        self._amounts: dict[str, int] = {}
+        self._days: dict[date, DayContext] = {}
 
     # --- public -------------------------------------------------------------------------------------
     @property
@@ -112,19 +142,38 @@ class IncidentValidator:
         if issue.is_error:
             self._errors += 1
 
+    def progress_since(self, first_issue: int) -> ValidationProgress:
+        """The counters now, and the issues from index ``first_issue`` on."""
+        return ValidationProgress(
+            self.rows_seen,
+            self.rows_valid,
+            self.fallback_rows,
+            dict(self.assignments),
+            self.issues[first_issue:],
+        )
+
+    def absorb(self, progress: ValidationProgress) -> None:
+        """Take over the counters and new issues of the same validation running elsewhere."""
+        self.rows_seen, self.rows_valid = progress.rows_seen, progress.rows_valid
+        self.fallback_rows = progress.fallback_rows
+        self.assignments = Counter(progress.assignments)
+        for issue in progress.issues:
+            self._add(issue)
+
     def records(self, rows: Iterable[tuple[int, list[object]]]) -> Iterator[list[IncidentRecord]]:
         """Validate ``rows``; yield chunks of valid records (invalid rows are reported, not yielded)."""
         if not self.header_ok:
             return
+        check = self._check_row
         pending: list[_Pending] = []
         for row_number, cells in rows:
             self.rows_seen += 1
-            item = self._check_row(row_number, cells)
+            item = check(row_number, cells)
             if item is not None:
                 pending.append(item)
-            if len(pending) >= self.chunk_rows:
-                yield self._finish(pending)
-                pending = []
+                if len(pending) >= self.chunk_rows:
+                    yield self._finish(pending)
+                    pending = []
         if pending:
             yield self._finish(pending)
         if self.fallback_rows:
@@ -141,16 +190,12 @@ class IncidentValidator:
             )
 
     # --- per row ------------------------------------------------------------------------------------
-    def _values(self, cells: list[object]) -> dict[str, object]:
-        """The row's cells by column name; text stripped, empty text as None."""
-        n = len(cells)
-        values: dict[str, object] = {}
-        for name, pos in self._position_items:
-            value = cells[pos] if pos < n else None
-            if value.__class__ is str:
-                value = value.strip() or None
-            values[name] = value
-        return values
+    def _row_values(self, cells: list[object]) -> list[Any]:
+        """The row's values in ``COLUMN_ORDER``: text stripped, empty text and absent cells as None."""
+        return [
+            (value.strip() or None) if value.__class__ is str else value
+            for value in self._pick([*cells, *self._padding])
+        ]
 
     def _issue(
         self,
@@ -166,209 +211,187 @@ class IncidentValidator:
         )
 
     def _check_row(self, row: int, cells: list[object]) -> _Pending | None:
-        errors_before = self.error_count
-        v: dict[str, Any] = {}
-        values = self._values(cells)
-        cell = values.get
+        """Every per-row rule, in the order its issues are reported; the row's values if none failed."""
+        errors_before = self._errors
+        (
+            source_id,
+            occurred_raw,
+            reported_raw,
+            unit_raw,
+            lat_raw,
+            lon_raw,
+            x_raw,
+            y_raw,
+            crs_raw,
+            article_raw,
+            status_raw,
+            cleared_raw,
+            suspects_raw,
+            victims_raw,
+            persons_raw,
+            drug_raw,
+            organised_raw,
+            damage_raw,
+            note_raw,
+        ) = self._row_values(cells)
 
-        source_id = cell("source_id")
-        if source_id is None:
-            self._issue("value.required", row, "source_id")
-        else:
-            source_id = nfc(str(source_id))
-            if len(source_id) > MAX_SOURCE_ID:
-                self._issue("text.too_long", row, "source_id", source_id, limit=MAX_SOURCE_ID)
-            first = self._seen_ids.setdefault(source_id, row)
-            if first != row:
-                self._issue("source_id.duplicate", row, "source_id", source_id, first=first)
-            self._formula_warning(row, "source_id", source_id)
-        v["source_id"] = source_id
-
-        occurred = self._moment(row, "occurred_at", cell("occurred_at"), required=True)
-        v["occurred_at"] = occurred
-        occurred_on = local_date(occurred) if occurred else None
-        v["occurred_on"] = occurred_on
-
-        reported = self._moment(row, "reported_at", cell("reported_at"), required=False)
+        source_id = self._source_id(row, source_id)
+        occurred, occurred_on = self._moment(row, "occurred_at", occurred_raw, required=True)
+        day = self._day(occurred_on) if occurred_on is not None else None
+        reported, _ = self._moment(row, "reported_at", reported_raw, required=False)
         if reported and occurred and reported < occurred:
-            self._issue("reported_at.before_occurred", row, "reported_at", cell("reported_at"))
-        v["reported_at"] = reported
-
-        v["status"] = status = self._status(row, cell("status"))
-        cleared_raw = cell("cleared_at")
-        cleared = self._moment(row, "cleared_at", cleared_raw, required=False)
-        cleared_on = local_date(cleared) if cleared else None
-        if status is IncidentStatus.CLEARED:
-            if cleared_on is None and cleared_raw is None:
-                self._issue("cleared_at.required", row, "cleared_at")
-            elif cleared_on and occurred_on and cleared_on < occurred_on:
-                self._issue("cleared_at.before_occurred", row, "cleared_at", cleared_raw)
-        elif cleared_on is not None and status is not None:
-            self._issue("cleared_at.not_cleared", row, "cleared_at", cleared_raw, Severity.WARNING)
+            self._issue("reported_at.before_occurred", row, "reported_at", reported_raw)
+        status = self._status(row, status_raw)
+        if cleared_raw is None and status is not IncidentStatus.CLEARED:
             cleared_on = None
-        v["cleared_on"] = cleared_on
-
-        v["offence"], v["clause"] = self._offence(row, cell("article"), occurred_on)
-        v["suspects"] = self._count(row, "suspects", cell("suspects"))
-        v["victims"] = self._count(row, "victims", cell("victims"))
-        v["damage_vnd"] = self._count(row, "damage_vnd", cell("damage_vnd"))
-        v["drug_related"] = self._flag(row, "drug_related", cell("drug_related"))
-        v["organised_group"] = self._flag(row, "organised_group", cell("organised_group"))
-        v["persons"] = self._persons(row, cell("person_ids"), v["suspects"])
-
-        note = cell("note")
-        if note is not None:
-            note = nfc(str(note))
-            if len(note) > MAX_NOTE:
-                self._issue("text.too_long", row, "note", note, limit=MAX_NOTE)
-            self._formula_warning(row, "note", note)
-        v["note"] = note
-
-        v["unit"] = self._unit_code(row, cell("unit_code"), occurred_on)
-        lon, lat = self._coordinates(row, values)
-        if cell("unit_code") is None and not self._has_coordinates(values):
-            self._issue("unit.missing", row, "unit_code")
-        if self.error_count > errors_before:
+        else:
+            cleared_on = self._cleared_on(row, cleared_raw, status, occurred_on)
+        offence, clause = self._offence(row, article_raw, occurred_on, day)
+        suspects = self._count(row, "suspects", suspects_raw, self._counts)
+        victims = self._count(row, "victims", victims_raw, self._counts)
+        damage_vnd = self._count(row, "damage_vnd", damage_raw, self._amounts)
+        drug_related = self._flag(row, "drug_related", drug_raw) if drug_raw is not None else False
+        organised_group = (
+            self._flag(row, "organised_group", organised_raw) if organised_raw is not None else False
+        )
+        persons = self._persons(row, persons_raw, suspects) if persons_raw is not None else ()
+        note = self._note(row, note_raw) if note_raw is not None else None
+        unit = None
+        if unit_raw is not None and occurred_on is not None and day is not None:
+            unit = self._places.unit_code(row, unit_raw, occurred_on, day[0])
+            if unit is not None and day[1]:
+                self.fallback_rows += 1
+        if lat_raw is None and lon_raw is None and x_raw is None and y_raw is None:
+            lon = lat = None
+            if unit_raw is None:
+                self._issue("unit.missing", row, "unit_code")
+        else:
+            lon, lat = self._places.coordinates(row, lat_raw, lon_raw, x_raw, y_raw, crs_raw)
+        if self._errors > errors_before:
             return None
-        return _Pending(row, v, lon, lat)
+        return (
+            row,
+            source_id,
+            occurred,
+            occurred_on,
+            reported,
+            unit,
+            lon,
+            lat,
+            offence,
+            clause,
+            status,
+            cleared_on,
+            suspects,
+            victims,
+            drug_related,
+            organised_group,
+            damage_vnd,
+            note,
+            persons,
+        )
+
+    def _source_id(self, row: int, raw: object) -> str | None:
+        if raw is None:
+            self._issue("value.required", row, "source_id")
+            return None
+        source_id = nfc(str(raw))
+        if len(source_id) > MAX_SOURCE_ID:
+            self._issue("text.too_long", row, "source_id", source_id, limit=MAX_SOURCE_ID)
+        first = self._seen_ids.setdefault(source_id, row)
+        if first != row:
+            self._issue("source_id.duplicate", row, "source_id", source_id, first=first)
+        self._formula_warning(row, "source_id", source_id)
+        return source_id
+
+    def _note(self, row: int, raw: object) -> str:
+        note = nfc(str(raw))
+        if len(note) > MAX_NOTE:
+            self._issue("text.too_long", row, "note", note, limit=MAX_NOTE)
+        self._formula_warning(row, "note", note)
+        return note
 
     def _formula_warning(self, row: int, column: str, text: str) -> None:
         if text.startswith(FORMULA_CHARS):
             self._issue("text.formula_like", row, column, text, Severity.WARNING)
 
-    def _moment(self, row: int, column: str, raw: object, *, required: bool) -> datetime | None:
+    def _moment(
+        self, row: int, column: str, raw: object, *, required: bool
+    ) -> tuple[datetime, date] | tuple[None, None]:
+        """(naive UTC moment, local day) of a date cell, or (None, None) if it is empty or breaks a rule."""
         if raw is None:
             if required:
                 self._issue("value.required", row, column)
-            return None
-        moment = self._parse_moment(row, column, raw)
-        if moment is None:
-            self._issue("date.format", row, column, raw)
-            return None
-        utc = to_utc_naive(moment)
-        if utc > self._now_utc:
-            self._issue("date.future", row, column, raw)
-            return None
-        if local_date(utc) < MIN_DATE:
-            self._issue("date.too_early", row, column, raw)
-            return None
-        return utc
+            return _NO_MOMENT
+        utc, day, rule, serial = self._moments.read(raw)
+        if serial is not None:
+            self._issue("date.excel_serial", row, column, serial[0], Severity.WARNING, date=serial[1])
+        if utc is None or day is None:
+            self._issue(rule or "date.format", row, column, raw)
+            return _NO_MOMENT
+        return utc, day
 
-    def _parse_moment(self, row: int, column: str, raw: object) -> datetime | None:
-        if raw.__class__ is str:  # fast paths for the two layouts exports use: dd/mm/yyyy [HH:MM]
-            text = raw
-            if len(text) == 16 and text[2] == "/" and text[5] == "/" and text[10] == " " and text[13] == ":":
-                try:
-                    return datetime(
-                        int(text[6:10]), int(text[3:5]), int(text[:2]), int(text[11:13]), int(text[14:])
-                    )
-                except ValueError:
-                    return None
-            if len(text) == 10 and text[2] == "/" and text[5] == "/":
-                if text not in self._day_cache:
-                    try:
-                        self._day_cache[text] = datetime(int(text[6:]), int(text[3:5]), int(text[:2]))
-                    except ValueError:
-                        self._day_cache[text] = None
-                return self._day_cache[text]
-        if isinstance(raw, datetime):
-            return raw
-        if isinstance(raw, date):
-            return datetime(raw.year, raw.month, raw.day)
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            return _excel_serial(raw)
-        text = str(raw).strip()
-        match = _DMY.match(text)
-        if match:
-            d, m, y, hh, mm, ss = match.groups()
-            try:
-                return datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
-            except ValueError:
-                return None
-        if text.isdigit() and len(text) == 5:
-            moment = _excel_serial(int(text))
-            if moment is not None:
-                self._issue(
-                    "date.excel_serial", row, column, text, Severity.WARNING, date=moment.strftime("%d/%m/%Y")
-                )
-            return moment
-        if len(text) >= 10 and text[4] == "-" and text[7] == "-":
-            try:
-                return datetime.fromisoformat(text.replace("Z", "+00:00"))
-            except ValueError:
-                return None
-        return None
+    def _cleared_on(
+        self, row: int, raw: object, status: IncidentStatus | None, occurred_on: date | None
+    ) -> date | None:
+        _, cleared_on = self._moment(row, "cleared_at", raw, required=False)
+        if status is IncidentStatus.CLEARED:
+            if cleared_on is None and raw is None:
+                self._issue("cleared_at.required", row, "cleared_at")
+            elif cleared_on and occurred_on and cleared_on < occurred_on:
+                self._issue("cleared_at.before_occurred", row, "cleared_at", raw)
+        elif cleared_on is not None and status is not None:
+            self._issue("cleared_at.not_cleared", row, "cleared_at", raw, Severity.WARNING)
+            cleared_on = None
+        return cleared_on
 
     def _status(self, row: int, raw: object) -> IncidentStatus | None:
         if raw is None:
             self._issue("value.required", row, "status")
             return None
         text = str(raw)
-        if text not in self._status_cache:  # a file holds a handful of distinct spellings
-            self._status_cache[text] = _STATUS.get(fold(text))
-        status = self._status_cache[text]
+        status = self._statuses.get(text)
         if status is None:
-            self._issue("status.unknown", row, "status", raw)
+            status = (
+                self._statuses[text]
+                if text in self._statuses
+                else remember(self._statuses, text, status_of(text))
+            )
+            if status is None:
+                self._issue("status.unknown", row, "status", raw)
         return status
 
-    def _offence(self, row: int, raw: object, on: date | None) -> tuple[Offence | None, int | None]:
+    def _offence(
+        self, row: int, raw: object, on: date | None, day: DayContext | None
+    ) -> tuple[OffenceFacts | None, int | None]:
+        """The offence facts and clause of an ``article`` cell (see :mod:`antt.importers.articles`)."""
         if raw is None:
             self._issue("value.required", row, "article")
             return None, None
         text = str(raw) if not isinstance(raw, float) else (f"{raw:g}")
-        parsed = self._articles.get(text)
-        if parsed is None and text not in self._articles:
-            parsed = self._articles[text] = parse_article(text)
-        if parsed is None:
-            self._issue("article.format", row, "article", raw)
+        facts, clause, error, warning = self._articles.check(text, on, day[2] if day else None)
+        if error is not None:
+            self._issue(error[0], row, "article", raw, **error[1])
             return None, None
-        article, clause = parsed
-        offence = self.offences.find(article)
-        if offence is not None and not offence.is_offence:
-            self._issue("article.not_an_offence", row, "article", raw, name=offence.name_vi)
-            return None, None
-        if offence is None:
-            self._issue("article.unknown", row, "article", raw)
-            return None, None
-        if on is not None and not offence.in_force_on(on):
-            valid = f"{offence.valid_from:%d/%m/%Y}–" + (
-                f"{offence.valid_to:%d/%m/%Y}" if offence.valid_to else ""
-            )
-            self._issue("article.not_in_force", row, "article", raw, valid=valid)
-            return None, None
-        if clause is not None and offence.clauses and all(c.clause != clause for c in offence.clauses):
-            self._issue(
-                "clause.unknown", row, "article", raw, Severity.WARNING, article=article, clause=clause
-            )
-        return offence, clause
+        if warning is not None:
+            self._issue(warning[0], row, "article", raw, Severity.WARNING, **warning[1])
+        return facts, clause
 
-    def _count(self, row: int, column: str, raw: object) -> int | None:
+    def _count(self, row: int, column: str, raw: object, cache: dict[str, int]) -> int | None:
         if raw is None:
             return None
-        if raw.__class__ is str and raw in self._int_cache:
-            return self._int_cache[raw]
-        if isinstance(raw, bool):
-            self._issue("number.format", row, column, raw)
+        if isinstance(raw, str):
+            cached = cache.get(raw)
+            if cached is not None:
+                return cached
+        value, rule = whole_number(raw, amount=column == "damage_vnd")
+        if rule is not None:
+            # a negative whole number from a workbook cell is shown as read: -2, not -2.0
+            shown = int(raw) if rule == "number.negative" and isinstance(raw, float) else raw
+            self._issue(rule, row, column, shown)
             return None
-        if isinstance(raw, float):
-            if not raw.is_integer():
-                self._issue("number.format", row, column, raw)
-                return None
-            raw = int(raw)
-        if isinstance(raw, int):
-            value = raw
-        else:
-            text = str(raw).replace(".", "").replace(" ", "") if column == "damage_vnd" else str(raw)
-            try:
-                value = int(text)
-            except ValueError:
-                self._issue("number.format", row, column, raw)
-                return None
-        if value < 0:
-            self._issue("number.negative", row, column, raw)
-            return None
-        if raw.__class__ is str and column != "damage_vnd" and len(self._int_cache) < 10_000:
-            self._int_cache[raw] = value
+        if isinstance(raw, str) and value is not None:
+            remember(cache, raw, value)
         return value
 
     def _flag(self, row: int, column: str, raw: object) -> bool:
@@ -377,233 +400,119 @@ class IncidentValidator:
         if isinstance(raw, bool):
             return raw
         text = str(raw)
-        if text not in self._flag_cache:
-            key = fold(text)
-            self._flag_cache[text] = True if key in _TRUE else False if key in _FALSE else None
-        flag = self._flag_cache[text]
+        flag = self._flags.get(text)
         if flag is None:
-            self._issue("bool.format", row, column, raw)
-            return False
+            flag = self._flags[text] if text in self._flags else remember(self._flags, text, flag_of(text))
+            if flag is None:
+                self._issue("bool.format", row, column, raw)
+                return False
         return flag
 
     def _persons(self, row: int, raw: object, suspects: int | None) -> tuple[str, ...]:
-        if raw is None:
-            return ()
-        text = str(raw)
-        parts = text.split(";") if "," not in text and " " not in text else re.split(r"[;,\s]+", text)
-        ids = [p for p in parts if p]
         pseudonyms: list[str] = []
-        for pid in ids:
+        for pid in person_id_parts(str(raw)):
             if not is_valid_personal_id(pid):
                 # never echo a (possibly real) identifier in full: mask all but the last 3 digits
-                self._issue("person_id.format", row, "person_ids", _mask(pid))
+                self._issue("person_id.format", row, "person_ids", mask(pid))
                 continue
             pseudonym = self._pseudonyms.get(pid)
             if pseudonym is None:
-                pseudonym = self._pseudonyms[pid] = pseudonymise(pid, self.pseudonym_key)
+                pseudonym = remember(self._pseudonyms, pid, pseudonymise(pid, self.pseudonym_key))
             pseudonyms.append(pseudonym)
-        if suspects is not None and len(set(pseudonyms)) > suspects:
+        distinct = set(pseudonyms)
+        if suspects is not None and len(distinct) > suspects:
             self._issue(
                 "person_ids.more_than_suspects",
                 row,
                 "person_ids",
                 None,
                 Severity.WARNING,
-                count=len(set(pseudonyms)),
+                count=len(distinct),
                 suspects=suspects,
             )
-        return tuple(sorted(set(pseudonyms)))
+        return tuple(sorted(distinct))
 
-    def _unit_code(self, row: int, raw: object, on: date | None) -> tuple[str, str] | None:
-        if raw is None or on is None:
-            return None
-        code = str(int(raw)) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else str(raw)
-        if code.isdigit() and len(code) < 5 and len(code) != 3:
-            code = code.zfill(5)
-        scheme = self.units.scheme_on(on)
-        unit = self.units.find(scheme.code, code)
-        if unit is not None and unit.level is Level.DISTRICT and on >= REORGANISATION:
-            self._issue("unit.district_after_reorganisation", row, "unit_code", raw)
-            return None
-        if unit is None or unit.level is Level.PROVINCE:
-            older = [s for s in self.units.schemes_with_code(code) if s.valid_from < scheme.valid_from]
-            old_unit = self.units.get(older[-1].code, code) if older else None
-            if old_unit is not None and old_unit.level is Level.DISTRICT and on >= REORGANISATION:
-                self._issue("unit.district_after_reorganisation", row, "unit_code", raw)
-            elif old_unit is not None and on >= REORGANISATION:
-                targets = ", ".join(
-                    f"{c.new.code} {c.new.name} ({c.transfer.value})"
-                    for c in self.units.convert(old_unit, scheme.code)
-                )
-                self._issue("unit.old_code", row, "unit_code", raw, targets=targets)
-            else:
-                self._issue("unit.unknown", row, "unit_code", raw, day=f"{on:%d/%m/%Y}", scheme=scheme.code)
-            return None
-        if self.units.is_fallback(on):
-            self.fallback_rows += 1
-        return unit.key
-
-    @staticmethod
-    def _has_coordinates(values: dict[str, object]) -> bool:
-        return any(values.get(c) is not None for c in ("lat", "lon", "x", "y"))
-
-    def _coordinates(self, row: int, values: dict[str, object]) -> tuple[float | None, float | None]:
-        lat_raw, lon_raw = values.get("lat"), values.get("lon")
-        x_raw, y_raw = values.get("x"), values.get("y")
-        if lat_raw is None and lon_raw is None and x_raw is None and y_raw is None:
-            return None, None
-        if lat_raw is not None or lon_raw is not None:
-            lat, lon = _number(lat_raw), _number(lon_raw)
-            if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                self._issue("coords.invalid", row, "lat" if lat is None else "lon", f"{lat_raw}, {lon_raw}")
-                return None, None
-            return lon, lat
-        x, y, crs = _number(x_raw), _number(y_raw), values.get("crs")
-        if x is None or y is None or crs is None:
-            self._issue("coords.invalid", row, "x", f"{x_raw}, {y_raw}, {crs}")
-            return None, None
-        try:
-            lons, lats = to_wgs84([x], [y], str(crs).strip())
-        except Exception:
-            self._issue("coords.crs", row, "crs", crs)
-            return None, None
-        lon, lat = float(lons[0]), float(lats[0])
-        if not (math.isfinite(lon) and math.isfinite(lat)):
-            self._issue("coords.invalid", row, "x", f"{x_raw}, {y_raw}, {crs}")
-            return None, None
-        return lon, lat
+    def _day(self, on: date) -> DayContext:
+        context = self._days.get(on)
+        if context is None:
+            context = remember(
+                self._days,
+                on,
+                (self.units.scheme_on(on).code, self.units.is_fallback(on), self._articles.epoch(on)),
+            )
+        return context
 
     # --- per chunk ----------------------------------------------------------------------------------
     def _finish(self, pending: list[_Pending]) -> list[IncidentRecord]:
-        with_point = [p for p in pending if p.lon is not None]
-        located = (
-            self.locator.locate([p.lon or 0.0 for p in with_point], [p.lat or 0.0 for p in with_point])
-            if with_point
-            else None
-        )
-        where: dict[int, tuple[str | None, GeoFlag | None, float]] = {}
-        if located is not None:
-            for i, p in enumerate(with_point):
-                where[id(p)] = (located.codes[i], located.flags[i], located.distances_m[i])
-        current = self.units.current.code
+        """Locate the chunk's points, settle each row's unit and build its record."""
+        where = self._places.locate([(p[0], p[6], p[7]) for p in pending if p[6] is not None])
+        settle_point, report_unit = self._places.settle_point, self._places.report_unit
         records: list[IncidentRecord] = []
-        for p in pending:
-            v = p.values
-            unit: tuple[str, str] | None = v["unit"]
-            flag = LocationFlag.CODE
-            lon, lat = p.lon, p.lat
-            code = None
+        append = records.append
+        counts: dict[str, int] = {}
+        code_flag = LocationFlag.CODE
+        for (
+            row,
+            source_id,
+            occurred,
+            occurred_on,
+            reported,
+            unit,
+            lon,
+            lat,
+            facts,
+            clause,
+            status,
+            cleared_on,
+            suspects,
+            victims,
+            drug_related,
+            organised_group,
+            damage_vnd,
+            note,
+            persons,
+        ) in pending:
+            flag, point_code = code_flag, None
             if lon is not None:
-                code, geo_flag, distance = where[id(p)]
-                if geo_flag is GeoFlag.OUTSIDE or code is None:
-                    self._issue("coords.outside", p.row, "lat", f"{lat}, {lon}", limit=self._snap_m)
+                settled = settle_point(row, unit, lon, lat, where[row])
+                if settled is None:
                     continue
-                if unit is None:
-                    unit = (current, code)
-                    flag = LocationFlag.POINT
-                    if geo_flag is GeoFlag.NEAREST:
-                        flag = LocationFlag.NEAREST
-                        self._issue(
-                            "coords.nearest",
-                            p.row,
-                            "lat",
-                            f"{lat}, {lon}",
-                            Severity.WARNING,
-                            code=code,
-                            distance=round(distance),
-                        )
-                elif self._agrees(unit, code):
-                    flag = LocationFlag.MATCH
-                else:
-                    flag = LocationFlag.MISMATCH
-                    self._issue(
-                        "coords.mismatch", p.row, "unit_code", unit[1], Severity.WARNING, located=code
-                    )
-            if unit is None:
-                continue
-            offence: Offence = v["offence"]
-            exact, lowest, highest = self._severity(offence, v["clause"], v["occurred_on"])
-            if unit[0] == current:
-                report_code, approx = unit[1], False
-            else:
-                point_code = code if flag is LocationFlag.MATCH else None
-                report_code, approx = self.units.report_unit(self.units.get(*unit), point_code)
-            self.assignments[flag.value] += 1
-            if approx:
-                self.assignments["approximate"] += 1
-            records.append(
+                unit, flag, point_code = settled
+            report_code, approximate = report_unit(unit, point_code)
+            counts[flag] = counts.get(flag, 0) + 1
+            if approximate:
+                counts["approximate"] = counts.get("approximate", 0) + 1
+            append(
                 IncidentRecord(
-                    source_id=v["source_id"],
-                    occurred_at=v["occurred_at"],
-                    occurred_on=v["occurred_on"],
-                    reported_at=v["reported_at"],
-                    unit_scheme=unit[0],
-                    unit_code=unit[1],
-                    lat=lat,
-                    lon=lon,
-                    location_flag=flag,
-                    article=offence.article,
-                    clause=v["clause"],
-                    reporting_group=offence.reporting_group,
-                    severity=exact,
-                    severity_min=lowest,
-                    severity_max=highest,
-                    status=v["status"],
-                    cleared_on=v["cleared_on"],
-                    suspects=v["suspects"],
-                    victims=v["victims"],
-                    drug_related=v["drug_related"],
-                    organised_group=v["organised_group"],
-                    damage_vnd=v["damage_vnd"],
-                    note=v["note"],
-                    report_unit_code=report_code,
-                    report_approx=approx,
-                    persons=v["persons"],
+                    source_id,
+                    occurred,
+                    occurred_on,
+                    reported,
+                    unit[0],
+                    unit[1],
+                    lat,
+                    lon,
+                    flag,
+                    facts[0],
+                    clause,
+                    facts[1],
+                    facts[2],
+                    facts[3],
+                    facts[4],
+                    status,
+                    cleared_on,
+                    suspects,
+                    victims,
+                    drug_related,
+                    organised_group,
+                    damage_vnd,
+                    note,
+                    report_code,
+                    approximate,
+                    persons,
                 )
             )
+        for key, count in counts.items():
+            self.assignments[str(key)] += count
         self.rows_valid += len(records)
         return records
-
-    def _severity(
-        self, offence: Offence, clause: int | None, on: date
-    ) -> tuple[str | None, str | None, str | None]:
-        """(exact, lightest, heaviest) severity; cached — a file repeats few articles."""
-        key = (offence.article, clause, on)
-        found = self._severity_cache.get(key)
-        if found is None:
-            severity = offence.severity(clause, on)
-            found = self._severity_cache[key] = (
-                severity.exact.value if severity and severity.exact else None,
-                severity.lowest.value if severity else None,
-                severity.highest.value if severity else None,
-            )
-        return found
-
-    def _agrees(self, unit: tuple[str, str], located_code: str) -> bool:
-        if unit[0] == self.units.current.code:
-            return unit[1] == located_code
-        old = self.units.get(*unit)
-        return any(c.new.code == located_code for c in self.units.convert(old))
-
-
-def _excel_serial(value: float) -> datetime | None:
-    if not 36526 <= value < 2958466:  # 01/01/2000 … 31/12/9999
-        return None
-    return EXCEL_EPOCH + timedelta(days=float(value))
-
-
-def _number(raw: object) -> float | None:
-    if raw is None or isinstance(raw, bool):
-        return None
-    if isinstance(raw, (int, float)):
-        value = float(raw)
-    else:
-        try:
-            value = float(str(raw).replace(",", "."))
-        except ValueError:
-            return None
-    return value if math.isfinite(value) else None
-
-
-def _mask(personal_id: str) -> str:
-    return "*" * max(len(personal_id) - 3, 0) + personal_id[-3:]
