@@ -75,8 +75,70 @@ class IncidentRecord(NamedTuple):
     persons: tuple[str, ...] = ()
 
     def content_hash(self) -> str:
-        """A digest of every stored field: re-importing an unchanged row is detected by comparing it."""
-        text = "\x1f".join(["" if v is None else str(v) for v in self])
+        """A digest of every stored field: re-importing an unchanged row is detected by comparing it.
+
+        The digested text is each field's ``str()`` (empty for ``None``), joined by U+001F — stored hashes
+        depend on it. It is spelled out field by field (``str()`` of a date or datetime is its
+        ``isoformat``) because a million-row import computes it a million times.
+        """
+        (
+            source_id,
+            occurred_at,
+            occurred_on,
+            reported_at,
+            unit_scheme,
+            unit_code,
+            lat,
+            lon,
+            location_flag,
+            article,
+            clause,
+            reporting_group,
+            severity,
+            severity_min,
+            severity_max,
+            status,
+            cleared_on,
+            suspects,
+            victims,
+            drug_related,
+            organised_group,
+            damage_vnd,
+            note,
+            report_unit_code,
+            report_approx,
+            persons,
+        ) = self
+        text = "\x1f".join(
+            [
+                source_id,
+                occurred_at.isoformat(" "),
+                occurred_on.isoformat(),
+                "" if reported_at is None else reported_at.isoformat(" "),
+                unit_scheme,
+                unit_code,
+                "" if lat is None else str(lat),
+                "" if lon is None else str(lon),
+                str(location_flag),
+                article,
+                "" if clause is None else str(clause),
+                reporting_group,
+                "" if severity is None else severity,
+                "" if severity_min is None else severity_min,
+                "" if severity_max is None else severity_max,
+                str(status),
+                "" if cleared_on is None else cleared_on.isoformat(),
+                "" if suspects is None else str(suspects),
+                "" if victims is None else str(victims),
+                str(drug_related),
+                str(organised_group),
+                "" if damage_vnd is None else str(damage_vnd),
+                "" if note is None else note,
+                report_unit_code,
+                str(report_approx),
+                str(persons),
+            ]
+        )
         return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
