@@ -1,14 +1,16 @@
 """Writing validated incidents into ``incidents``, matched by ``(source, source_id)``.
 
-The writer first reads the id and content hash of every incident the source already has (one query),
-then, chunk by chunk: rows it has not seen are inserted directly, rows whose hash differs are updated
-with a record of which fields changed, and unchanged rows cost only the hash. Persons are linked at the
-end with set-based statements. Everything runs in the caller's transaction: an import is all or nothing,
-and re-importing a file changes nothing.
+The writer first reads the id and content hash of every incident the source already has (one query).
+Each chunk of records is then *prepared* — content hashes computed, rows sorted into new, changed and
+unchanged, the values of new rows encoded for the database — without touching the database, so an
+import may prepare in another process; *applying* a prepared chunk inserts the new rows directly,
+updates the changed ones with a record of which fields changed, and counts the unchanged. Persons are
+linked at the end with set-based statements. Everything runs in the caller's transaction: an import is
+all or nothing, and re-importing a file changes nothing.
 
-Bulk statements go through the DB-API ``executemany`` with SQLAlchemy's own bind processors (so values
-are stored exactly as SQLAlchemy stores them): the per-row overhead of a Core ``insert`` would dominate a
-million-row import.
+Bulk inserts go through the DB-API ``executemany`` with values encoded by SQLAlchemy's own bind processors
+for the dialect (so they are stored exactly as SQLAlchemy stores them): the per-row overhead of a Core
+``insert`` would dominate a million-row import.
 """
 
 from __future__ import annotations
@@ -17,11 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
+from operator import methodcaller
 from typing import Any, cast
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
+    Date,
+    DateTime,
+    Dialect,
     MetaData,
     String,
     Table,
@@ -39,6 +46,7 @@ from antt.storage.tables import IncidentChange, IncidentPerson, IncidentRow, Per
 
 # Columns copied from a record into ``incidents`` (everything but the persons), in record order.
 RECORD_COLUMNS = [name for name in IncidentRecord._fields if name != "persons"]
+INSERT_COLUMNS = ["source", *RECORD_COLUMNS, "content_hash", "created_batch_id", "updated_batch_id"]
 _ENUM_COLUMNS = frozenset({RECORD_COLUMNS.index("status"), RECORD_COLUMNS.index("location_flag")})
 
 INCIDENTS = cast(Table, IncidentRow.__table__)
@@ -64,8 +72,81 @@ class MergeCounts:
     persons_new: int
 
 
+@dataclass
+class PreparedChunk:
+    """A chunk of records sorted for the database; plain data, so it may come from another process."""
+
+    new_rows: list[tuple[Any, ...]]  # values of ``INSERT_COLUMNS``, encoded for the dialect
+    changed: list[tuple[IncidentRecord, str]]  # (record, content hash)
+    persons: list[tuple[str, str]]  # (source id, pseudonym) of the new and changed incidents
+    unchanged: int
+
+
+class RowEncoder:
+    """A record's values as ``incidents`` stores them in one dialect, computed without a connection.
+
+    Enum members become their values; every other value goes through its column type's bind processor
+    for the dialect (on SQLite: dates and datetimes as ISO text, booleans as 0/1) — what SQLAlchemy itself
+    would bind. Enums, dates and booleans repeat across a file, so their encodings are remembered.
+    """
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._encoders: list[tuple[int, Callable[[Any], Any]]] = []
+        for i, name in enumerate(RECORD_COLUMNS):
+            column_type = INCIDENTS.c[name].type
+            if i in _ENUM_COLUMNS:
+                self._encoders.append((i, _Remembered(_enum_value).__getitem__))
+                continue
+            process: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if process is None:
+                continue
+            if isinstance(column_type, (Date, Boolean)):  # few distinct values (DateTime is no Date)
+                process = _Remembered(process).__getitem__
+            elif isinstance(column_type, DateTime):
+                process = _fast_datetime(process)
+            self._encoders.append((i, process))
+
+    def encode(self, record: IncidentRecord) -> list[Any]:
+        """The values of ``RECORD_COLUMNS``."""
+        values: list[Any] = list(record[:-1])
+        for i, encode in self._encoders:
+            value = values[i]
+            if value is not None:
+                values[i] = encode(value)
+        return values
+
+
+class _Remembered(dict[Any, Any]):
+    """The results of ``process`` per value, computed on first use."""
+
+    def __init__(self, process: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.process = process
+
+    def __missing__(self, value: Any) -> Any:
+        result = self[value] = self.process(value)
+        return result
+
+
+def _enum_value(member: Enum) -> Any:
+    return member.value
+
+
+def _fast_datetime(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """SQLite's DATETIME processor writes a naive datetime as ``YYYY-MM-DD HH:MM:SS.ffffff`` with Python
+    string formatting — exactly what the C method ``isoformat(" ", "microseconds")`` gives, several times
+    faster. Records hold naive UTC datetimes; use the method when the processor agrees on probe values."""
+    probes = [datetime(2025, 7, 1), datetime(2000, 1, 9, 23, 59, 59, 999999), datetime(1, 2, 3, 4, 5, 6, 7)]
+    fast = methodcaller("isoformat", " ", "microseconds")
+    return fast if all(process(p) == fast(p) for p in probes) else process
+
+
 class IncidentWriter:
-    """Writes the records of one import into the incidents of ``source``."""
+    """Writes the records of one import into the incidents of ``source``.
+
+    ``write`` = ``apply(prepare(records))``. ``prepare`` reads only what the writer loaded when it was
+    created and never uses the session: it may run in a process forked after the writer was created.
+    """
 
     def __init__(self, session: Session, source: str, batch_id: int) -> None:
         self.session = session
@@ -75,81 +156,82 @@ class IncidentWriter:
         conn = session.connection()
         STAGING_PERSONS.drop(conn, checkfirst=True)
         STAGING_PERSONS.create(conn)
-        self._existing: dict[str, tuple[int, str]] = {
-            sid: (iid, h)
-            for sid, iid, h in conn.execute(
-                select(INCIDENTS.c.source_id, INCIDENTS.c.id, INCIDENTS.c.content_hash).where(
-                    INCIDENTS.c.source == source
-                )
+        # source id → content hash of every incident of the source (ids are looked up for changed rows only)
+        self._existing: dict[str, str] = {
+            source_id: content_hash
+            for source_id, content_hash in conn.execute(
+                select(INCIDENTS.c.source_id, INCIDENTS.c.content_hash).where(INCIDENTS.c.source == source)
             )
         }
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        columns = ["source", *RECORD_COLUMNS, "content_hash", "created_batch_id", "updated_batch_id"]
-        placeholders = ", ".join([mark] * len(columns))
-        self._insert_sql = f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+        placeholders = ", ".join([mark] * len(INSERT_COLUMNS))
+        self._insert_sql = f"INSERT INTO incidents ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
         self._persons_sql = (
             f"INSERT INTO {STAGING_PERSONS.name} (source_id, pseudonym) VALUES ({mark}, {mark})"  # noqa: S608
         )
-        self._processors: list[tuple[int, Callable[[Any], Any]]] = [
-            (i, process)
-            for i, name in enumerate(RECORD_COLUMNS)
-            if i not in _ENUM_COLUMNS
-            and (process := INCIDENTS.c[name].type.bind_processor(conn.dialect)) is not None
-        ]
+        self._encoder = RowEncoder(conn.dialect)
 
     def write(self, records: list[IncidentRecord]) -> None:
         """Insert the new records of a chunk, update the changed ones, count the unchanged."""
+        self.apply(self.prepare(records))
+
+    def prepare(self, records: list[IncidentRecord]) -> PreparedChunk:
+        """Sort a chunk into new, changed and unchanged records; encode the new ones. No database access."""
         new_rows: list[tuple[Any, ...]] = []
-        changed: list[tuple[int, IncidentRecord, str]] = []
+        changed: list[tuple[IncidentRecord, str]] = []
         persons: list[tuple[str, str]] = []
-        existing, source, batch = self._existing, self.source, self.batch_id
+        unchanged = 0
+        existing, source, batch, encode = self._existing, self.source, self.batch_id, self._encoder.encode
         for r in records:
             digest = r.content_hash()
             old = existing.get(r.source_id)
             if old is None:
-                new_rows.append((source, *self._db_values(r), digest, batch, batch))
-            elif old[1] != digest:
-                changed.append((old[0], r, digest))
+                new_rows.append((source, *encode(r), digest, batch, batch))
+            elif old != digest:
+                changed.append((r, digest))
             else:
-                self.unchanged += 1
+                unchanged += 1
                 continue
-            persons.extend((r.source_id, p) for p in r.persons)
+            if r.persons:
+                persons.extend([(r.source_id, p) for p in r.persons])
+        return PreparedChunk(new_rows, changed, persons, unchanged)
+
+    def apply(self, chunk: PreparedChunk) -> None:
+        """Insert the new rows of a prepared chunk, update the changed ones, count the unchanged."""
         cursor = self.session.connection().connection.cursor()
         try:
-            if new_rows:
-                cursor.executemany(self._insert_sql, new_rows)
-            if persons:
-                cursor.executemany(self._persons_sql, persons)
+            if chunk.new_rows:
+                cursor.executemany(self._insert_sql, chunk.new_rows)
+            if chunk.persons:
+                cursor.executemany(self._persons_sql, chunk.persons)
         finally:
             cursor.close()
-        if changed:
-            self._update(changed)
-        self.new += len(new_rows)
-        self.updated += len(changed)
+        if chunk.changed:
+            self._update(chunk.changed)
+        self.new += len(chunk.new_rows)
+        self.updated += len(chunk.changed)
+        self.unchanged += chunk.unchanged
 
-    def _db_values(self, record: IncidentRecord) -> list[Any]:
-        values: list[Any] = list(record[:-1])
-        for i in _ENUM_COLUMNS:
-            values[i] = values[i].value
-        for i, process in self._processors:
-            if values[i] is not None:
-                values[i] = process(values[i])
-        return values
-
-    def _update(self, changed: list[tuple[int, IncidentRecord, str]]) -> None:
+    def _update(self, changed: list[tuple[IncidentRecord, str]]) -> None:
         """Update changed incidents and record, per incident, each field's old and new value."""
         conn = self.session.connection()
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        ids = [incident_id for incident_id, _, _ in changed]
+        source_ids = [record.source_id for record, _ in changed]
         old_rows = {
-            row.id: row
-            for start in range(0, len(ids), 500)
-            for row in conn.execute(select(INCIDENTS).where(INCIDENTS.c.id.in_(ids[start : start + 500])))
+            row.source_id: row
+            for start in range(0, len(source_ids), 500)
+            for row in conn.execute(
+                select(INCIDENTS).where(
+                    INCIDENTS.c.source == self.source,
+                    INCIDENTS.c.source_id.in_(source_ids[start : start + 500]),
+                )
+            )
         }
         updates: list[dict[str, Any]] = []
         history: list[dict[str, Any]] = []
-        for incident_id, record, digest in changed:
-            old = old_rows[incident_id]
+        for record, digest in changed:
+            old = old_rows[record.source_id]
+            incident_id = old.id
             new_values = {name: _plain(getattr(record, name)) for name in RECORD_COLUMNS}
             diff: dict[str, object] = {
                 name: [_jsonable(getattr(old, name)), _jsonable(value)]
