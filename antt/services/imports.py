@@ -17,6 +17,7 @@ from antt.importers.columns import INCIDENT_COLUMNS
 from antt.importers.geo import UnitLocator
 from antt.importers.incidents import IncidentValidator
 from antt.importers.readers import open_table
+from antt.services.import_pipeline import PARALLEL_FROM_BYTES, can_fork, prepared_chunks
 from antt.settings import Settings
 from antt.storage import audit
 from antt.storage.engine import Database
@@ -141,11 +142,13 @@ def import_incidents(
                 session.add(batch)
                 session.flush()
                 writer = IncidentWriter(session, source, batch.id)
-                for records in validator.records(table.rows):
-                    if validator.error_count == 0:  # after the first error, only validate
-                        writer.write(records)
-                    if progress:
-                        progress(validator.rows_seen, expected_rows)
+                parallel = size >= PARALLEL_FROM_BYTES and can_fork()
+                with prepared_chunks(validator, table.rows, writer.prepare, parallel=parallel) as chunks:
+                    for chunk in chunks:
+                        if chunk is not None and validator.error_count == 0:  # after an error, only validate
+                            writer.apply(chunk)
+                        if progress:
+                            progress(validator.rows_seen, expected_rows)
                 if validator.error_count or validator.rows_seen == 0:
                     raise _rejection(name, validator.issues, validator.rows_seen)
                 counts = writer.finish()

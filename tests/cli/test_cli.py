@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -106,7 +107,9 @@ def test_killing_an_import_midway_leaves_the_database_as_it_was(cli_env, tmp_pat
     )
     watched = psutil.Process(proc.pid)
     deadline = time.monotonic() + 60
-    while watched.cpu_times().user < 2.0 and time.monotonic() < deadline:  # well into validation and staging
+    while (
+        import_cpu_seconds(watched) < 2.0 and time.monotonic() < deadline
+    ):  # well into validation and staging
         time.sleep(0.05)
     assert proc.poll() is None, "the import finished before it could be killed; use a bigger file"
     os.kill(proc.pid, signal.SIGKILL)
@@ -115,6 +118,36 @@ def test_killing_an_import_midway_leaves_the_database_as_it_was(cli_env, tmp_pat
     # and the database is still usable: the same import then succeeds
     antt(cli_env, "import", "incidents", str(path))
     assert snapshot(database)["incidents"][0] == 60000
+
+
+@pytest.mark.slow
+def test_killing_an_import_midway_also_ends_its_validating_process(cli_env, tmp_path) -> None:
+    path = write_csv(tmp_path / "big.csv", [incident(n, person_ids="") for n in range(1, 60001)])
+    proc = subprocess.Popen(
+        [ANTT, "import", "incidents", str(path)],
+        env=cli_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    watched = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 60
+    while not (watched.children() and import_cpu_seconds(watched) >= 2.0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    children = watched.children(recursive=True)
+    assert proc.poll() is None and children, "no validating process seen before the import finished"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
+
+
+def import_cpu_seconds(process: psutil.Process) -> float:
+    """User CPU time of an import so far: the command's own and that of the process validating for it."""
+    total = process.cpu_times().user
+    for child in process.children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += child.cpu_times().user
+    return total
 
 
 def test_compstat_prints_the_json_contract(cli_env, tmp_path) -> None:
