@@ -153,6 +153,7 @@ class IncidentWriter:
         self.source = source
         self.batch_id = batch_id
         self.new = self.updated = self.unchanged = 0
+        self._changed_ids: list[int] = []
         conn = session.connection()
         STAGING_PERSONS.drop(conn, checkfirst=True)
         STAGING_PERSONS.create(conn)
@@ -232,6 +233,7 @@ class IncidentWriter:
         for record, digest in changed:
             old = old_rows[record.source_id]
             incident_id = old.id
+            self._changed_ids.append(incident_id)
             new_values = {name: _plain(getattr(record, name)) for name in RECORD_COLUMNS}
             diff: dict[str, object] = {
                 name: [_jsonable(getattr(old, name)), _jsonable(value)]
@@ -270,8 +272,11 @@ class IncidentWriter:
 
     def _link_persons(self, conn: Connection) -> int:
         sp, i, p, ip = STAGING_PERSONS, INCIDENTS, PERSONS, INCIDENT_PERSONS
-        touched = select(i.c.id).where(i.c.source == self.source, i.c.updated_batch_id == self.batch_id)
-        conn.execute(delete(ip).where(ip.c.incident_id.in_(touched)))
+        # the changed incidents lose their old links (new ones, inserted by this import, have none)
+        if self._changed_ids:
+            conn.execute(
+                delete(ip).where(ip.c.incident_id == bindparam("i")), [{"i": n} for n in self._changed_ids]
+            )
         before = conn.execute(select(func.count()).select_from(p)).scalar_one()
         conn.execute(
             insert(p).from_select(

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from antt.domain.people import pseudonymise
 from antt.errors import ImportRejected
 from antt.services import import_pipeline
 from antt.services.imports import ImportSummary, import_incidents
-from antt.storage.tables import IncidentChange
+from antt.storage.tables import IncidentChange, IncidentPerson, Person
 from tests.incident_files import HONG_BANG, incident, snapshot, write_csv
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
@@ -100,6 +101,14 @@ def test_a_forked_reimport_updates_a_changed_row_and_records_the_change(
     assert (summary.new, summary.updated, summary.unchanged) == (0, 1, 10)
     with database.transaction(write=False) as s:
         (change,) = s.scalars(select(IncidentChange)).all()
+        linked = s.execute(
+            select(Person.pseudonym)
+            .join(IncidentPerson, IncidentPerson.person_id == Person.id)
+            .where(IncidentPerson.incident_id == change.incident_id)
+        ).scalars()
+        assert list(linked) == [
+            pseudonymise("031095000777", small_chunks.key_bytes())
+        ]  # the old link is gone
     assert change.changes["status"] == ["under_investigation", "suspended"]
 
 
