@@ -1,9 +1,10 @@
 """Benchmark: import a 1,000,000-row incident CSV into a fresh SQLite database.
 
-Prints rows/s and peak RSS of ``antt import incidents`` (full validation, one transaction), of a
-re-import of the same file (all rows unchanged), and the ratio against the baseline: the ``sqlite3``
-command-line shell's ``.import`` of the same file into an unindexed table (no validation), measured in
-the same run on the same machine.
+Prints rows/s and peak RSS (of the largest process) of ``antt import incidents`` (full validation, one
+transaction), of a re-import of the same file (all rows unchanged), the CPU time and peak PSS of all the
+processes of each run (an import may validate in a second process), and the ratio against the baseline:
+the ``sqlite3`` command-line shell's ``.import`` of the same file into an unindexed table (no
+validation), measured in the same run on the same machine.
 
     .venv/bin/python bench/import_incidents.py [--rows 1000000] [--keep DIR]
 """
@@ -148,14 +149,43 @@ def generate(path: Path, rows: int, seed: int = 20261128) -> None:
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     """Wall seconds, peak RSS (bytes) of the child, and its stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    seconds, peak, out, _, _ = measured(cmd, env)
+    return seconds, peak, out
+
+
+def measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str, float, int | None]:
+    """Wall seconds, peak RSS (bytes) of the largest process, stdout, CPU seconds of the command and every
+    process it started, and the peak of their summed PSS (bytes; None without psutil) — the memory they
+    really use together, shared pages counted once."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+    peak_pss = 0
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, text=True)
+        watched = psutil.Process(proc.pid) if psutil else None
+        while proc.poll() is None:
+            if watched is not None:
+                total = 0
+                try:
+                    for p in [watched, *watched.children(recursive=True)]:
+                        total += p.memory_full_info().pss
+                except psutil.Error:  # a process ended while being measured
+                    pass
+                peak_pss = max(peak_pss, total)
+            time.sleep(0.25)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) * 1024, proc.stdout
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{stdout[-3000:]}\n{stderr[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, max(after.ru_maxrss, before.ru_maxrss) * 1024, stdout, cpu, peak_pss if psutil else None
 
 
 def main() -> None:
@@ -183,12 +213,16 @@ def main() -> None:
 
     results = {}
     for label in ("first import", "re-import (unchanged)"):
-        seconds, peak, out = timed([antt, "import", "incidents", str(data), "--json"], env)
+        seconds, peak, out, cpu, pss = measured([antt, "import", "incidents", str(data), "--json"], env)
         summary = json.loads(out)
         results[label] = (seconds, peak, summary)
         print(
             f"{label:24s} {seconds:7.1f} s  {args.rows / seconds:9,.0f} rows/s  peak RSS {peak / 2**20:6.0f} MiB"
             f"  new {summary['new']:,} updated {summary['updated']:,} unchanged {summary['unchanged']:,}"
+        )
+        together = f"{pss / 2**20:.0f} MiB" if pss is not None else "n/a (no psutil)"
+        print(
+            f"{'':24s} CPU {cpu:7.1f} s in all processes ({cpu / seconds:.2f} cores busy)  peak PSS all processes {together}"
         )
 
     sqlite3 = shutil.which("sqlite3")
