@@ -8,7 +8,8 @@ For a big file, and when the caller runs in the main thread of a POSIX system, t
 and preparation (content hashes, encoding, new/changed/unchanged) run in a child process forked from the
 caller, which meanwhile writes the chunks already prepared: two cores for one import. The child shares
 everything the caller has loaded (reference data, the validator, the writer's index of existing
-incidents) and never touches the database. What stays true:
+incidents) and never touches the database, the terminal or anything else another thread of the caller
+(a progress display, say) may hold at the moment of the fork. What stays true:
 
 - *Nothing is written unless the whole file passes*: the child prepares no chunk after the first error,
   and the caller writes within its single transaction, which it rolls back on any error.
@@ -58,7 +59,14 @@ def prepared_chunks(
         return
     receiver, sender = Pipe(duplex=False)
     gc.freeze()  # the child's garbage collections then leave the objects it shares with the parent alone
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: validate here
+        gc.unfreeze()
+        receiver.close()
+        sender.close()
+        yield _in_process(validator, rows, prepare)
+        return
     if pid == 0:  # the child: never returns
         receiver.close()
         _child(validator, rows, prepare, sender)

@@ -171,3 +171,21 @@ def test_an_error_in_the_parent_ends_the_child(database, small_chunks, actor, tm
     (pid,) = forks
     with pytest.raises(ChildProcessError):  # already reaped by the parent: no zombie, no orphan
         import_pipeline.os.waitpid(pid, 0)
+
+
+def test_when_no_process_can_be_forked_the_import_validates_in_process(
+    database, small_chunks, actor, tmp_path, monkeypatch
+) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(import_pipeline.os, "fork", no_fork)
+    summary = run(
+        database,
+        small_chunks,
+        actor,
+        write_csv(tmp_path / "f.csv", mixed_rows()),
+        forked=True,
+        monkeypatch=monkeypatch,
+    )
+    assert (summary.rows_total, summary.new) == (11, 11)
