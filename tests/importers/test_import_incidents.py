@@ -442,10 +442,14 @@ def test_editing_the_group_mapping_regroups_stored_incidents(database, settings,
         table.groups,
         [replace(o, reporting_group="other") if o.article == "173" else o for o in table.offences],
     )
-    with database.transaction() as session:
-        counts = sync_reference_data(session, unit_catalog(), edited, unit_geometries())
-    assert counts["offences"] == 1 and counts["incidents_regrouped"] == 1
-    assert [i.reporting_group for i in incidents(database)] == ["other", "social_order"]
+    try:
+        with database.transaction() as session:
+            counts = sync_reference_data(session, unit_catalog(), edited, unit_geometries())
+        assert counts["offences"] == 1 and counts["incidents_regrouped"] == 1
+        assert [i.reporting_group for i in incidents(database)] == ["other", "social_order"]
+    finally:  # on PostgreSQL the reference tables are shared by the whole run: put the mapping back
+        with database.transaction() as session:
+            sync_reference_data(session, unit_catalog(), table, unit_geometries())
 
 
 def _split_commune():
