@@ -15,7 +15,7 @@ for the dialect (so they are stored exactly as SQLAlchemy stores them): the per-
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -157,14 +157,15 @@ class IncidentWriter:
         conn = session.connection()
         STAGING_PERSONS.drop(conn, checkfirst=True)
         STAGING_PERSONS.create(conn)
-        # source id → content hash of every incident of the source (ids are looked up for changed rows only)
-        self._existing: dict[str, str] = {
-            source_id: content_hash
-            for source_id, content_hash in conn.execute(
-                select(INCIDENTS.c.source_id, INCIDENTS.c.content_hash).where(INCIDENTS.c.source == source)
-            )
-        }
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        # source id → content hash of every incident of the source (ids are looked up for changed rows only);
+        # through the driver: a million rows
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(f"SELECT source_id, content_hash FROM incidents WHERE source = {mark}", (source,))  # noqa: S608
+            self._existing: dict[str, str] = dict(cast(Iterable[tuple[str, str]], cursor))
+        finally:
+            cursor.close()
         placeholders = ", ".join([mark] * len(INSERT_COLUMNS))
         self._insert_sql = f"INSERT INTO incidents ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
         self._persons_sql = (
