@@ -58,7 +58,7 @@ _staging_metadata = MetaData()
 STAGING_PERSONS = Table(
     "antt_staging_persons",
     _staging_metadata,
-    Column("source_id", String(64), index=True),
+    Column("source_id", String(64)),  # no index: the link query scans this table and probes incidents
     Column("pseudonym", String(64)),
     prefixes=["TEMPORARY"],
 )
