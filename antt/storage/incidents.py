@@ -1,6 +1,6 @@
 """Writing validated incidents into ``incidents``, matched by ``(source, source_id)``.
 
-The writer first reads the id and content hash of every incident the source already has (one query).
+The writer first reads the content hash of every incident the source already has (one query).
 Each chunk of records is then *prepared* — content hashes computed, rows sorted into new, changed and
 unchanged, the values of new rows encoded for the database — without touching the database, so an
 import may prepare in another process; *applying* a prepared chunk inserts the new rows directly,
