@@ -63,10 +63,9 @@ class MomentReader:
 
     def __init__(self, now_utc: datetime) -> None:
         self.now_utc = now_utc
-        self._days: dict[
-            str, tuple[datetime, date] | None
-        ] = {}  # "dd/mm/yyyy" → (local midnight in UTC, day)
-        self._times: dict[str, timedelta | None] = {}  # "HH:MM" → time of day
+        # "dd/mm/yyyy" → (its local midnight in UTC, the day); "HH:MM" → time of day; None: not readable
+        self._days: dict[str, tuple[datetime, date] | None] = {}
+        self._times: dict[str, timedelta | None] = {}
 
     def read(self, raw: object) -> MomentResult:
         if isinstance(raw, str):
