@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,17 +11,22 @@ from pathlib import Path
 
 from antt.domain.access import Actor
 from antt.domain.reference import commune_boundaries, offence_table, unit_catalog
-from antt.errors import ImportRejected, Issue
+from antt.errors import Issue
 from antt.importers.columns import INCIDENT_COLUMNS
 from antt.importers.geo import UnitLocator
 from antt.importers.incidents import IncidentValidator
-from antt.importers.readers import open_table
+from antt.services.import_batches import (
+    DryRunDone,
+    ImportFile,
+    finish_batch,
+    rejection,
+    start_batch,
+    warnings_by_rule,
+)
 from antt.services.import_pipeline import PARALLEL_FROM_BYTES, can_fork, prepared_chunks
 from antt.settings import Settings
-from antt.storage import audit
 from antt.storage.engine import Database
 from antt.storage.incidents import IncidentWriter
-from antt.storage.tables import ImportBatch
 
 __all__ = [
     "INCIDENT_COLUMNS",
@@ -51,33 +55,12 @@ class ImportSummary:
 
     @property
     def warnings_by_rule(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for w in self.warnings:
-            counts[w.rule] = counts.get(w.rule, 0) + 1
-        return counts
+        return warnings_by_rule(self.warnings)
 
 
 @lru_cache(maxsize=1)
 def commune_locator() -> UnitLocator:
     return UnitLocator.from_geojson(commune_boundaries())
-
-
-class _DryRunDone(Exception):
-    """Raised to roll back a dry run after its merge counts are known."""
-
-    def __init__(self, summary: ImportSummary) -> None:
-        self.summary = summary
-
-
-def _scan(path: Path) -> tuple[str, int, int]:
-    """SHA-256, size and number of line breaks (a cheap estimate of csv rows) in one pass."""
-    digest, size, lines = hashlib.sha256(), 0, 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-            lines += chunk.count(b"\n")
-    return digest.hexdigest(), size, lines
 
 
 def import_incidents(
@@ -98,20 +81,12 @@ def import_incidents(
     then exactly as before. A dry run validates and computes the same counts, then rolls back.
     """
     started = time.perf_counter()
-    started_at = datetime.now(timezone.utc).replace(tzinfo=None)
     source = source or settings.source_name
-    name = display_name or path.name
-    sha256, size, lines = _scan(path)
-    expected_rows = max(lines - 1, 0) if path.suffix.lower() in (".csv", ".txt") else None
+    file = ImportFile.scan(path, display_name)
 
-    with open_table(
-        path,
-        display_name=name,
-        max_file_bytes=settings.import_max_file_bytes,
-        max_uncompressed_bytes=settings.import_max_xlsx_uncompressed_bytes,
-    ) as table:
+    with file.open(settings) as table:
         validator = IncidentValidator(
-            file=name,
+            file=file.name,
             headers=table.headers,
             units=unit_catalog(),
             offences=offence_table(),
@@ -123,39 +98,22 @@ def import_incidents(
         validator.issues[:0] = table.warnings
         try:
             with database.transaction() as session:
-                batch = ImportBatch(
-                    kind="incidents",
-                    source=source,
-                    file_name=name,
-                    file_sha256=sha256,
-                    file_bytes=size,
-                    imported_by=actor.name,
-                    started_at=started_at,
-                    finished_at=started_at,
-                    rows_total=0,
-                    rows_new=0,
-                    rows_updated=0,
-                    rows_unchanged=0,
-                    warnings=0,
-                    summary={},
-                )
-                session.add(batch)
-                session.flush()
+                batch = start_batch(session, "incidents", source, file, actor)
                 writer = IncidentWriter(session, source, batch.id)
-                parallel = size >= PARALLEL_FROM_BYTES and can_fork()
+                parallel = file.size >= PARALLEL_FROM_BYTES and can_fork()
                 with prepared_chunks(validator, table.rows, writer.prepare, parallel=parallel) as chunks:
                     for chunk in chunks:
                         if chunk is not None and validator.error_count == 0:  # after an error, only validate
                             writer.apply(chunk)
                         if progress:
-                            progress(validator.rows_seen, expected_rows)
+                            progress(validator.rows_seen, file.expected_rows)
                 if validator.error_count or validator.rows_seen == 0:
-                    raise _rejection(name, validator.issues, validator.rows_seen)
+                    raise rejection(file.name, validator.issues, validator.rows_seen)
                 counts = writer.finish()
                 warnings = [i for i in validator.issues if not i.is_error]
                 summary = ImportSummary(
-                    file_name=name,
-                    file_sha256=sha256,
+                    file_name=file.name,
+                    file_sha256=file.sha256,
                     source=source,
                     dry_run=dry_run,
                     rows_total=validator.rows_seen,
@@ -169,46 +127,26 @@ def import_incidents(
                     seconds=time.perf_counter() - started,
                 )
                 if dry_run:
-                    raise _DryRunDone(summary)
-                batch.finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
-                batch.rows_total, batch.rows_new = summary.rows_total, summary.new
-                batch.rows_updated, batch.rows_unchanged = summary.updated, summary.unchanged
-                batch.warnings = len(warnings)
-                batch.summary = {
-                    "assignments": summary.assignments,
-                    "warnings_by_rule": summary.warnings_by_rule,
-                    "persons_new": summary.persons_new,
-                }
-                audit.append(
+                    raise DryRunDone(summary)
+                finish_batch(
                     session,
-                    actor=actor.name,
-                    action="import.incidents",
-                    outcome="success",
-                    obj=f"import_batch:{batch.id}",
+                    batch,
+                    actor,
+                    counts=(summary.rows_total, summary.new, summary.updated, summary.unchanged),
+                    warnings=len(warnings),
+                    summary={
+                        "assignments": summary.assignments,
+                        "warnings_by_rule": summary.warnings_by_rule,
+                        "persons_new": summary.persons_new,
+                    },
                     details={
-                        "file": name,
-                        "sha256": sha256,
-                        "source": source,
                         "rows": summary.rows_total,
                         "new": summary.new,
                         "updated": summary.updated,
                         "unchanged": summary.unchanged,
                     },
                 )
-        except _DryRunDone as done:
+        except DryRunDone as done:
+            assert isinstance(done.summary, ImportSummary)
             return done.summary
     return summary
-
-
-def _rejection(name: str, issues: list[Issue], rows_seen: int) -> ImportRejected:
-    if rows_seen == 0 and not any(i.is_error for i in issues):
-        issues = [
-            *issues,
-            Issue("file.no_rows", "Tệp không có dòng dữ liệu nào.", "The file has no data rows.", file=name),
-        ]
-    errors = sum(1 for i in issues if i.is_error)
-    return ImportRejected(
-        f"{name}: {errors} lỗi; không có dữ liệu nào được ghi.",
-        f"{name}: {errors} error(s); nothing was written.",
-        issues,
-    )

@@ -18,13 +18,17 @@ from antt.domain.access import Actor
 from antt.domain.reference import unit_catalog
 from antt.errors import Issue, NotFound
 from antt.importers.indicators import INDICATOR_COLUMNS, KNOWN_INDICATORS, IndicatorValidator
-from antt.importers.readers import open_table
-from antt.services.imports import _rejection, _scan
+from antt.services.import_batches import (
+    DryRunDone,
+    ImportFile,
+    finish_batch,
+    rejection,
+    start_batch,
+    warnings_by_rule,
+)
 from antt.settings import Settings
-from antt.storage import audit
 from antt.storage.engine import Database
 from antt.storage.indicators import IndicatorWriter, indicator_series
-from antt.storage.tables import ImportBatch
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -59,17 +63,7 @@ class IndicatorImportSummary:
 
     @property
     def warnings_by_rule(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for w in self.warnings:
-            counts[w.rule] = counts.get(w.rule, 0) + 1
-        return counts
-
-
-class _DryRunDone(Exception):
-    """Raised to roll back a dry run after its counts are known."""
-
-    def __init__(self, summary: IndicatorImportSummary) -> None:
-        self.summary = summary
+        return warnings_by_rule(self.warnings)
 
 
 def import_indicators(
@@ -96,20 +90,12 @@ def import_indicators(
     then exactly as before. A dry run validates and computes the same counts, then rolls back.
     """
     started = time.perf_counter()
-    started_at = datetime.now(timezone.utc).replace(tzinfo=None)
     source = source or settings.source_name
-    name = display_name or path.name
-    sha256, size, lines = _scan(path)
-    expected_rows = max(lines - 1, 0) if path.suffix.lower() in (".csv", ".txt") else None
+    file = ImportFile.scan(path, display_name)
 
-    with open_table(
-        path,
-        display_name=name,
-        max_file_bytes=settings.import_max_file_bytes,
-        max_uncompressed_bytes=settings.import_max_xlsx_uncompressed_bytes,
-    ) as table:
+    with file.open(settings) as table:
         validator = IndicatorValidator(
-            file=name,
+            file=file.name,
             headers=table.headers,
             units=unit_catalog(),
             now=now or datetime.now(timezone.utc),
@@ -121,37 +107,20 @@ def import_indicators(
         validator.issues[:0] = table.warnings
         try:
             with database.transaction() as session:
-                batch = ImportBatch(
-                    kind="indicators",
-                    source=source,
-                    file_name=name,
-                    file_sha256=sha256,
-                    file_bytes=size,
-                    imported_by=actor.name,
-                    started_at=started_at,
-                    finished_at=started_at,
-                    rows_total=0,
-                    rows_new=0,
-                    rows_updated=0,
-                    rows_unchanged=0,
-                    warnings=0,
-                    summary={},
-                )
-                session.add(batch)
-                session.flush()
+                batch = start_batch(session, "indicators", source, file, actor)
                 writer = IndicatorWriter(session, batch.id)
                 for records in validator.records(table.rows):
                     if validator.error_count == 0:  # after the first error, only validate
                         writer.write(records)
                     if progress:
-                        progress(validator.rows_seen, expected_rows)
+                        progress(validator.rows_seen, file.expected_rows)
                 if validator.error_count or validator.rows_seen == 0:
-                    raise _rejection(name, validator.issues, validator.rows_seen)
+                    raise rejection(file.name, validator.issues, validator.rows_seen)
                 counts = writer.finish()
                 warnings = [i for i in validator.issues if not i.is_error]
                 summary = IndicatorImportSummary(
-                    file_name=name,
-                    file_sha256=sha256,
+                    file_name=file.name,
+                    file_sha256=file.sha256,
                     source=source,
                     dry_run=dry_run,
                     rows_total=validator.rows_seen,
@@ -166,27 +135,20 @@ def import_indicators(
                     seconds=time.perf_counter() - started,
                 )
                 if dry_run:
-                    raise _DryRunDone(summary)
-                batch.finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
-                batch.rows_total, batch.rows_new = summary.values_total, summary.new
-                batch.rows_updated, batch.rows_unchanged = summary.updated, summary.unchanged
-                batch.warnings = len(warnings)
-                batch.summary = {
-                    "file_rows": summary.rows_total,
-                    "by_indicator": summary.by_indicator,
-                    "unit_scheme": unit_scheme,
-                    "warnings_by_rule": summary.warnings_by_rule,
-                }
-                audit.append(
+                    raise DryRunDone(summary)
+                finish_batch(
                     session,
-                    actor=actor.name,
-                    action="import.indicators",
-                    outcome="success",
-                    obj=f"import_batch:{batch.id}",
+                    batch,
+                    actor,
+                    counts=(summary.values_total, summary.new, summary.updated, summary.unchanged),
+                    warnings=len(warnings),
+                    summary={
+                        "file_rows": summary.rows_total,
+                        "by_indicator": summary.by_indicator,
+                        "unit_scheme": unit_scheme,
+                        "warnings_by_rule": summary.warnings_by_rule,
+                    },
                     details={
-                        "file": name,
-                        "sha256": sha256,
-                        "source": source,
                         "rows": summary.rows_total,
                         "values": summary.values_total,
                         "new": summary.new,
@@ -195,7 +157,8 @@ def import_indicators(
                         "indicators": sorted(summary.by_indicator),
                     },
                 )
-        except _DryRunDone as done:
+        except DryRunDone as done:
+            assert isinstance(done.summary, IndicatorImportSummary)
             return done.summary
     return summary
 

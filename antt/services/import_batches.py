@@ -1,0 +1,139 @@
+"""What every import shares: the file's fingerprint, its batch record, the dry-run rollback, the audit
+record and the rejection listing every issue. The kinds of import (incidents, indicators) differ only in
+how they validate and write their rows."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from antt.domain.access import Actor
+from antt.errors import ImportRejected, Issue
+from antt.importers.readers import Table, open_table
+from antt.settings import Settings
+from antt.storage import audit
+from antt.storage.tables import ImportBatch
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    """The file being imported: its name for the user, SHA-256, size and an estimate of its csv rows."""
+
+    path: Path
+    name: str
+    sha256: str
+    size: int
+    expected_rows: int | None
+
+    @classmethod
+    def scan(cls, path: Path, display_name: str | None = None) -> ImportFile:
+        """SHA-256, size and line breaks (a cheap estimate of csv rows) in one pass over the bytes."""
+        digest, size, lines = hashlib.sha256(), 0, 0
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+        csv = path.suffix.lower() in (".csv", ".txt")
+        return cls(
+            path, display_name or path.name, digest.hexdigest(), size, max(lines - 1, 0) if csv else None
+        )
+
+    @contextmanager
+    def open(self, settings: Settings) -> Iterator[Table]:
+        """The file's table, within the size limits of the settings."""
+        with open_table(
+            self.path,
+            display_name=self.name,
+            max_file_bytes=settings.import_max_file_bytes,
+            max_uncompressed_bytes=settings.import_max_xlsx_uncompressed_bytes,
+        ) as table:
+            yield table
+
+
+class DryRunDone(Exception):
+    """Raised to roll back a dry run once its counts are known; carries the summary to return."""
+
+    def __init__(self, summary: object) -> None:
+        self.summary = summary
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def start_batch(session: Session, kind: str, source: str, file: ImportFile, actor: Actor) -> ImportBatch:
+    """The batch record, flushed so that rows can refer to its id."""
+    started = utc_now()
+    batch = ImportBatch(
+        kind=kind,
+        source=source,
+        file_name=file.name,
+        file_sha256=file.sha256,
+        file_bytes=file.size,
+        imported_by=actor.name,
+        started_at=started,
+        finished_at=started,
+        rows_total=0,
+        rows_new=0,
+        rows_updated=0,
+        rows_unchanged=0,
+        warnings=0,
+        summary={},
+    )
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def finish_batch(
+    session: Session,
+    batch: ImportBatch,
+    actor: Actor,
+    *,
+    counts: tuple[int, int, int, int],
+    warnings: int,
+    summary: dict[str, object],
+    details: dict[str, object],
+) -> None:
+    """Record the batch's counts ``(rows, new, updated, unchanged)`` and append its audit record."""
+    batch.finished_at = utc_now()
+    batch.rows_total, batch.rows_new, batch.rows_updated, batch.rows_unchanged = counts
+    batch.warnings = warnings
+    batch.summary = summary
+    audit.append(
+        session,
+        actor=actor.name,
+        action=f"import.{batch.kind}",
+        outcome="success",
+        obj=f"import_batch:{batch.id}",
+        details={"file": batch.file_name, "sha256": batch.file_sha256, "source": batch.source, **details},
+    )
+
+
+def warnings_by_rule(warnings: list[Issue]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for w in warnings:
+        counts[w.rule] = counts.get(w.rule, 0) + 1
+    return counts
+
+
+def rejection(name: str, issues: list[Issue], rows_seen: int) -> ImportRejected:
+    """Every issue of a file that failed (or held no rows); nothing was written."""
+    if rows_seen == 0 and not any(i.is_error for i in issues):
+        issues = [
+            *issues,
+            Issue("file.no_rows", "Tệp không có dòng dữ liệu nào.", "The file has no data rows.", file=name),
+        ]
+    errors = sum(1 for i in issues if i.is_error)
+    return ImportRejected(
+        f"{name}: {errors} lỗi; không có dữ liệu nào được ghi.",
+        f"{name}: {errors} error(s); nothing was written.",
+        issues,
+    )
