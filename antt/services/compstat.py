@@ -64,7 +64,7 @@ def parse_by(text: str) -> By:
         ) from None
 
 
-def _scope(actor: Actor, unit_code: str | None) -> tuple[Unit, list[Unit]]:
+def scope_of(actor: Actor, unit_code: str | None) -> tuple[Unit, list[Unit]]:
     """The scope unit and the communes (current scheme) it covers, limited to the actor's units."""
     catalog = unit_catalog()
     scheme = catalog.current.code
@@ -104,7 +104,7 @@ def compstat(
     by: By = By.UNIT,
     as_of: date | None = None,
 ) -> CompstatResult:
-    scope, communes = _scope(actor, unit_code)
+    scope, communes = scope_of(actor, unit_code)
     groups = _groups(group)
     compare = period.compare(comparison)
     as_of = as_of or today_local()
