@@ -12,6 +12,10 @@ command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)  # report pages rend
 # WeasyPrint (PDF reports) loads Pango through ctypes
 { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpango-1.0.so.0' || need_apt+=(libpango-1.0-0)
 { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpangoft2-1.0.so.0' || need_apt+=(libpangoft2-1.0-0)
+# the browser tests drive Debian's chromium through Playwright (never a downloaded browser); the demo needs none
+if [[ "${ANTT_EXTRAS:-}" == *test* ]]; then
+  command -v chromium >/dev/null || need_apt+=(chromium)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "setup: installing system packages: ${need_apt[*]}"

@@ -15,4 +15,4 @@ pytest -q "$@"
 
 echo "== tests on PostgreSQL"
 PG_URL="$(bash scripts/postgres.sh)"
-ANTT_TEST_DATABASE_URL="$PG_URL" pytest -q -m "not sqlite_only" "$@"
+ANTT_TEST_DATABASE_URL="$PG_URL" pytest -q -m "not sqlite_only and not browser" "$@"
