@@ -56,6 +56,7 @@ REPO = HERE.parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 ANTT = str(Path(sys.executable).parent / "antt")
 SERVER_START_SECONDS = 60
+_server_logs: list[Path] = []  # the running server's log, quoted when a page test fails
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -111,6 +112,7 @@ def demo_server(demo_city: DemoCity, tmp_path_factory: pytest.TempPathFactory) -
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTT_")}
     env.update({"ANTT_DATABASE_URL": demo_city.settings.database_url, "ANTT_DEMO": "1", "COLUMNS": "200"})
     log_path = tmp_path_factory.mktemp("browser-server") / "server.log"
+    _server_logs.append(log_path)
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [ANTT, "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -137,6 +139,7 @@ def demo_server(demo_city: DemoCity, tmp_path_factory: pytest.TempPathFactory) -
             time.sleep(0.1)
         yield base
     finally:
+        _server_logs.remove(log_path)
         proc.terminate()
         try:
             proc.wait(timeout=10)
@@ -235,4 +238,6 @@ def page(browser: Browser, browser_log: BrowserLog, request: pytest.FixtureReque
     assert not off, f"requests left loopback: {off}"
     assert not browser_log.page_errors, f"uncaught errors in the page: {browser_log.page_errors}"
     unexpected = browser_log.unexpected_console_errors()
-    assert not unexpected, f"console errors: {unexpected}"
+    if unexpected:
+        server = "".join(f"\n--- {path.name} (end) ---\n{_log_tail(path)}" for path in _server_logs)
+        pytest.fail(f"console errors: {unexpected}{server}", pytrace=False)
