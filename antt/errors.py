@@ -83,6 +83,23 @@ class Conflict(AnttError):
     http_status = 409
 
 
+class SignInFailed(AnttError):
+    """Signing in through the identity provider failed; nobody is signed in.
+
+    ``reason`` is a machine code (``bad_state``, ``nonce_mismatch``, ``wrong_audience``, ``expired`` …) for
+    the audit record and the tests; ``detail`` says more for the log (never shown to the user, never a
+    token or a personal identifier).
+    """
+
+    exit_code = 6
+    http_status = 401
+
+    def __init__(self, reason: str, message_vi: str, message_en: str, detail: str | None = None) -> None:
+        super().__init__(message_vi, message_en)
+        self.reason = reason
+        self.detail = detail
+
+
 class InvalidInput(AnttError):
     """Input that does not follow the rules; ``issues`` lists every problem found, warnings included."""
 

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from antt.errors import SettingsError
 
 DEMO_PSEUDONYM_KEY = "antt-demo-key-not-secret-synthetic-data-only"
-_SECRET_FIELDS = ("pseudonym_key",)
+_SECRET_FIELDS = ("pseudonym_key", "oidc_client_secret")
 _MIN_KEY_LENGTH = 32
 
 
@@ -31,6 +31,29 @@ class Settings(BaseSettings):
     import_max_xlsx_uncompressed_bytes: int = Field(default=1024 * 1024 * 1024, gt=0)
     import_batch_rows: int = Field(default=5000, gt=0)
     source_name: str = Field(default="default", description="default source system name for imports")
+    # sign-in through an OpenID Connect e-ID provider (VNeID-style broker); antt.auth.oidc reads these
+    oidc_issuer: str | None = Field(default=None, description="issuer URL, exactly as the provider states it")
+    oidc_client_id: str | None = Field(default=None)
+    oidc_client_secret: SecretStr | None = Field(default=None, description="or ANTT_OIDC_CLIENT_SECRET_FILE")
+    oidc_redirect_url: str | None = Field(default=None, description="this app's registered callback URL")
+    oidc_scopes: str = Field(default="openid profile", description="space-separated scopes to request")
+    oidc_client_auth_method: str = Field(
+        default="client_secret_basic", pattern="^(client_secret_basic|client_secret_post)$"
+    )
+    oidc_algorithms: str = Field(
+        default="RS256 ES256 PS256", description="ID-token signature algorithms accepted (none/HS* never)"
+    )
+    oidc_min_assurance: str | None = Field(
+        default=None,
+        description="acr values good enough to sign in, space- or comma-separated, most preferred first; "
+        "unset: any assurance level",
+    )
+    oidc_claim_subject: str = Field(default="sub")
+    oidc_claim_personal_id: str = Field(
+        default="personal_id cccd", description="claim names tried in order for the 12-digit personal id"
+    )
+    oidc_claim_full_name: str = Field(default="name")
+    oidc_claim_assurance: str = Field(default="acr")
 
     @property
     def is_sqlite(self) -> bool:
