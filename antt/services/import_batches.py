@@ -18,6 +18,8 @@ from antt.errors import ImportRejected, Issue
 from antt.importers.readers import Table, open_table
 from antt.settings import Settings
 from antt.storage import audit
+from antt.storage.engine import Database
+from antt.storage.status import recent_batches
 from antt.storage.tables import ImportBatch
 
 
@@ -137,3 +139,48 @@ def rejection(name: str, issues: list[Issue], rows_seen: int) -> ImportRejected:
         f"{name}: {errors} error(s); nothing was written.",
         issues,
     )
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """One line of the import history."""
+
+    id: int
+    kind: str
+    source: str
+    file_name: str
+    file_sha256: str
+    imported_by: str
+    finished_at: datetime  # UTC
+    rows_total: int
+    rows_new: int
+    rows_updated: int
+    rows_unchanged: int
+    warnings: int
+
+
+def import_history(database: Database, actor: Actor, limit: int = 50) -> list[BatchView]:
+    """The newest import batches. Who imported what is itself shown only to city-wide actors and to the
+    actor who imported it (a commune officer sees their own imports)."""
+    with database.transaction(write=False) as session:
+        batches = recent_batches(session, limit if actor.city_wide else limit * 20)
+        views = [
+            BatchView(
+                b.id,
+                b.kind,
+                b.source,
+                b.file_name,
+                b.file_sha256,
+                b.imported_by,
+                b.finished_at,
+                b.rows_total,
+                b.rows_new,
+                b.rows_updated,
+                b.rows_unchanged,
+                b.warnings,
+            )
+            for b in batches
+        ]
+    if not actor.city_wide:
+        views = [v for v in views if v.imported_by == actor.name]
+    return views[:limit]

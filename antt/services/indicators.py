@@ -199,3 +199,16 @@ def indicator_values(
             end,
             unit_keys=keys,
         )
+
+
+def indicator_kind(indicator: str) -> str:
+    """How an indicator's values read: ``count``, ``percent``, ``rank`` or ``number``.
+
+    Incident counts (``incidents.<group>.count``) are counts; a known imported indicator says its kind;
+    derived rates and shares (clearance rate, drug-free communes share, growth in %) are percent."""
+    if indicator.startswith("incidents.") or indicator.endswith(".count"):
+        return "count"
+    info = KNOWN_INDICATORS.get(indicator)
+    if info is not None and info.kind in ("count", "rank", "percent"):
+        return info.kind
+    return "percent" if any(word in indicator for word in ("rate", "share", "pct")) else "number"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from antt.storage import migrate
 from antt.storage.engine import Database
-from antt.storage.status import DataStatus, data_status
+from antt.storage.status import DataStatus, data_status, data_up_to, latest_batch
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,14 @@ class Health:
     data: DataStatus | None
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """What every page shows in its footer: the last incident date and the last import."""
+
+    data_up_to: date | None
+    last_import_at: datetime | None  # UTC
+
+
 def health(database: Database) -> Health:
     revision = migrate.current_revision(database)
     current = revision is not None and revision == migrate.head_revision()
@@ -25,3 +34,21 @@ def health(database: Database) -> Health:
         with database.transaction(write=False) as session:
             data = data_status(session)
     return Health(database.engine.dialect.name, revision, current, data)
+
+
+_freshness: dict[tuple[int, int, datetime] | None, Freshness] = {}
+
+
+def data_freshness(database: Database) -> Freshness:
+    """Cheap on every page view: the newest incident date is looked up again only after a new import."""
+    with database.transaction(write=False) as session:
+        batch = latest_batch(session)
+        key = None if batch is None else (id(database), *batch)
+        cached = _freshness.get(key)
+        if cached is not None:
+            return cached
+        fresh = Freshness(data_up_to(session), None if batch is None else batch[1])
+    if len(_freshness) > 64:
+        _freshness.clear()
+    _freshness[key] = fresh
+    return fresh

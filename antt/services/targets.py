@@ -29,7 +29,15 @@ from antt.services.target_incidents import count_target, rate_target
 from antt.services.target_indicators import indicator_target
 from antt.storage.engine import Database
 
-__all__ = ["Evaluation", "TargetSet", "evaluation_document", "load_targets", "targets_status"]
+__all__ = [
+    "Evaluation",
+    "TargetSet",
+    "evaluation_document",
+    "load_targets",
+    "target_group",
+    "target_status",
+    "targets_status",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,29 @@ def targets_status(
             continue  # indicator targets are set for the city
         result.append(_evaluate(database, target, day, units))
     return result
+
+
+def target_status(
+    database: Database,
+    actor: Actor,
+    target_id: str,
+    *,
+    as_of: date | None = None,
+    unit_code: str | None = None,
+    targets: TargetSet | None = None,
+) -> Evaluation:
+    """One target's evaluation (the target detail page); an unknown id is ``NotFound``."""
+    units = _scope(actor, unit_code)
+    for target in (targets or load_targets()).targets:
+        if target.id == target_id:
+            return _evaluate(database, target, as_of or today_local(), units)
+    raise NotFound(f"Không có chỉ tiêu {target_id!r}.", f"No target {target_id!r}.")
+
+
+def target_group(target: Target) -> str | None:
+    """The reporting group an incident-count target counts (``incidents.<group>.count``), else ``None``."""
+    parts = target.indicator.split(".")
+    return parts[1] if len(parts) == 3 and parts[0] == "incidents" and parts[2] == "count" else None
 
 
 def _scope(actor: Actor, unit_code: str | None) -> list[str] | None:

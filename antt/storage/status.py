@@ -26,3 +26,20 @@ def data_status(session: Session) -> DataStatus:
         last_import_at=session.scalar(select(func.max(ImportBatch.finished_at))),
         data_up_to=session.scalar(select(func.max(IncidentRow.occurred_on))),
     )
+
+
+def latest_batch(session: Session) -> tuple[int, datetime] | None:
+    """The id and end time of the newest import batch: changes exactly when the data does."""
+    row = session.execute(
+        select(ImportBatch.id, ImportBatch.finished_at).order_by(ImportBatch.id.desc()).limit(1)
+    ).first()
+    return None if row is None else (int(row[0]), row[1])
+
+
+def data_up_to(session: Session) -> date | None:
+    return session.scalar(select(func.max(IncidentRow.occurred_on)))
+
+
+def recent_batches(session: Session, limit: int) -> list[ImportBatch]:
+    """The newest import batches first (the import history page)."""
+    return list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)))

@@ -1,21 +1,28 @@
-"""The web application: ``create_app(settings)``. Pages and API arrive with the dashboard issue."""
+"""The web application: ``create_app(settings)`` — JSON API under ``/api``, HTML pages, static files."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from html import escape
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from antt import __version__
 from antt.domain.access import Actor
 from antt.services.database import open_database
 from antt.services.status import health
 from antt.settings import Settings, load_settings
-from antt.web.api import compstat, indicators, targets
+from antt.web import i18n
+from antt.web.api import compstat, indicators, targets, trends, units
 from antt.web.errors import install_error_handlers
+from antt.web.pages import compstat as compstat_page
+from antt.web.pages import imports as imports_page
+from antt.web.pages import incidents as incidents_page
+from antt.web.pages import language, overview
+from antt.web.pages import targets as target_page
+from antt.web.pages import units as units_page
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -32,14 +39,17 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
 
     @app.middleware("http")
-    async def _actor(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def _actor_and_language(request: Request, call_next):  # type: ignore[no-untyped-def]
         # Until sign-in exists (the e-ID issue) every caller acts city-wide; services already take the actor.
         request.state.actor = Actor.system("web")
+        i18n.set_language(request.cookies.get(i18n.LANGUAGE_COOKIE, i18n.DEFAULT_LANGUAGE))
         return await call_next(request)
 
-    app.include_router(compstat.router)
-    app.include_router(targets.router)
-    app.include_router(indicators.router)
+    for router in (compstat.router, trends.router, targets.router, indicators.router, units.router):
+        app.include_router(router)
+    for page in (overview, compstat_page, target_page, units_page, incidents_page, imports_page, language):
+        app.include_router(page.router)
+    app.mount("/static", StaticFiles(packages=[("antt.web", "static")]), name="static")
 
     @app.get("/health", tags=["system"])
     def health_json() -> JSONResponse:
@@ -59,18 +69,6 @@ def create_app(settings: Settings) -> FastAPI:
             "data_up_to": h.data.data_up_to.isoformat() if h.data and h.data.data_up_to else None,
         }
         return JSONResponse(body, status_code=200 if h.schema_current else 503)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        h = health(database)
-        banner = '<p class="demo">Dữ liệu mô phỏng</p>' if settings.demo else ""
-        incidents = f"{h.data.incidents:,}".replace(",", ".") if h.data else "—"
-        return (
-            '<!doctype html><html lang="vi"><meta charset="utf-8"><title>ANTT</title>'
-            f"<h1>ANTT — An ninh, trật tự</h1>{banner}"
-            f"<p>Cơ sở dữ liệu: {escape(h.database)} · lược đồ {escape(h.schema_revision or '—')}"
-            f" · {incidents} vụ việc</p></html>"
-        )
 
     return app
 

@@ -1,0 +1,1 @@
+"""HTML pages: one module per page, each an ``APIRouter`` rendering a template from ``templates/``."""

@@ -1,0 +1,87 @@
+"""What every page shows around its content: the demo banner, how fresh the data is, the language."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Request
+
+from antt.domain.access import Actor
+from antt.domain.targets import TargetStatus
+from antt.services.database import Database
+from antt.services.indicators import indicator_kind
+from antt.services.status import data_freshness
+from antt.web.i18n import _, current_language, number
+
+TARGET_GROUPS = ("crime_reduction_and_clearance", "drugs", "eid_project06", "socio_economic")
+
+
+def group_title(code: str) -> str:
+    return {
+        "crime_reduction_and_clearance": _("Crime reduction and clearance"),
+        "drugs": _("Drug control"),
+        "eid_project06": _("E-ID and Project 06"),
+        "socio_economic": _("Socio-economic indicators"),
+    }.get(code, code)
+
+
+def status_word(status: str) -> str:
+    return {
+        TargetStatus.MET: _("Met"),
+        TargetStatus.ON_TRACK: _("On track"),
+        TargetStatus.AT_RISK: _("At risk"),
+        TargetStatus.OFF_TRACK: _("Off track"),
+        TargetStatus.NO_DATA: _("No data yet"),
+    }.get(TargetStatus(status), status)
+
+
+def target_value(indicator: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    kind = indicator_kind(indicator)
+    if kind == "count":
+        return number(value)
+    if kind == "rank":
+        return _("rank %(rank)s", rank=number(value))
+    if kind == "percent":
+        return number(value, 1) + "%"
+    return number(value, 2)
+
+
+def localized_name(item: dict[str, Any]) -> str:
+    return str(item["name_en"] if current_language() == "en" and item.get("name_en") else item["name_vi"])
+
+
+@lru_cache(maxsize=8)
+def vendor_file(library: str) -> str:
+    """The vendored file of ``library`` (``htmx``, ``echarts``), whatever version ``VENDOR.md`` records."""
+    folder = files("antt.web") / "static" / "vendor"
+    names = sorted(
+        p.name for p in folder.iterdir() if p.name.startswith(library + "-") and p.name.endswith(".js")
+    )
+    if not names:
+        raise RuntimeError(f"vendored {library} is missing from antt/web/static/vendor/")
+    return "vendor/" + names[-1]
+
+
+def actor_of(request: Request) -> Actor:
+    actor: Actor = request.state.actor
+    return actor
+
+
+def database_of(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def page_context(request: Request, active: str) -> dict[str, Any]:
+    freshness = data_freshness(database_of(request))
+    return {
+        "active": active,
+        "demo": request.app.state.settings.demo,
+        "freshness": freshness,
+        "vendor": vendor_file,
+        "actor": actor_of(request),
+    }

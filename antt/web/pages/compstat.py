@@ -1,0 +1,127 @@
+"""``/compstat`` — one filter bar driving the table, the commune map, the time series and the week grid.
+
+Every figure comes from the same services as ``/api/compstat`` and ``antt compstat`` (the browser tests
+compare them), and every count links to the incidents behind it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from antt.domain.text import sort_key
+from antt.domain.units import Level
+from antt.services.compstat import By, compstat, result_document
+from antt.services.trends import series, weekday_hour
+from antt.services.units import list_units, populations
+from antt.web.pages.charts import chart_labels, series_data, weekday_names
+from antt.web.pages.common import actor_of, database_of, page_context
+from antt.web.pages.filters import (
+    Filters,
+    comparison_choices,
+    form_date,
+    group_choices,
+    measure_choices,
+    period_choices,
+    period_label,
+    read_filters,
+)
+from antt.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _rate(count: int, population: float | None) -> float | None:
+    return None if not population else round(count * 10_000 / population, 2)
+
+
+def compstat_view(request: Request, filters: Filters) -> dict[str, Any]:
+    """Everything the CompStat region shows for ``filters`` (also what the page tests compare)."""
+    database, actor = database_of(request), actor_of(request)
+
+    def table(by: By) -> dict[str, Any]:
+        result = compstat(
+            database,
+            actor,
+            filters.period,
+            comparison=filters.compare,
+            unit_code=filters.unit,
+            group=filters.group,
+            by=by,
+        )
+        return result_document(result)
+
+    by_unit, by_group = table(By.UNIT), table(By.GROUP)
+    people = populations(database, actor, filters.period.end)
+    for row in by_unit["rows"]:
+        row["rate"] = _rate(row["current"], people.get(row["unit_code"]))
+    trend = series(database, actor, filters.period, unit_code=filters.unit, group=filters.group)
+    grid = weekday_hour(database, actor, filters.period, unit_code=filters.unit, group=filters.group)
+    return {
+        "by_unit": by_unit,
+        "by_group": by_group,
+        "series_data": series_data(trend),
+        "grid_data": grid.counts,
+        "map_data": [
+            {
+                "code": r["unit_code"],
+                "name": r["unit_name"],
+                "count": r["current"],
+                "rate": r["rate"],
+                "z": r["z"],
+                "approximate": r["approximate"],
+            }
+            for r in by_unit["rows"]
+        ],
+    }
+
+
+@router.get("/compstat", response_class=HTMLResponse)
+def compstat_page(
+    request: Request,
+    period: Annotated[str | None, Query(max_length=64)] = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+    to: Annotated[str | None, Query(max_length=10)] = None,
+    compare: Annotated[str | None, Query(max_length=32)] = None,
+    group: Annotated[str | None, Query(max_length=24)] = None,
+    unit: Annotated[str | None, Query(max_length=8)] = None,
+    measure: Annotated[str | None, Query(max_length=8)] = None,
+) -> HTMLResponse:
+    context = page_context(request, "compstat")
+    filters = read_filters(
+        context["freshness"].data_up_to,
+        period=period,
+        from_=form_date(from_, "from"),
+        to=form_date(to, "to"),
+        compare=compare,
+        group=group,
+        unit=unit,
+        measure=measure,
+    )
+    view = compstat_view(request, filters)
+    groups = dict(group_choices())
+    return render(
+        request,
+        "compstat.html",
+        {
+            **context,
+            **view,
+            "filters": filters,
+            "params": filters.params(),
+            "period_label": period_label(filters.period),
+            "compare_label": period_label(filters.period.compare(filters.compare)),
+            "period_choices": period_choices(context["freshness"].data_up_to, filters.period),
+            "comparison_choices": comparison_choices(),
+            "group_choices": list(groups.items()),
+            "group_names": groups,
+            "measure_choices": measure_choices(),
+            "weekdays": weekday_names(),
+            "chart_labels": chart_labels(),
+            "unit_choices": sorted(
+                list_units(actor_of(request), level=Level.COMMUNE),
+                key=lambda u: (sort_key(u.short_name), u.code),
+            ),
+        },
+    )

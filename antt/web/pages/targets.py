@@ -1,0 +1,68 @@
+"""``/targets/{id}`` — one target: its history, projection band, the communes that move it, its source."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse
+
+from antt.domain.periods import custom, parse_period
+from antt.services.compstat import By, compstat
+from antt.services.targets import evaluation_document, target_group, target_status
+from antt.web.i18n import _
+from antt.web.pages.common import actor_of, database_of, page_context
+from antt.web.pages.filters import period_label
+from antt.web.pages.overview import tile
+from antt.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/targets/{target_id}", response_class=HTMLResponse)
+def target_page(request: Request, target_id: Annotated[str, Path(max_length=80)]) -> HTMLResponse:
+    database, actor = database_of(request), actor_of(request)
+    evaluation = target_status(database, actor, target_id)
+    document = tile(evaluation_document(evaluation))
+    group = target_group(evaluation.target)
+    contributors: list[dict[str, object]] = []
+    window = None
+    if group is not None and evaluation.target.period:
+        period = parse_period(evaluation.target.period)
+        end = min(period.end, evaluation.as_of - timedelta(days=1))
+        if end >= period.start:
+            # the part of the period elapsed so far, against the same days a year before
+            window = custom(period.start, end)
+            result = compstat(database, actor, window, group=group, by=By.UNIT)
+            names = {r.unit.code: r.unit.name for r in result.rows}
+            contributors = [
+                {"code": c.key, "name": names.get(c.key, c.key), "change": c.change, "share": c.share}
+                for c in result.contributors
+            ]
+    return render(
+        request,
+        "target.html",
+        {
+            **page_context(request, "overview"),
+            "t": document,
+            "target": evaluation.target,
+            "group": group,
+            "window": window,
+            "window_label": period_label(window) if window else None,
+            "contributors": contributors,
+            "chart": {
+                "history": document["series"],
+                "required": document["required"],
+                "expected": document["expected"],
+                "interval": document["interval"],
+                "labels": {
+                    "actual": _("Actual"),
+                    "required": _("Target"),
+                    "expected": _("Projected"),
+                    "interval": _("90%% interval"),
+                    "end": _("End of period"),
+                },
+            },
+        },
+    )

@@ -1,0 +1,205 @@
+/* ANTT pages: draws the charts from data the server put in the page, and wires the few interactions
+   htmx does not cover. No inline scripts (the CSP forbids them); nothing is fetched from the internet. */
+(function () {
+  "use strict";
+
+  var COLORS = { current: "#1f4e8c", lastYear: "#9a9a9a", low: "#f3f6fa", high: "#8c1d18", neg: "#1f6f43" };
+  var communeMap = null; // a promise of the GeoJSON, fetched once per page load
+
+  function chart(el) {
+    var old = echarts.getInstanceByDom(el);
+    if (old) { old.dispose(); }
+    el.removeAttribute("_echarts_instance_");
+    el.textContent = "";
+    return echarts.init(el, null, { renderer: "canvas", locale: "EN" });
+  }
+
+  function numberFormat(value, digits) {
+    if (value === null || value === undefined) { return "—"; }
+    var locale = document.body.dataset.language === "en" ? "en-GB" : "vi-VN";
+    return Number(value).toLocaleString(locale, { minimumFractionDigits: digits || 0, maximumFractionDigits: digits || 0 });
+  }
+
+  function drawSparklines(root) {
+    root.querySelectorAll(".sparkline[data-series]").forEach(function (el) {
+      var series = JSON.parse(el.dataset.series);
+      var c = chart(el);
+      c.setOption({
+        animation: false,
+        grid: { left: 2, right: 2, top: 4, bottom: 4 },
+        xAxis: { type: "category", show: false, data: series.map(function (p) { return p[0]; }) },
+        yAxis: { type: "value", show: false, scale: true },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return numberFormat(v, 2); } },
+        series: [{ type: "line", data: series.map(function (p) { return p[1]; }), symbol: "none",
+                   lineStyle: { width: 2, color: COLORS.current } }]
+      });
+    });
+  }
+
+  function loadCommuneMap() {
+    if (!communeMap) {
+      communeMap = fetch("/api/map/communes", { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) { throw new Error("map " + r.status); }
+        return r.json();
+      }).then(function (geo) { echarts.registerMap("communes", geo); return geo; });
+    }
+    return communeMap;
+  }
+
+  function drillTo(unit) {
+    var form = document.querySelector("#compstat form.filter-bar");
+    if (!form) { return; }
+    form.elements.unit.value = unit;
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function drawMap(el, data) {
+    var values = data.map.map(function (d) {
+      return { name: d.code, value: d[data.measure], label: d.name, count: d.count, approximate: d.approximate };
+    });
+    var finite = values.map(function (v) { return v.value; }).filter(function (v) { return v !== null; });
+    var isZ = data.measure === "z";
+    var bound = finite.length ? Math.max.apply(null, finite.map(Math.abs)) : 1;
+    loadCommuneMap().then(function () {
+      var c = chart(el);
+      c.setOption({
+        animation: false,
+        tooltip: { trigger: "item", formatter: function (p) {
+          var d = p.data || {};
+          return (d.label || p.name) + "<br>" + data.labels[data.measure] + ": " +
+            (d.value === undefined ? data.labels.no_data : numberFormat(d.value, data.measure === "count" ? 0 : 2)) +
+            (d.approximate ? " ≈" : "");
+        } },
+        visualMap: {
+          min: isZ ? -Math.max(bound, 2) : 0, max: isZ ? Math.max(bound, 2) : Math.max(bound, 1),
+          calculable: true, left: 8, bottom: 8, itemHeight: 90,
+          inRange: { color: isZ ? [COLORS.neg, "#f7f7f7", COLORS.high] : [COLORS.low, COLORS.high] },
+          formatter: function (v) { return numberFormat(v, data.measure === "count" ? 0 : 1); }
+        },
+        series: [{
+          type: "map", map: "communes", nameProperty: "code", roam: true, selectedMode: false,
+          emphasis: { label: { show: false }, itemStyle: { areaColor: "#f2c14e" } },
+          itemStyle: { borderColor: "#555", borderWidth: 0.5 },
+          data: values
+        }]
+      });
+      c.on("click", function (p) { if (p.name) { drillTo(p.name); } });
+      el.dataset.ready = "true";
+    }).catch(function () {
+      el.textContent = data.labels.no_data;
+    });
+  }
+
+  function drawSeries(el, data) {
+    var s = data.series;
+    var c = chart(el);
+    c.setOption({
+      animation: false,
+      grid: { left: 48, right: 16, top: 32, bottom: 40 },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: s.labels },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { name: data.labels.current, type: "line", data: s.current, color: COLORS.current, symbolSize: 4 },
+        { name: data.labels.last_year, type: "line", data: s.last_year, color: COLORS.lastYear,
+          lineStyle: { type: "dashed" }, symbolSize: 3 }
+      ]
+    });
+    el.dataset.ready = "true";
+  }
+
+  function drawGrid(el, data) {
+    var cells = [];
+    var max = 0;
+    data.grid.forEach(function (row, d) {
+      row.forEach(function (n, h) { cells.push([h, d, n]); if (n > max) { max = n; } });
+    });
+    var c = chart(el);
+    c.setOption({
+      animation: false,
+      grid: { left: 48, right: 16, top: 8, bottom: 56 },
+      tooltip: { formatter: function (p) { return data.weekdays[p.value[1]] + " " + p.value[0] + "h: " + numberFormat(p.value[2]); } },
+      xAxis: { type: "category", data: Array.from({ length: 24 }, function (_, h) { return String(h); }) },
+      yAxis: { type: "category", data: data.weekdays, inverse: true },
+      visualMap: { min: 0, max: Math.max(max, 1), orient: "horizontal", left: "center", bottom: 0, itemHeight: 120,
+                   inRange: { color: [COLORS.low, COLORS.current] } },
+      series: [{ type: "heatmap", data: cells }]
+    });
+    el.dataset.ready = "true";
+  }
+
+  function drawCompstat(root) {
+    var source = root.querySelector("#compstat-data") || document.getElementById("compstat-data");
+    if (!source) { return; }
+    var data = JSON.parse(source.textContent);
+    var map = document.getElementById("commune-map");
+    if (map) { drawMap(map, data); }
+    var series = document.getElementById("time-series");
+    if (series && data.series) { drawSeries(series, data); }
+    var grid = document.getElementById("weekday-hour");
+    if (grid && data.grid) { drawGrid(grid, data); }
+  }
+
+  function drawTarget(root) {
+    var source = root.querySelector("#target-data") || document.getElementById("target-data");
+    var el = document.getElementById("target-history");
+    if (!source || !el) { return; }
+    var data = JSON.parse(source.textContent);
+    var labels = data.history.map(function (p) { return p[0]; });
+    var series = [{ name: data.labels.actual, type: "line", data: data.history.map(function (p) { return p[1]; }),
+                    color: COLORS.current }];
+    if (data.required !== null) {
+      series.push({ name: data.labels.required, type: "line", data: labels.map(function () { return data.required; }),
+                    color: COLORS.high, lineStyle: { type: "dashed" }, symbol: "none" });
+    }
+    if (data.expected !== null) {
+      labels.push(data.labels.end);
+      var pad = data.history.map(function () { return null; });
+      series.push({ name: data.labels.expected, type: "scatter", data: pad.concat([data.expected]), color: "#b35c00",
+                    symbolSize: 10 });
+      if (data.interval) {
+        series.push({ name: data.labels.interval, type: "line", data: pad.concat([data.interval[0]]), symbol: "none",
+                      lineStyle: { opacity: 0 }, stack: "band" });
+        series.push({ name: data.labels.interval, type: "bar", data: pad.concat([data.interval[1] - data.interval[0]]),
+                      stack: "band", barWidth: 14, itemStyle: { color: "rgba(179,92,0,0.3)" } });
+      }
+    }
+    var c = chart(el);
+    c.setOption({ animation: false, grid: { left: 56, right: 16, top: 32, bottom: 40 }, legend: { top: 0 },
+                  tooltip: { trigger: "axis" }, xAxis: { type: "category", data: labels },
+                  yAxis: { type: "value", scale: true }, series: series });
+    el.dataset.ready = "true";
+  }
+
+  function drawAll(root) {
+    if (typeof echarts === "undefined") { return; }
+    drawSparklines(root);
+    drawCompstat(root);
+    drawTarget(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { drawAll(e.detail.elt || document); });
+  document.addEventListener("htmx:historyRestore", function () { drawAll(document); });
+  // The period select and the custom dates exclude one another: choosing one clears the other.
+  document.addEventListener("change", function (e) {
+    var form = e.target.form;
+    if (!form || !form.classList.contains("filter-bar")) { return; }
+    if (e.target.name === "period" && e.target.value) { form.elements.from.value = ""; form.elements.to.value = ""; }
+    if (e.target.name === "from" || e.target.name === "to") {
+      form.elements.period.value = "";
+      // a window needs both ends: wait for the second date before asking the server
+      if (!form.elements.from.value || !form.elements.to.value) { e.stopPropagation(); }
+    }
+  }, true);
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("[data-print]");
+    if (link) { e.preventDefault(); window.print(); }
+  });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[_echarts_instance_]").forEach(function (el) {
+      var c = echarts.getInstanceByDom(el); if (c) { c.resize(); }
+    });
+  });
+})();

@@ -1,0 +1,71 @@
+"""The Jinja2 environment of the pages: templates in ``templates/``, messages and formats from ``i18n``.
+
+A page handler calls :func:`render`; a request made by htmx (``HX-Request``) for a part of the page gets
+only that part (the template's ``fragment`` block, when it has one), any other request the whole page.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from antt.web import i18n
+
+
+def _json_data(value: object) -> Markup:
+    """Data for a page script, safe inside ``<script type="application/json">`` (no ``</script>`` break-out)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S704
+
+
+def _query(params: dict[str, object], **changes: object) -> str:
+    """A query string from ``params`` with ``changes`` applied (``None`` removes a parameter)."""
+    merged = {**params, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("antt.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext,  # Jinja's newstyle gettext fills the %(name)s placeholders itself
+        i18n.ngettext_raw,
+        newstyle=True,
+    )
+    env.filters.update(
+        number=i18n.number,
+        signed=i18n.signed,
+        percent=i18n.percent,
+        day=i18n.day,
+        local_time=i18n.local_time,
+        json_data=_json_data,
+    )
+    env.globals.update(query=_query, current_language=i18n.current_language)
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    env = environment()
+    page = env.get_template(template)
+    values = {"request": request, "app_state": request.app.state, **context}
+    partial = request.headers.get("HX-Request") == "true"
+    restoring = request.headers.get("HX-History-Restore-Request") == "true"
+    if partial and not restoring and "fragment" in page.blocks:
+        html = "".join(page.blocks["fragment"](page.new_context(values)))
+        return HTMLResponse(html, status_code=status_code)
+    return HTMLResponse(page.render(values), status_code=status_code)
