@@ -85,7 +85,8 @@ def scope_of(actor: Actor, unit_code: str | None) -> tuple[Unit, list[Unit]]:
     return found[0], found
 
 
-def _groups(group: str | None) -> list[str]:
+def groups_of(group: str | None) -> list[str]:
+    """The reporting-group codes a ``group`` filter counts: one group, or every group for None / "all"."""
     table = offence_table()
     if group is None or group == ALL:
         return table.group_codes
@@ -105,7 +106,7 @@ def compstat(
     as_of: date | None = None,
 ) -> CompstatResult:
     scope, communes = scope_of(actor, unit_code)
-    groups = _groups(group)
+    groups = groups_of(group)
     compare = period.compare(comparison)
     as_of = as_of or today_local()
     compare_as_of = as_of - (period.start - compare.start)
