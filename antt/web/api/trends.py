@@ -1,0 +1,166 @@
+"""``GET /api/compstat/series`` and ``GET /api/compstat/weekday-hour`` — the CompStat time series (with
+the same period last year) and the day-of-week × hour grid, for the same filters as ``/api/compstat``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from antt.domain.access import Actor
+from antt.domain.periods import Period, period_from
+from antt.domain.units import Unit
+from antt.services.trends import Series, WeekdayHour, parse_step, series, weekday_hour
+
+router = APIRouter(prefix="/api/compstat", tags=["compstat"])
+
+PeriodQuery = Annotated[
+    str | None, Query(max_length=64, description="e.g. report-month:2026-04, quarter:2026-Q2, ytd:today")
+]
+FromQuery = Annotated[date | None, Query(alias="from")]
+UnitQuery = Annotated[str | None, Query(max_length=8, description="commune code; the whole city by default")]
+GroupQuery = Annotated[str, Query(max_length=24, description="reporting group code, or all")]
+
+
+class PeriodOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    key: str
+    from_: date = Field(alias="from")
+    to: date
+    label_vi: str
+
+
+class ScopeOut(BaseModel):
+    code: str
+    name: str
+
+
+class BinOut(BaseModel):
+    label: str = Field(description="ISO date of the bin's first day")
+    start: date
+    end: date
+    current: int
+    last_year: int
+    last_year_start: date | None = Field(description="None when the bin has no counterpart (29 February)")
+    last_year_end: date | None
+
+
+class SeriesOut(BaseModel):
+    period: PeriodOut
+    compare: PeriodOut
+    unit: ScopeOut
+    groups: list[str]
+    step: str = Field(description="day, week (ISO, Monday first) or month")
+    bins: list[BinOut]
+    total: int
+    last_year_total: int
+
+
+class WeekdayHourOut(BaseModel):
+    period: PeriodOut
+    unit: ScopeOut
+    groups: list[str]
+    counts: list[list[int]] = Field(
+        description="7 rows (Monday first) of 24 hours, Asia/Ho_Chi_Minh local time"
+    )
+    at_midnight: int = Field(
+        description="incidents at exactly 00:00 local time (in hour 0), including those recorded without a time"
+    )
+    total: int
+
+
+def period_out(period: Period) -> PeriodOut:
+    return PeriodOut.model_validate(
+        {"key": period.key, "from": period.start, "to": period.end, "label_vi": period.label_vi()}
+    )
+
+
+def scope_out(unit: Unit) -> ScopeOut:
+    return ScopeOut(code=unit.code, name=unit.name)
+
+
+def series_out(result: Series) -> SeriesOut:
+    return SeriesOut(
+        period=period_out(result.period),
+        compare=period_out(result.compare),
+        unit=scope_out(result.scope),
+        groups=result.groups,
+        step=result.step.value,
+        bins=[
+            BinOut(
+                label=b.label,
+                start=b.start,
+                end=b.end,
+                current=b.current,
+                last_year=b.last_year,
+                last_year_start=b.last_year_start,
+                last_year_end=b.last_year_end,
+            )
+            for b in result.bins
+        ],
+        total=result.total,
+        last_year_total=result.last_year_total,
+    )
+
+
+def weekday_hour_out(result: WeekdayHour) -> WeekdayHourOut:
+    return WeekdayHourOut(
+        period=period_out(result.period),
+        unit=scope_out(result.scope),
+        groups=result.groups,
+        counts=result.counts,
+        at_midnight=result.at_midnight,
+        total=result.total,
+    )
+
+
+@router.get(
+    "/series",
+    response_model=SeriesOut,
+    summary="Incidents per day, week or month, beside the same period last year",
+)
+def get_series(
+    request: Request,
+    period: PeriodQuery = None,
+    from_: FromQuery = None,
+    to: date | None = None,
+    unit: UnitQuery = None,
+    group: GroupQuery = "all",
+    step: Annotated[
+        str | None,
+        Query(max_length=16, description="day, week, month or auto (≤ 31 days: day; ≤ 26 weeks: week)"),
+    ] = None,
+) -> SeriesOut:
+    actor: Actor = request.state.actor
+    result = series(
+        request.app.state.database,
+        actor,
+        period_from(period, from_, to),
+        unit_code=unit,
+        group=group,
+        step=parse_step(step),
+    )
+    return series_out(result)
+
+
+@router.get(
+    "/weekday-hour",
+    response_model=WeekdayHourOut,
+    summary="Incidents by day of the week and hour of the day (local time)",
+)
+def get_weekday_hour(
+    request: Request,
+    period: PeriodQuery = None,
+    from_: FromQuery = None,
+    to: date | None = None,
+    unit: UnitQuery = None,
+    group: GroupQuery = "all",
+) -> WeekdayHourOut:
+    actor: Actor = request.state.actor
+    result = weekday_hour(
+        request.app.state.database, actor, period_from(period, from_, to), unit_code=unit, group=group
+    )
+    return weekday_hour_out(result)
