@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from antt.storage.tables import IncidentRow
 
-
 _Query = TypeVar("_Query", bound=Select)  # type: ignore[type-arg]
 
 

@@ -11,9 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from antt.domain.periods import today_local
 from antt.domain.text import sort_key
 from antt.domain.units import Level
 from antt.services.compstat import By, compstat, result_document
+from antt.services.data_cache import cached
 from antt.services.trends import series, weekday_hour
 from antt.services.units import list_units, populations
 from antt.web.pages.charts import chart_labels, series_data, weekday_names
@@ -64,6 +66,7 @@ def compstat_view(request: Request, filters: Filters) -> dict[str, Any]:
         "by_group": by_group,
         "series_data": series_data(trend),
         "grid_data": grid.counts,
+        "grid_at_midnight": grid.at_midnight,
         "map_data": [
             {
                 "code": r["unit_code"],
@@ -100,7 +103,20 @@ def compstat_page(
         unit=unit,
         measure=measure,
     )
-    view = compstat_view(request, filters)
+    actor = actor_of(request)
+    view = cached(
+        database_of(request),
+        (
+            "compstat",
+            actor.units,
+            filters.period,
+            filters.compare,
+            filters.group,
+            filters.unit,
+            today_local(),
+        ),
+        lambda: compstat_view(request, filters),
+    )
     groups = dict(group_choices())
     return render(
         request,

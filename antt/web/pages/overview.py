@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from antt.domain.periods import parse_period
+from antt.domain.periods import parse_period, today_local
+from antt.services.data_cache import cached
 from antt.services.targets import evaluation_document, targets_status
 from antt.web.pages.common import (
     TARGET_GROUPS,
@@ -51,7 +52,10 @@ def _period_label(text: str) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request) -> HTMLResponse:
-    evaluations = targets_status(database_of(request), actor_of(request))
+    database, actor = database_of(request), actor_of(request)
+    evaluations = cached(
+        database, ("targets", actor.units, today_local()), lambda: targets_status(database, actor)
+    )
     tiles = [tile(evaluation_document(e)) for e in evaluations]
     groups = [
         {"code": code, "title": group_title(code), "tiles": [t for t in tiles if t["group"] == code]}

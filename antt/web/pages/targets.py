@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from antt.domain.periods import custom, parse_period
+from antt.domain.periods import custom, parse_period, today_local
 from antt.services.compstat import By, compstat
+from antt.services.data_cache import cached
 from antt.services.targets import evaluation_document, target_group, target_status
 from antt.web.i18n import _
 from antt.web.pages.common import actor_of, database_of, page_context
@@ -23,7 +24,11 @@ router = APIRouter(include_in_schema=False)
 @router.get("/targets/{target_id}", response_class=HTMLResponse)
 def target_page(request: Request, target_id: Annotated[str, Path(max_length=80)]) -> HTMLResponse:
     database, actor = database_of(request), actor_of(request)
-    evaluation = target_status(database, actor, target_id)
+    evaluation = cached(
+        database,
+        ("target", actor.units, target_id, today_local()),
+        lambda: target_status(database, actor, target_id),
+    )
     document = tile(evaluation_document(evaluation))
     group = target_group(evaluation.target)
     contributors: list[dict[str, object]] = []

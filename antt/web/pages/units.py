@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from antt.domain.periods import custom
+from antt.domain.periods import custom, today_local
 from antt.domain.text import sort_key
 from antt.services.compstat import By, compstat, result_document
+from antt.services.data_cache import cached
 from antt.services.targets import evaluation_document, targets_status
 from antt.services.trends import Step, series
 from antt.services.units import populations, unit_profile
@@ -54,7 +55,12 @@ def unit_page(request: Request, code: Annotated[str, Path(max_length=8)]) -> HTM
     year_end = window.end
     year = custom(year_end - timedelta(days=364), year_end)
     trend = series(database, actor, year, unit_code=code, step=Step.MONTH)
-    targets = [tile(evaluation_document(e)) for e in targets_status(database, actor, unit_code=code)]
+    evaluations = cached(
+        database,
+        ("targets", actor.units, code, today_local()),
+        lambda: targets_status(database, actor, unit_code=code),
+    )
+    targets = [tile(evaluation_document(e)) for e in evaluations]
     return render(
         request,
         "unit.html",
