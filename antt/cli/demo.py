@@ -32,7 +32,7 @@ def demo(
     """Tạo CSDL demo mới với dữ liệu mô phỏng và chạy / build a fresh demo database and serve it."""
     if ctx.invoked_subcommand is not None:
         return
-    from antt.cli.serve import run_server
+    from antt.cli.serve import default_workers, run_server
     from antt.demo.build import generate, load
     from antt.services.database import open_database, upgrade
 
@@ -71,7 +71,7 @@ def demo(
     )
     _print_personas(console, data)
     if not no_serve:
-        run_server(host, port)
+        run_server(host, port, default_workers())
 
 
 @app.command("generate")

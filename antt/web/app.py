@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from antt import __version__
@@ -50,6 +50,10 @@ def create_app(settings: Settings) -> FastAPI:
     for page in (overview, compstat_page, target_page, units_page, incidents_page, imports_page, language):
         app.include_router(page.router)
     app.mount("/static", StaticFiles(packages=[("antt.web", "static")]), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
 
     @app.get("/health", tags=["system"])
     def health_json() -> JSONResponse:

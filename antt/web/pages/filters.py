@@ -42,15 +42,19 @@ class Filters:
 
 
 def form_date(text: str | None, field: str) -> date | None:
-    """A date from a form field: empty means not given (a browser sends ``from=`` for an empty input)."""
+    """A date from a form field, ``dd/mm/yyyy`` as people type it or ``yyyy-mm-dd`` as links carry it;
+    empty means not given (a browser sends ``from=`` for an empty input)."""
     if not text:
         return None
     try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
-            f"Ngày không hợp lệ ở ô {field}: {text!r} (cần YYYY-MM-DD).",
-            f"Invalid date in {field}: {text!r} (expected YYYY-MM-DD).",
+            f"Ngày không hợp lệ ở ô {field}: {text!r} (cần dd/mm/yyyy).",
+            f"Invalid date in {field}: {text!r} (expected dd/mm/yyyy).",
         ) from None
 
 

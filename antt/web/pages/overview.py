@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from antt.domain.periods import parse_period, today_local
 from antt.services.data_cache import cached
 from antt.services.targets import evaluation_document, targets_status
+from antt.web.pages.charts import short_label
 from antt.web.pages.common import (
     TARGET_GROUPS,
     actor_of,
@@ -40,6 +41,7 @@ def tile(document: dict[str, Any]) -> dict[str, Any]:
         if interval is None
         else f"{target_value(indicator, interval[0])} – {target_value(indicator, interval[1])}",
         "period_label": _period_label(document["period"]),
+        "series": [[short_label(key), value] for key, value in document["series"]],
     }
 
 

@@ -11,8 +11,10 @@ from fastapi.responses import HTMLResponse
 from antt.domain.periods import custom, parse_period, today_local
 from antt.services.compstat import By, compstat
 from antt.services.data_cache import cached
+from antt.services.indicators import indicator_kind
 from antt.services.targets import evaluation_document, target_group, target_status
 from antt.web.i18n import _
+from antt.web.pages.charts import history
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import period_label
 from antt.web.pages.overview import tile
@@ -57,7 +59,9 @@ def target_page(request: Request, target_id: Annotated[str, Path(max_length=80)]
             "window_label": period_label(window) if window else None,
             "contributors": contributors,
             "chart": {
-                "history": document["series"],
+                "history": history(
+                    document["series"], cumulative=indicator_kind(evaluation.target.indicator) == "count"
+                ),
                 "required": document["required"],
                 "expected": document["expected"],
                 "interval": document["interval"],

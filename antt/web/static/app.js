@@ -99,7 +99,7 @@
       legend: { top: 0 },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: s.labels },
-      yAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return numberFormat(v); } } },
       series: [
         { name: data.labels.current, type: "line", data: s.current, color: COLORS.current, symbolSize: 4 },
         { name: data.labels.last_year, type: "line", data: s.last_year, color: COLORS.lastYear,
@@ -168,7 +168,8 @@
     var c = chart(el);
     c.setOption({ animation: false, grid: { left: 56, right: 16, top: 32, bottom: 40 }, legend: { top: 0 },
                   tooltip: { trigger: "axis" }, xAxis: { type: "category", data: labels },
-                  yAxis: { type: "value", scale: true }, series: series });
+                  yAxis: { type: "value", scale: true, axisLabel: { formatter: function (v) { return numberFormat(v, v % 1 ? 1 : 0); } } },
+                  series: series });
     el.dataset.ready = "true";
   }
 
