@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -17,6 +18,7 @@ from antt.settings import Settings, load_settings
 from antt.web import i18n
 from antt.web.api import compstat, indicators, targets, trends, units
 from antt.web.errors import install_error_handlers
+from antt.web.headers import SecurityHeaders
 from antt.web.pages import compstat as compstat_page
 from antt.web.pages import imports as imports_page
 from antt.web.pages import incidents as incidents_page
@@ -50,6 +52,10 @@ def create_app(settings: Settings) -> FastAPI:
     for page in (overview, compstat_page, target_page, units_page, incidents_page, imports_page, language):
         app.include_router(page.router)
     app.mount("/static", StaticFiles(packages=[("antt.web", "static")]), name="static")
+    app.add_middleware(
+        GZipMiddleware, minimum_size=2048
+    )  # a CompStat page shrinks ~10×: offices on slow links
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> RedirectResponse:

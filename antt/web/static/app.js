@@ -4,6 +4,7 @@
   "use strict";
 
   var COLORS = { current: "#1f4e8c", lastYear: "#9a9a9a", low: "#f3f6fa", high: "#8c1d18", neg: "#1f6f43" };
+  var MAINLAND_CENTER = [106.66, 20.85];
   var communeMap = null; // a promise of the GeoJSON, fetched once per page load
 
   function chart(el) {
@@ -78,6 +79,8 @@
         },
         series: [{
           type: "map", map: "communes", nameProperty: "code", roam: true, selectedMode: false,
+          // open on the mainland and Cát Hải; the offshore districts are a drag away
+          center: MAINLAND_CENTER, zoom: 2.1, scaleLimit: { min: 0.8, max: 40 },
           emphasis: { label: { show: false }, itemStyle: { areaColor: "#f2c14e" } },
           itemStyle: { borderColor: "#555", borderWidth: 0.5 },
           data: values
@@ -180,6 +183,16 @@
     drawTarget(root);
   }
 
+  // Empty filters stay out of the URL, so a shared link reads like the page it shows.
+  document.addEventListener("htmx:configRequest", function (e) {
+    var params = e.detail.parameters;
+    var empty = [];
+    (params.keys ? Array.from(params.keys()) : Object.keys(params)).forEach(function (k) {
+      var v = params.get ? params.get(k) : params[k];
+      if (v === "" || v === null) { empty.push(k); }
+    });
+    empty.forEach(function (k) { if (params.delete) { params.delete(k); } else { delete params[k]; } });
+  });
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   document.addEventListener("htmx:afterSettle", function (e) { drawAll(e.detail.elt || document); });
   document.addEventListener("htmx:historyRestore", function () { drawAll(document); });
