@@ -22,7 +22,7 @@ from antt.web.headers import SecurityHeaders
 from antt.web.pages import compstat as compstat_page
 from antt.web.pages import imports as imports_page
 from antt.web.pages import incidents as incidents_page
-from antt.web.pages import language, overview
+from antt.web.pages import language, overview, reports
 from antt.web.pages import targets as target_page
 from antt.web.pages import units as units_page
 
@@ -49,7 +49,16 @@ def create_app(settings: Settings) -> FastAPI:
 
     for router in (compstat.router, trends.router, targets.router, indicators.router, units.router):
         app.include_router(router)
-    for page in (overview, compstat_page, target_page, units_page, incidents_page, imports_page, language):
+    for page in (
+        overview,
+        compstat_page,
+        target_page,
+        units_page,
+        incidents_page,
+        imports_page,
+        reports,
+        language,
+    ):
         app.include_router(page.router)
     app.mount("/static", StaticFiles(packages=[("antt.web", "static")]), name="static")
     app.add_middleware(

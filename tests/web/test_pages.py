@@ -174,3 +174,31 @@ def test_the_period_presets_follow_the_newest_data_not_today(client) -> None:
     page = client.get("/compstat").text
     assert 'value="last28:2026-10-31" selected' in page
     assert date(2026, 10, 31).strftime("%d/%m/%Y") in page
+
+
+def test_a_report_downloads_as_a_real_file_and_is_audited(client, demo_database) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    from sqlalchemy import select
+
+    from antt.storage.tables import AuditRecord
+
+    page = client.get("/reports?period=report-month:2026-10").text
+    assert 'value="report-month:2026-10" selected' in page
+    response = client.post(
+        "/reports", data={"period": "report-month:2026-10", "format": "xlsx", "unit": "11383"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="bao-cao-antt-report-month-2026-10-11383.xlsx"'
+    )
+    workbook = load_workbook(BytesIO(response.content))
+    assert len(workbook.sheetnames) >= 2
+    with demo_database.transaction(write=False) as session:
+        last = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).one()
+    assert (
+        last.action == "report.export"
+        and last.details["unit"] == "11383"
+        and last.details["format"] == "xlsx"
+    )
