@@ -31,6 +31,9 @@ DATA_TABLES = [
     "indicator_values",
     "import_batches",
     "audit_log",
+    "sessions",
+    "grants",
+    "users",
 ]
 
 

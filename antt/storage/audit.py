@@ -100,3 +100,13 @@ def verify_chain(session: Session) -> ChainCheck:
             return ChainCheck(count, record.id)
         prev_hash = record.hash
     return ChainCheck(count, None)
+
+
+def records_between(
+    session: Session, start: datetime, end: datetime, limit: int | None = None
+) -> list[AuditRecord]:
+    """Records with ``start <= at < end`` (naive UTC), oldest first, at most ``limit`` of them."""
+    query = select(AuditRecord).where(AuditRecord.at >= start, AuditRecord.at < end).order_by(AuditRecord.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))

@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -263,3 +264,59 @@ class AuditRecord(Base):
     details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class UserRow(Base):
+    """A person who signed in (keyed by the identity provider's issuer + subject), or a legacy account.
+
+    The personal id number is kept only as its keyed pseudonym. ``status`` is active, locked or disabled;
+    legacy accounts (from an older system) have ``legacy`` set and their old ``legacy_login`` name.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    personal_id_pseudonym: Mapped[str | None] = mapped_column(String(64), index=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    legacy: Mapped[bool] = mapped_column(Boolean, default=False)
+    legacy_login: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class GrantRow(Base):
+    """One role of a user on one unit, or city-wide (``unit_scheme`` and ``unit_code`` both null)."""
+
+    __tablename__ = "grants"
+    __table_args__ = (
+        ForeignKeyConstraint(["unit_scheme", "unit_code"], ["units.scheme", "units.code"]),
+        CheckConstraint("(unit_scheme IS NULL) = (unit_code IS NULL)", name="unit_complete"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(24))
+    unit_scheme: Mapped[str | None] = mapped_column(String(16))
+    unit_code: Mapped[str | None] = mapped_column(String(8))
+    granted_by: Mapped[str] = mapped_column(String(200))
+    granted_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SessionRow(Base):
+    """A server-side sign-in session. ``id`` is the SHA-256 (hex) of the opaque token in the cookie: the
+    token itself is never stored."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(24))
+    client_address: Mapped[str] = mapped_column(String(100), default="")
+    csrf_secret: Mapped[str] = mapped_column(String(64))
