@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.console import Console
 
-from antt.cli import compstat, db, demo, imports, offences, report, serve, targets, units
+from antt.cli import audit, compstat, db, demo, imports, offences, report, serve, targets, units, users
 from antt.errors import AnttError, ImportRejected
 
 app = typer.Typer(
@@ -25,6 +25,8 @@ app.command("serve")(serve.serve)
 app.command("compstat")(compstat.compstat_command)
 app.command("report")(report.report_command)
 app.add_typer(demo.app, name="demo")
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app, name="audit")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 

@@ -40,6 +40,7 @@ from antt.demo.personas import write_personas
 from antt.demo.population import SCHEME as COMMUNE_SCHEME
 from antt.demo.population import commune_population, write_population
 from antt.demo.targets import write_targets
+from antt.demo.users import create_demo_users
 from antt.domain.access import Actor
 from antt.domain.people import pseudonymise
 from antt.domain.reference import commune_boundaries, offence_table, unit_catalog
@@ -206,7 +207,7 @@ def load(
     The commune files (population, e-ID, drugs) give every year for the communes of scheme ``2025-07``
     (re-aggregated, see :mod:`antt.demo.indicators`), so they are imported with that scheme declared and
     marked synthetic; the city file's codes follow the period (``31`` before and after 1 July 2025) and
-    say themselves which values are synthetic.
+    say themselves which values are synthetic. Last, the personas become users with their grants.
     """
     actor = Actor.system("demo-loader")
     summaries: list[ImportSummary | IndicatorImportSummary] = []
@@ -234,4 +235,5 @@ def load(
                 progress=report,
             )
         )
+    create_demo_users(database, settings)  # the personas, with their roles (city-wide or their commune)
     return summaries
