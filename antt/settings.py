@@ -56,7 +56,9 @@ class Settings(BaseSettings):
     oidc_claim_assurance: str = Field(default="acr")
     # server-side sessions (antt.services.sessions)
     session_idle_minutes: int = Field(default=30, gt=0, description="a session ends after this idle time")
-    session_absolute_hours: int = Field(default=12, gt=0, description="a session ends this long after sign-in")
+    session_absolute_hours: int = Field(
+        default=12, gt=0, description="a session ends this long after sign-in"
+    )
     break_glass_admin: bool = Field(
         default=False, description="allow the audited break-glass administrator (antt users --break-glass)"
     )
