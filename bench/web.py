@@ -8,13 +8,15 @@ them: ``HX-Request`` and the CompStat region only), and a commune's page. Every 
 now and then: the cheapest route, the baseline, measured under the very same load. A warm-up (not
 counted) lets each worker fill its caches first.
 
-Prints, per kind of page and overall: requests, requests/s, p50/p95/p99/max latency, error rate, and each
-kind's p50 and p95 as a multiple of ``/health``'s. Also the CPU time the server and the load generator
-used (a saturated load generator would inflate the latencies). Aim (the dashboard issue): p95 ≤ 300 ms and
-no errors, at scale 1 and 10.
+Prints, per kind of page and overall: requests, requests/s, p50/p95/p99/max latency, error rate, each kind's
+p50 and p95 as a multiple of ``/health``'s, and ("alone") the median of the same requests sent afterwards by
+one user alone (caches warm, no queue): the server's time for one request. Also the CPU time the server and
+the load generator used (a saturated load generator would inflate the latencies). With closed-loop users
+and no think time, latency under load is about users ÷ throughput (Little's law): compare it with "alone".
+Aim (the dashboard issue): p95 ≤ 300 ms and no errors, at scale 1 and 10.
 
     .venv/bin/python bench/web.py [--scale 1] [--scale 10] [--duration 120] [--users 20] [--warmup 5]
-        [--think 0] [--workers N] [--keep DIR]
+        [--think 0] [--solo 10] [--workers N] [--keep DIR]
 
 ``--keep DIR`` keeps the demo databases there and reuses them in later runs.
 """
@@ -29,6 +31,7 @@ import os
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -230,11 +233,21 @@ async def _drive(config: dict[str, Any]) -> dict[str, Any]:
                 await asyncio.sleep(rng.expovariate(1000 / config["think"]))
 
     limits = httpx.Limits(max_connections=config["users"], max_keepalive_connections=config["users"])
+    solo: dict[str, list[float]] = {kind: [] for kind in KINDS}
     async with httpx.AsyncClient(base_url=config["base"], timeout=60, limits=limits) as client:
         await asyncio.gather(*(user(i, client) for i in range(config["users"])))
+        # then one user alone (caches warm): each kind's time without queueing behind the others
+        rng = random.Random("antt-web-bench-solo")
+        for _ in range(config["solo"]):
+            for kind in KINDS:
+                url, headers = request_for(kind, rng, options)
+                sent = time.perf_counter()
+                await client.get(url, headers=headers)
+                solo[kind].append((time.perf_counter() - sent) * 1000)
     usage = os.times()
     return {
         "latencies": latencies,
+        "solo": solo,
         "errors": errors,
         "samples": samples,
         "client_cpu": usage.user + usage.system,
@@ -255,6 +268,7 @@ def run_load(base: str, options: dict[str, Any], args: argparse.Namespace) -> di
         "duration": args.duration,
         "warmup": args.warmup,
         "think": args.think,
+        "solo": args.solo,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(config, fh)
@@ -277,6 +291,7 @@ class Figures:
     latencies: list[float]
     errors: int
     seconds: float
+    alone: list[float]  # the same kind of request by one user alone
 
     def pct(self, q: float) -> float:  # nearest rank
         ordered = sorted(self.latencies)
@@ -288,17 +303,18 @@ class Figures:
         ratio = ""
         if health is not None:
             ratio = f"  {self.pct(0.5) / health.pct(0.5):7.1f}×  {self.pct(0.95) / health.pct(0.95):7.1f}×"
+        alone = statistics.median(self.alone) if self.alone else float("nan")
         return (
             f"{self.label:34s}{n:8d}{n / self.seconds:8.1f}{self.pct(0.5):9.1f}{self.pct(0.95):9.1f}"
             f"{self.pct(0.99):9.1f}{max(self.latencies, default=float('nan')):9.1f}{self.errors:7d}{rate:7.2f}%"
-            + ratio
+            f"{alone:9.1f}" + ratio
         )
 
 
 def report(result: dict[str, Any], seconds: float) -> tuple[float, int]:
     """Print the table; return the overall p95 (without /health) and the number of errors."""
     kinds = {
-        kind: Figures(label, result["latencies"][kind], result["errors"][kind], seconds)
+        kind: Figures(label, result["latencies"][kind], result["errors"][kind], seconds, result["solo"][kind])
         for kind, label in KINDS.items()
     }
     pages = [k for k in KINDS if k != "health"]
@@ -307,11 +323,12 @@ def report(result: dict[str, Any], seconds: float) -> tuple[float, int]:
         [x for k in pages for x in kinds[k].latencies],
         sum(kinds[k].errors for k in pages),
         seconds,
+        [x for k in pages for x in kinds[k].alone],
     )
     health = kinds["health"]
     print(
         f"{'kind':34s}{'requests':>8s}{'req/s':>8s}{'p50 ms':>9s}{'p95 ms':>9s}{'p99 ms':>9s}{'max ms':>9s}"
-        f"{'errors':>7s}{'rate':>8s}  {'p50/base':>8s} {'p95/base':>8s}"
+        f"{'errors':>7s}{'rate':>8s}{'alone':>9s}  {'p50/base':>8s} {'p95/base':>8s}"
     )
     for kind in pages:
         print(kinds[kind].line(health))
@@ -359,6 +376,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help="concurrent users (default 20)")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load not counted (default 5)")
     parser.add_argument("--think", type=float, default=0.0, help="mean think time between requests, ms")
+    parser.add_argument("--solo", type=int, default=10, help="requests per kind by one user alone, after")
     parser.add_argument("--workers", type=int, help="antt serve --workers (default: the command's own)")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the demo databases in this folder")
     parser.add_argument("--client", help=argparse.SUPPRESS)  # internal: run as the load generator
