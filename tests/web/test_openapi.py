@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 import antt.web.api
+from antt.services.database import Database
 from antt.settings import load_settings
 from antt.web.app import create_app
 from tests.conftest import TEST_KEY
@@ -49,7 +50,7 @@ ANNOTATIONS = {"title", "description", "default", "examples", "deprecated", "rea
 
 
 @pytest.fixture(scope="module")
-def app(demo_database) -> FastAPI:
+def app(demo_database: Database) -> FastAPI:
     url = demo_database.engine.url.render_as_string(hide_password=False)
     return create_app(load_settings(database_url=url, pseudonym_key=TEST_KEY, demo=True))
 
@@ -219,7 +220,7 @@ def response_schema(openapi: dict[str, Any], path: str, media_type: str | None =
     if media_type is not None:
         schema: dict[str, Any] = content.get(media_type, {}).get("schema", {})
         return schema
-    declared = [c["schema"] for c in content.values() if c.get("schema")]
+    declared: list[dict[str, Any]] = [c["schema"] for c in content.values() if c.get("schema")]
     assert len(declared) == 1, f"{path}: {len(declared)} response schemas"
     return declared[0]
 
@@ -282,7 +283,7 @@ def test_the_endpoint_answers_what_its_schema_declares(
     assert body, "an empty answer proves little"
 
 
-def test_the_endpoints_answer_with_data_of_the_demo_city(client: TestClient, demo_database) -> None:
+def test_the_endpoints_answer_with_data_of_the_demo_city(client: TestClient, demo_database: Database) -> None:
     # the schema checks above are only worth something if the answers are not empty
     compstat = client.get("/api/compstat", params={"period": "report-month:2026-10"}).json()
     assert compstat["totals"]["current"] > 0 and len(compstat["rows"]) == 114

@@ -420,6 +420,23 @@ def test_the_language_switch_gives_english_that_persists_and_back_to_vietnamese(
     expect(page.locator(".filter-bar").get_by_label("Nhóm tội")).to_be_visible()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="page bug: the language form's hidden `next` (templates/base.html) is rendered with the full page "
+    "and is outside the #compstat region htmx swaps, so after a filter change it still holds the first URL "
+    "and switching the language drops the filters",
+)
+def test_switching_the_language_keeps_the_compstat_filters_chosen_since_the_page_loaded(
+    page: Page, demo_server: str
+) -> None:
+    open_compstat(page, demo_server)
+    choose(page, "group", "drugs")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert url_filters(page).get("group") == "drugs"
+    expect(page.locator(".filter-bar select[name=group]")).to_have_value("drugs")
+
+
 def test_tab_reaches_the_skip_link_first_and_it_moves_focus_to_main(page: Page, demo_server: str) -> None:
     open_compstat(page, demo_server)
     page.keyboard.press("Tab")
@@ -480,14 +497,15 @@ def test_walking_every_page_requests_nothing_but_loopback(browser: Browser, demo
     try:
         walker = context.new_page()
         walker.on("websocket", lambda ws: requests.append(ws.url))
-        for _, path in PAGES:
-            walker.goto(f"{demo_server}{path}")
-            walker.wait_for_load_state("networkidle")
-        walker.goto(f"{demo_server}/compstat")
-        wait_for_charts(walker, *COMPSTAT_CHARTS)
+        for name, path in PAGES:
+            walker.goto(f"{demo_server}{path}")  # waits for the load event: scripts, styles, images
+            if name == "compstat":
+                wait_for_charts(walker, *COMPSTAT_CHARTS)  # the map's GeoJSON comes after, by fetch()
+        open_compstat(walker, demo_server)
         choose(walker, "group", "drugs")
         walker.get_by_role("button", name="English").click()
-        walker.wait_for_load_state("networkidle")
+        expect(walker.locator("html")).to_have_attribute("lang", "en")
+        wait_for_charts(walker, *COMPSTAT_CHARTS)
     finally:
         context.close()
     assert len(requests) > len(PAGES)
