@@ -6,6 +6,8 @@ crosswalk, reporting groups, offences) equal to the files in ``antt/data/``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -42,5 +44,7 @@ def current_revision(database: Database) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str | None:
+    """The newest migration shipped with this code (read once: the scripts don't change while running)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

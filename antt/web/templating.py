@@ -6,7 +6,6 @@ only that part (the template's ``fragment`` block, when it has one), any other r
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -14,15 +13,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 
 from antt.web import i18n
-
-
-def _json_data(value: object) -> Markup:
-    """Data for a page script, safe inside ``<script type="application/json">`` (no ``</script>`` break-out)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S704
 
 
 def _query(params: dict[str, object], **changes: object) -> str:
@@ -51,7 +43,6 @@ def environment() -> Environment:
         percent=i18n.percent,
         day=i18n.day,
         local_time=i18n.local_time,
-        json_data=_json_data,
     )
     env.globals.update(query=_query, current_language=i18n.current_language)
     return env

@@ -304,11 +304,6 @@ def test_the_endpoints_answer_with_data_of_the_demo_city(client: TestClient, dem
     assert len(client.get("/api/targets").json()["targets"]) >= 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="API bug: /api/map/communes answers application/geo+json, but its schema is declared under "
-    "application/json and the geo+json entry is empty (antt/web/api/units.py, get_commune_map's responses=)",
-)
 def test_the_commune_map_schema_is_declared_for_the_media_type_it_is_served_as(
     client: TestClient, openapi: dict[str, Any]
 ) -> None:

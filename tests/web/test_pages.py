@@ -163,11 +163,18 @@ def test_the_language_switch_persists_and_stays_on_this_site(client) -> None:
     assert '<html lang="vi">' in client.get("/").text
 
 
-def test_data_in_a_page_cannot_close_its_script_element() -> None:
+def test_chart_data_cannot_break_out_of_its_attribute() -> None:
+    import json
+    from html import unescape
+
     from antt.web.templating import environment
 
-    rendered = environment().from_string("{{ v | json_data }}").render(v={"x": "</script><b>"})
-    assert "</script>" not in rendered and "\\u003c/script\\u003e" in rendered
+    value = {"x": 'a"b</div><script>alert(1)</script>', "y": "Phường Lê Chân"}
+    rendered = (
+        environment().from_string('<div data-json="{{ v | tojson | forceescape }}"></div>').render(v=value)
+    )
+    inside = rendered.removeprefix('<div data-json="').removesuffix('"></div>')
+    assert '"' not in inside and "<" not in inside and json.loads(unescape(inside)) == value
 
 
 def test_the_period_presets_follow_the_newest_data_not_today(client) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from antt.domain.access import Actor
@@ -102,6 +103,12 @@ def profile_out(profile: UnitProfile) -> ProfileOut:
     )
 
 
+class GeoJSONResponse(JSONResponse):
+    """Declares ``application/geo+json`` in the OpenAPI schema (the body is prepared bytes)."""
+
+    media_type = GEOJSON
+
+
 # declared before /units/{code}, which would otherwise take "populations" for a code
 @router.get("/units/populations", response_model=PopulationsOut, summary="Residents per commune")
 def get_populations(request: Request, as_of: date | None = None) -> PopulationsOut:
@@ -124,9 +131,9 @@ def get_unit(
 
 @router.get(
     "/map/communes",
-    response_class=Response,
+    response_class=GeoJSONResponse,
     summary="The communes in your scope as GeoJSON (simplified, WGS84)",
-    responses={200: {"model": FeatureCollection, "content": {GEOJSON: {}}}},
+    responses={200: {"model": FeatureCollection}},
 )
 def get_commune_map(request: Request) -> Response:
     actor: Actor = request.state.actor

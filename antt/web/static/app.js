@@ -135,7 +135,7 @@
   function drawCompstat(root) {
     var source = root.querySelector("#compstat-data") || document.getElementById("compstat-data");
     if (!source) { return; }
-    var data = JSON.parse(source.textContent);
+    var data = JSON.parse(source.dataset.json);
     var map = document.getElementById("commune-map");
     if (map) { drawMap(map, data); }
     var series = document.getElementById("time-series");
@@ -148,7 +148,7 @@
     var source = root.querySelector("#target-data") || document.getElementById("target-data");
     var el = document.getElementById("target-history");
     if (!source || !el) { return; }
-    var data = JSON.parse(source.textContent);
+    var data = JSON.parse(source.dataset.json);
     var labels = data.history.map(function (p) { return p[0]; });
     var series = [{ name: data.labels.actual, type: "line", data: data.history.map(function (p) { return p[1]; }),
                     color: COLORS.current }];
@@ -193,6 +193,11 @@
     });
     empty.forEach(function (k) { if (params.delete) { params.delete(k); } else { delete params[k]; } });
   });
+  // htmx changes the address without reloading: the language switch returns to where the reader is now.
+  document.addEventListener("submit", function (e) {
+    var next = e.target.querySelector && e.target.querySelector("input[name=next]");
+    if (next) { next.value = window.location.pathname + window.location.search; }
+  }, true);
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   document.addEventListener("htmx:afterSettle", function (e) { drawAll(e.detail.elt || document); });
   document.addEventListener("htmx:historyRestore", function () { drawAll(document); });

@@ -178,11 +178,6 @@ class BrowserLog:
     page_errors: list[str] = field(default_factory=list)
     expected_console_errors: list[re.Pattern[str]] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        # Chromium asks every site for /favicon.ico by itself; the app has no icon yet (TODO: ship one, then
-        # drop this allowance).
-        self.expect_console_error(r"status of 404 .*\(http://[^/]+/favicon\.ico\)$")
-
     def expect_console_error(self, pattern: str) -> None:
         """Allow console errors matching ``pattern`` (e.g. the 422 of an upload that is meant to fail)."""
         self.expected_console_errors.append(re.compile(pattern))

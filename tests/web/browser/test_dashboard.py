@@ -296,12 +296,6 @@ def test_the_url_carries_the_filters_reload_keeps_them_and_back_restores_them(
     assert (filter_values(page), shown(page)) == second
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="page bug: htmx (allowScriptTags=false) strips <script id=compstat-data> from every swapped "
-    "fragment, so app.js finds no chart data and the map, series and week grid stay blank after a "
-    "filter change, a drill-down or the back button (templates/compstat.html, the compstat-data script)",
-)
 def test_the_charts_are_drawn_again_after_a_filter_change(page: Page, demo_server: str) -> None:
     open_compstat(page, demo_server)
     choose(page, "group", "drugs")
@@ -420,12 +414,6 @@ def test_the_language_switch_gives_english_that_persists_and_back_to_vietnamese(
     expect(page.locator(".filter-bar").get_by_label("Nhóm tội")).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="page bug: the language form's hidden `next` (templates/base.html) is rendered with the full page "
-    "and is outside the #compstat region htmx swaps, so after a filter change it still holds the first URL "
-    "and switching the language drops the filters",
-)
 def test_switching_the_language_keeps_the_compstat_filters_chosen_since_the_page_loaded(
     page: Page, demo_server: str
 ) -> None:
