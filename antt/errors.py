@@ -78,6 +78,13 @@ class PermissionDenied(AnttError):
     http_status = 403
 
 
+class NotSignedIn(AnttError):
+    """The request needs a signed-in user and has none (no session, or it ended)."""
+
+    exit_code = 4
+    http_status = 401
+
+
 class Conflict(AnttError):
     exit_code = 5
     http_status = 409

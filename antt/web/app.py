@@ -11,20 +11,21 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from antt import __version__
-from antt.domain.access import Actor
 from antt.services.database import open_database
 from antt.services.status import health
 from antt.settings import Settings, load_settings
 from antt.web import i18n
+from antt.web.access import public
 from antt.web.api import compstat, indicators, targets, trends, units
 from antt.web.errors import install_error_handlers
 from antt.web.headers import SecurityHeaders
 from antt.web.pages import compstat as compstat_page
 from antt.web.pages import imports as imports_page
 from antt.web.pages import incidents as incidents_page
-from antt.web.pages import language, overview, reports
+from antt.web.pages import language, overview, reports, signin
 from antt.web.pages import targets as target_page
 from antt.web.pages import units as units_page
+from antt.web.session import attach_actor
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -42,14 +43,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.middleware("http")
     async def _actor_and_language(request: Request, call_next):  # type: ignore[no-untyped-def]
-        # Until sign-in exists (the e-ID issue) every caller acts city-wide; services already take the actor.
-        request.state.actor = Actor.system("web")
         i18n.set_language(request.cookies.get(i18n.LANGUAGE_COOKIE, i18n.DEFAULT_LANGUAGE))
-        return await call_next(request)
+        return await attach_actor(request, call_next)
 
     for router in (compstat.router, trends.router, targets.router, indicators.router, units.router):
         app.include_router(router)
     for page in (
+        signin,
         overview,
         compstat_page,
         target_page,
@@ -66,11 +66,11 @@ def create_app(settings: Settings) -> FastAPI:
     )  # a CompStat page shrinks ~10×: offices on slow links
     app.add_middleware(SecurityHeaders)
 
-    @app.get("/favicon.ico", include_in_schema=False)
+    @app.get("/favicon.ico", include_in_schema=False, dependencies=[public()])
     def favicon() -> RedirectResponse:
         return RedirectResponse("/static/favicon.svg", status_code=301)
 
-    @app.get("/health", tags=["system"])
+    @app.get("/health", tags=["system"], dependencies=[public()])
     def health_json() -> JSONResponse:
         h = health(database)
         body = {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from antt.errors import AnttError, InvalidInput, Issue
+from antt.errors import AnttError, InvalidInput, Issue, NotSignedIn
 
 
 def _wants_json(request: Request) -> bool:
@@ -36,7 +38,14 @@ def _page(
     try:
         context = page_context(request, "")
     except Exception:  # the database itself may be what failed: the page still explains
-        context = {"active": "", "demo": False, "freshness": None, "vendor": None, "actor": None}
+        context = {
+            "active": "",
+            "demo": False,
+            "freshness": None,
+            "vendor": None,
+            "actor": None,
+            "session": None,
+        }
     return render(
         request,
         "error.html",
@@ -48,6 +57,9 @@ def _page(
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AnttError)
     async def _antt_error(request: Request, exc: AnttError) -> Response:
+        if isinstance(exc, NotSignedIn) and not _wants_json(request) and request.method == "GET":
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?{urlencode({'next': here})}", status_code=303)
         issues = exc.issues if isinstance(exc, InvalidInput) else []
         if not _wants_json(request):
             return _page(request, exc.http_status, exc.message_vi, exc.message_en, issues)

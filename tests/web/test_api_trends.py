@@ -7,7 +7,6 @@ import csv
 from datetime import date, datetime, timezone
 
 import pytest
-from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from antt.domain.access import Actor
@@ -16,27 +15,20 @@ from antt.services.geo import commune_map
 from antt.services.imports import import_incidents
 from antt.services.indicators import import_indicators
 from antt.services.trends import Step, series, weekday_hour
-from antt.web.api import trends, units
-from antt.web.errors import install_error_handlers
+from antt.web.app import create_app
 from tests.incident_files import incident, write_csv
+from tests.web.signed_in import client_as
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 OFFICER = Actor(name="le-chan-officer", units=frozenset({("2025-07", "11383")}))
 
 
 def client_for(database, actor: Actor) -> TestClient:
-    app = FastAPI()
-    app.state.database = database
-    install_error_handlers(app)
-
-    @app.middleware("http")
-    async def _actor(request: Request, call_next):  # type: ignore[no-untyped-def]
-        request.state.actor = actor
-        return await call_next(request)
-
-    app.include_router(trends.router)
-    app.include_router(units.router)
-    return TestClient(app)
+    """The whole app, signed in as a user whose grants give ``actor``'s scope (city-wide or communes)."""
+    app = create_app(database.settings)
+    if actor.units is None:
+        return client_as(app, database, "analyst")
+    return client_as(app, database, "commune_officer", tuple(sorted(code for _scheme, code in actor.units)))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from antt.settings import load_settings
 from antt.storage.migrate import head_revision
 from antt.web.app import create_app
 from tests.conftest import TEST_KEY
+from tests.web.signed_in import client_as
 
 
 def test_health_reports_the_schema_and_data_freshness(settings) -> None:
@@ -27,11 +28,17 @@ def test_health_says_so_when_the_database_needs_an_upgrade(tmp_path) -> None:
     assert response.status_code == 503 and response.json()["status"] == "needs_upgrade"
 
 
-def test_the_home_page_is_vietnamese_and_marks_the_demo(settings) -> None:
+def test_the_home_page_sends_strangers_to_the_vneid_sign_in_in_vietnamese(settings) -> None:
     demo = settings.model_copy(update={"demo": True})
     with TestClient(create_app(demo)) as client:
-        page = client.get("/").text
-    assert 'lang="vi"' in page and "Dữ liệu mô phỏng" in page
+        response = client.get("/compstat?group=drugs", follow_redirects=False)
+        page = client.get(response.headers["location"]).text
+    assert (
+        response.status_code == 303
+        and response.headers["location"] == "/login?next=%2Fcompstat%3Fgroup%3Ddrugs"
+    )
+    assert 'lang="vi"' in page and "Dữ liệu mô phỏng" in page and "Đăng nhập bằng VNeID" in page
+    assert 'type="password"' not in page  # there is no password form
 
 
 def test_the_compstat_api_returns_the_service_figures(settings, actor, tmp_path) -> None:
@@ -51,12 +58,12 @@ def test_the_compstat_api_returns_the_service_figures(settings, actor, tmp_path)
         write_csv(tmp_path / "w.csv", [incident(1, occurred_at="10/10/2026 10:00", reported_at="")]),
     )
     expected = result_document(compstat(db, actor, parse_period("month:2026-10"), as_of=date(2026, 11, 1)))
-    db.dispose()
-    with TestClient(create_app(settings)) as client:
+    with client_as(create_app(settings), db) as client:
         body = client.get("/api/compstat", params={"period": "month:2026-10", "as_of": "2026-11-01"}).json()
         bad = client.get("/api/compstat", params={"period": "month:2026-13"})
         missing = client.get("/api/compstat", params={"period": "month:2026-10", "unit": "99999"})
         schema = client.get("/openapi.json").json()
+    db.dispose()
     assert body == expected and body["totals"]["current"] == 1
     assert bad.status_code == 422 and bad.json()["error"]["message_en"]
     assert missing.status_code == 404
@@ -67,7 +74,8 @@ def test_the_targets_and_indicators_apis_answer_from_the_demo_city(demo_database
     from antt.settings import load_settings as settings_for
 
     url = demo_database.engine.url.render_as_string(hide_password=False)
-    with TestClient(create_app(settings_for(database_url=url, pseudonym_key=TEST_KEY))) as client:
+    app = create_app(settings_for(database_url=url, pseudonym_key=TEST_KEY))
+    with client_as(app, demo_database) as client:
         targets = client.get("/api/targets", params={"as_of": "2026-10-31"}).json()["targets"]
         eid = client.get("/api/indicators/eid_accounts_activated", params={"unit": "11383"}).json()
         unknown = client.get("/api/indicators/no_such_indicator")

@@ -6,18 +6,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from antt.services.staged_imports import staging_dir
 from antt.storage.tables import ImportBatch, IncidentRow
 from antt.web.app import create_app
 from tests.incident_files import incident, write_csv
+from tests.web.signed_in import client_as
 
 
 @pytest.fixture
-def client(settings):
-    with TestClient(create_app(settings)) as c:
+def client(settings, database):
+    with client_as(create_app(settings), database) as c:
         yield c
 
 
@@ -28,7 +28,11 @@ def count(database, table) -> int:
 
 def upload(client, path, **form):
     with path.open("rb") as fh:
-        return client.post("/imports", files={"file": (path.name, fh, "text/csv")}, data=form)
+        return client.post(
+            "/imports",
+            files={"file": (path.name, fh, "text/csv")},
+            data={"csrf_token": client.csrf_token, **form},
+        )
 
 
 def test_a_bad_file_lists_every_row_problem_and_writes_nothing(client, database, tmp_path) -> None:
@@ -56,7 +60,13 @@ def test_check_then_confirm_imports_the_same_bytes_once(client, database, tmp_pa
     assert count(database, IncidentRow) == 0  # a check writes nothing
     token = re.search(r'name="token" value="([0-9a-f]{32})"', checked.text).group(1)
     sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', checked.text).group(1)
-    form = {"token": token, "sha256": sha, "kind": "incidents", "source": "web-test"}
+    form = {
+        "token": token,
+        "sha256": sha,
+        "kind": "incidents",
+        "source": "web-test",
+        "csrf_token": client.csrf_token,
+    }
     done = client.post("/imports/confirm", data=form)
     assert done.status_code == 200 and "Đã nhập tệp ok.csv" in done.text
     assert count(database, IncidentRow) == 2
@@ -69,9 +79,14 @@ def test_a_confirmation_must_name_the_checked_bytes(client, tmp_path) -> None:
     path = write_csv(tmp_path / "ok.csv", [incident(1)])
     checked = upload(client, path).text
     token = re.search(r'name="token" value="([0-9a-f]{32})"', checked).group(1)
-    wrong = client.post("/imports/confirm", data={"token": token, "sha256": "0" * 64})
+    wrong = client.post(
+        "/imports/confirm", data={"token": token, "sha256": "0" * 64, "csrf_token": client.csrf_token}
+    )
     assert wrong.status_code == 404
-    forged = client.post("/imports/confirm", data={"token": "../../etc/passwd", "sha256": "0" * 64})
+    forged = client.post(
+        "/imports/confirm",
+        data={"token": "../../etc/passwd", "sha256": "0" * 64, "csrf_token": client.csrf_token},
+    )
     assert forged.status_code in (404, 422)
 
 
@@ -79,7 +94,11 @@ def test_only_spreadsheets_and_csv_are_accepted(client, tmp_path) -> None:
     path = tmp_path / "notes.docx"
     path.write_bytes(b"PK\x03\x04")
     with path.open("rb") as fh:
-        response = client.post("/imports", files={"file": (path.name, fh, "application/octet-stream")})
+        response = client.post(
+            "/imports",
+            files={"file": (path.name, fh, "application/octet-stream")},
+            data={"csrf_token": client.csrf_token},
+        )
     assert response.status_code == 422 and ".xlsx" in response.text
 
 
@@ -100,4 +119,5 @@ def upload_and_confirm(client, path) -> None:
     checked = upload(client, path).text
     token = re.search(r'name="token" value="([0-9a-f]{32})"', checked).group(1)
     sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', checked).group(1)
-    assert client.post("/imports/confirm", data={"token": token, "sha256": sha}).status_code == 200
+    form = {"token": token, "sha256": sha, "csrf_token": client.csrf_token}
+    assert client.post("/imports/confirm", data=form).status_code == 200

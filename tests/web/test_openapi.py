@@ -27,6 +27,7 @@ from antt.services.database import Database
 from antt.settings import load_settings
 from antt.web.app import create_app
 from tests.conftest import TEST_KEY
+from tests.web.signed_in import client_as
 
 # The widgets' endpoints (path as declared) and a request of each that the demo city answers with data.
 WIDGET_ENDPOINTS = {
@@ -56,8 +57,8 @@ def app(demo_database: Database) -> FastAPI:
 
 
 @pytest.fixture(scope="module")
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
+def client(app: FastAPI, demo_database: Database) -> Iterator[TestClient]:
+    with client_as(app, demo_database) as c:
         yield c
 
 

@@ -7,7 +7,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
 from antt.domain.periods import Comparison, parse_period
 from antt.services.compstat import By, compstat, result_document
@@ -17,13 +16,14 @@ from antt.settings import load_settings
 from antt.web.app import create_app
 from tests.conftest import TEST_KEY
 from tests.web.pages import by_testid, table_rows, vi_number
+from tests.web.signed_in import client_as
 
 
 @pytest.fixture(scope="module")
 def client(demo_database):
     url = demo_database.engine.url.render_as_string(hide_password=False)
     settings = load_settings(database_url=url, pseudonym_key=TEST_KEY, demo=True)
-    with TestClient(create_app(settings)) as c:
+    with client_as(create_app(settings), demo_database) as c:
         yield c
 
 
@@ -193,9 +193,9 @@ def test_a_report_downloads_as_a_real_file_and_is_audited(client, demo_database)
 
     page = client.get("/reports?period=report-month:2026-10").text
     assert 'value="report-month:2026-10" selected' in page
-    response = client.post(
-        "/reports", data={"period": "report-month:2026-10", "format": "xlsx", "unit": "11383"}
-    )
+    form = {"period": "report-month:2026-10", "format": "xlsx", "unit": "11383"}
+    assert client.post("/reports", data=form).status_code == 403  # without the session's CSRF token
+    response = client.post("/reports", data={**form, "csrf_token": client.csrf_token})
     assert response.status_code == 200
     assert response.headers["content-disposition"] == (
         'attachment; filename="bao-cao-antt-report-month-2026-10-11383.xlsx"'

@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from antt.domain.access import Actor
+from antt.domain.access import Action, Actor
 from antt.domain.periods import Comparison, period_from
 from antt.services.compstat import compstat, parse_by, result_document
+from antt.web.access import requires
 
-router = APIRouter(prefix="/api", tags=["compstat"])
+router = APIRouter(prefix="/api", tags=["compstat"], dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 
 class Window(BaseModel):

@@ -8,9 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
 
+from antt.domain.access import Action
 from antt.services.indicators import indicator_values
+from antt.web.access import requires
 
-router = APIRouter(prefix="/api", tags=["indicators"])
+router = APIRouter(prefix="/api", tags=["indicators"], dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 
 class Value(BaseModel):

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from antt.domain.access import Action
 from antt.services.targets import evaluation_document, targets_status
+from antt.web.access import requires
 
-router = APIRouter(prefix="/api", tags=["targets"])
+router = APIRouter(prefix="/api", tags=["targets"], dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 
 class TargetOut(BaseModel):

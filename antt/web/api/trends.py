@@ -9,12 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from antt.domain.access import Actor
+from antt.domain.access import Action, Actor
 from antt.domain.periods import Period, period_from
 from antt.domain.units import Unit
 from antt.services.trends import Series, WeekdayHour, parse_step, series, weekday_hour
+from antt.web.access import requires
 
-router = APIRouter(prefix="/api/compstat", tags=["compstat"])
+router = APIRouter(prefix="/api/compstat", tags=["compstat"], dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 PeriodQuery = Annotated[
     str | None, Query(max_length=64, description="e.g. report-month:2026-04, quarter:2026-Q2, ytd:today")

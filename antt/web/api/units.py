@@ -10,13 +10,14 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from antt.domain.access import Actor
+from antt.domain.access import Action, Actor
 from antt.domain.periods import today_local
 from antt.domain.units import Unit
 from antt.services.geo import commune_map_json
 from antt.services.units import UnitProfile, populations, unit_profile
+from antt.web.access import requires
 
-router = APIRouter(prefix="/api", tags=["units"])
+router = APIRouter(prefix="/api", tags=["units"], dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 GEOJSON = "application/geo+json"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Request
 
-from antt.domain.access import Actor
+from antt.domain.access import Action, Actor
 from antt.domain.targets import TargetStatus
 from antt.services.database import Database
 from antt.services.indicators import indicator_kind
@@ -77,11 +77,17 @@ def database_of(request: Request) -> Database:
 
 
 def page_context(request: Request, active: str) -> dict[str, Any]:
-    freshness = data_freshness(database_of(request))
+    """What the layout needs: the demo flag, the signed-in user and what they may open, the CSRF token
+    for forms, and (for signed-in users only) how fresh the data is."""
+    session = getattr(request.state, "session", None)
+    actor = actor_of(request)
     return {
         "active": active,
         "demo": request.app.state.settings.demo,
-        "freshness": freshness,
+        "freshness": data_freshness(database_of(request)) if session else None,
         "vendor": vendor_file,
-        "actor": actor_of(request),
+        "actor": actor,
+        "session": session,
+        "csrf_token": session.csrf_token if session else "",
+        "may": {action.value: actor.can(action) for action in Action},
     }

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from antt.domain.access import Action
 from antt.domain.periods import today_local
 from antt.domain.text import sort_key
 from antt.domain.units import Level
@@ -18,6 +19,7 @@ from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
 from antt.services.trends import series, weekday_hour
 from antt.services.units import list_units, populations
+from antt.web.access import requires
 from antt.web.pages.charts import chart_labels, series_data, weekday_names
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import (
@@ -32,7 +34,7 @@ from antt.web.pages.filters import (
 )
 from antt.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 
 def _rate(count: int, population: float | None) -> float | None:

@@ -12,15 +12,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
+from antt.domain.access import Action
 from antt.errors import ImportRejected
 from antt.services.import_batches import import_history
 from antt.services.imports import import_incidents
 from antt.services.indicators import import_indicators
 from antt.services.staged_imports import StagedFile, discard, stage, staged
+from antt.web.access import requires
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[requires(Action.IMPORT_DATA)])
 
 KINDS = ("incidents", "indicators")
 

@@ -7,13 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from antt.domain.access import Action
 from antt.domain.reference import unit_catalog
 from antt.services.incidents import list_incidents
+from antt.web.access import requires
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import form_date, group_choices, period_label, read_filters
 from antt.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_INCIDENTS)])
 
 
 def status_word(status: str) -> str:

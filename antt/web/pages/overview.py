@@ -7,9 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from antt.domain.access import Action
 from antt.domain.periods import parse_period, today_local
 from antt.services.data_cache import cached
 from antt.services.targets import evaluation_document, targets_status
+from antt.web.access import requires
 from antt.web.pages.charts import short_label
 from antt.web.pages.common import (
     TARGET_GROUPS,
@@ -23,7 +25,7 @@ from antt.web.pages.common import (
 )
 from antt.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 
 def tile(document: dict[str, Any]) -> dict[str, Any]:

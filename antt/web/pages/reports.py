@@ -9,16 +9,18 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from antt.domain.access import Action
 from antt.domain.periods import parse_period, period_from, report_month_of
 from antt.domain.text import sort_key
 from antt.domain.units import Level
 from antt.services.reports import MEDIA_TYPES, ReportFormat, ReportOptions, export_report
 from antt.services.units import list_units
+from antt.web.access import requires
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import form_date, period_label
 from antt.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[requires(Action.EXPORT_REPORT)])
 
 
 def report_periods(request: Request, chosen: str | None) -> list[tuple[str, str]]:

@@ -8,11 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
+from antt.domain.access import Action
 from antt.domain.periods import custom, parse_period, today_local
 from antt.services.compstat import By, compstat
 from antt.services.data_cache import cached
 from antt.services.indicators import indicator_kind
 from antt.services.targets import evaluation_document, target_group, target_status
+from antt.web.access import requires
 from antt.web.i18n import _
 from antt.web.pages.charts import history
 from antt.web.pages.common import actor_of, database_of, page_context
@@ -20,7 +22,7 @@ from antt.web.pages.filters import period_label
 from antt.web.pages.overview import tile
 from antt.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 
 @router.get("/targets/{target_id}", response_class=HTMLResponse)

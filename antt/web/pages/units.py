@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
+from antt.domain.access import Action
 from antt.domain.periods import custom, today_local
 from antt.domain.text import sort_key
 from antt.services.compstat import By, compstat, result_document
@@ -16,13 +17,14 @@ from antt.services.data_cache import cached
 from antt.services.targets import evaluation_document, targets_status
 from antt.services.trends import Step, series
 from antt.services.units import populations, unit_profile
+from antt.web.access import requires
 from antt.web.pages.charts import chart_labels, series_data
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import default_period, group_choices, period_label
 from antt.web.pages.overview import tile
 from antt.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 
 @router.get("/units", response_class=HTMLResponse)
