@@ -96,9 +96,11 @@ def public() -> Any:
 
 
 def declared_access(dependencies: list[Any]) -> list[str]:
-    """The access declarations among a route's dependencies (for the test that every route has one)."""
-    return [
-        getattr(d.dependency, ACCESS_ATTRIBUTE)
-        for d in dependencies
-        if hasattr(getattr(d, "dependency", None), ACCESS_ATTRIBUTE)
-    ]
+    """The access declarations among a route's dependencies — ``Depends`` markers or the solved
+    ``Dependant`` objects of ``route.dependant.dependencies`` (for the test that every route has one)."""
+    found = []
+    for d in dependencies:
+        function = getattr(d, "dependency", None) or getattr(d, "call", None)
+        if hasattr(function, ACCESS_ATTRIBUTE):
+            found.append(getattr(function, ACCESS_ATTRIBUTE))
+    return found
