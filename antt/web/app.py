@@ -19,10 +19,10 @@ from antt.web.access import public
 from antt.web.api import compstat, indicators, targets, trends, units
 from antt.web.errors import install_error_handlers
 from antt.web.headers import SecurityHeaders
+from antt.web.pages import admin, audit, language, overview, reports, signin
 from antt.web.pages import compstat as compstat_page
 from antt.web.pages import imports as imports_page
 from antt.web.pages import incidents as incidents_page
-from antt.web.pages import language, overview, reports, signin
 from antt.web.pages import targets as target_page
 from antt.web.pages import units as units_page
 from antt.web.session import attach_actor
@@ -57,6 +57,8 @@ def create_app(settings: Settings) -> FastAPI:
         incidents_page,
         imports_page,
         reports,
+        admin,
+        audit,
         language,
     ):
         app.include_router(page.router)
