@@ -48,6 +48,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 ANTT = str(ROOT / ".venv" / "bin" / "antt")
 AIM_P95_MS = 300.0
+SESSION_COOKIE = "__Host-antt_session"  # antt.web.session.SESSION_COOKIE
 KINDS = {
     "overview": "overview  /",
     "compstat": "CompStat  /compstat (page)",
@@ -130,8 +131,33 @@ def serving(database: Path, workers: int | None) -> Iterator[tuple[str, subproce
         log.unlink(missing_ok=True)
 
 
-def get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=30) as response:
+def analyst_session(database: Path) -> str:
+    """A session of the demo analyst (city-wide), opened through the real sign-in service as the
+    identity provider's callback would: the benchmark measures the pages, not the provider."""
+    sys.path.insert(0, str(ROOT))
+    from antt.auth.identity import Identity
+    from antt.demo.personas import PERSONAS
+    from antt.demo.users import DEMO_ISSUER
+    from antt.services.database import open_database
+    from antt.services.users import sign_in
+    from antt.settings import load_settings
+
+    settings = load_settings(database_url=f"sqlite:///{database}", demo=True)
+    analyst = next(p for p in PERSONAS if p.role == "analyst")
+    db = open_database(settings)
+    try:
+        identity = Identity(
+            DEMO_ISSUER, analyst.oidc_sub, personal_id=analyst.personal_id, full_name=analyst.full_name
+        )
+        token, _actor = sign_in(db, settings, identity, "127.0.0.1")
+    finally:
+        db.dispose()
+    return token
+
+
+def get_json(url: str, token: str = "") -> Any:
+    request = urllib.request.Request(url, headers={"Cookie": f"{SESSION_COOKIE}={token}"} if token else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
 
@@ -153,14 +179,14 @@ def cpu_seconds(pid: int) -> float:
 # ------------------------------------------------------------------------------------------ the walk
 
 
-def choices(base: str, data_up_to: date) -> dict[str, Any]:
+def choices(base: str, data_up_to: date, token: str) -> dict[str, Any]:
     """What the users choose from: the filter bar's own period presets, groups, communes."""
     sys.path.insert(0, str(ROOT))
     from antt.domain.reference import offence_table
     from antt.web.pages.filters import default_period, period_choices
 
     periods = [key for key, _ in period_choices(data_up_to, default_period(data_up_to))]
-    communes = [f["id"] for f in get_json(f"{base}/api/map/communes")["features"]]
+    communes = [f["id"] for f in get_json(f"{base}/api/map/communes", token)["features"]]
     return {
         "periods": periods,
         "compare": ["same-period-last-year", "previous-period"],
@@ -219,7 +245,9 @@ async def _drive(config: dict[str, Any]) -> dict[str, Any]:
             sent = time.perf_counter()
             try:
                 response = await client.get(url, headers=headers)
-                failed = response.status_code != 200 and f"{response.status_code} {url}"
+                failed = (
+                    response.status_code != 200 and f"{response.status_code} {url}"
+                )  # a redirect to /login too
             except httpx.HTTPError as exc:
                 failed = f"{type(exc).__name__} {url}"
             done = time.perf_counter()
@@ -234,7 +262,10 @@ async def _drive(config: dict[str, Any]) -> dict[str, Any]:
 
     limits = httpx.Limits(max_connections=config["users"], max_keepalive_connections=config["users"])
     solo: dict[str, list[float]] = {kind: [] for kind in KINDS}
-    async with httpx.AsyncClient(base_url=config["base"], timeout=60, limits=limits) as client:
+    cookies = {SESSION_COOKIE: config["token"]}
+    async with httpx.AsyncClient(
+        base_url=config["base"], timeout=60, limits=limits, cookies=cookies
+    ) as client:
         await asyncio.gather(*(user(i, client) for i in range(config["users"])))
         # then one user alone (caches warm): each kind's time without queueing behind the others
         rng = random.Random("antt-web-bench-solo")
@@ -260,9 +291,10 @@ def client_main(config_path: str) -> None:
     print(json.dumps(asyncio.run(_drive(config))))
 
 
-def run_load(base: str, options: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+def run_load(base: str, options: dict[str, Any], args: argparse.Namespace, token: str) -> dict[str, Any]:
     config = {
         "base": base,
+        "token": token,
         "options": options,
         "users": args.users,
         "duration": args.duration,
@@ -343,9 +375,10 @@ def bench(scale: float, folder: Path, args: argparse.Namespace) -> bool:
     database = build_demo(scale, folder)
     with serving(database, args.workers) as (base, proc, banner):
         health = get_json(f"{base}/health")
-        options = choices(base, date.fromisoformat(health["data_up_to"]))
+        token = analyst_session(database)
+        options = choices(base, date.fromisoformat(health["data_up_to"]), token)
         cpu_before, wall_before = cpu_seconds(proc.pid), time.perf_counter()
-        result = run_load(base, options, args)
+        result = run_load(base, options, args, token)
         server_cpu, wall = cpu_seconds(proc.pid) - cpu_before, time.perf_counter() - wall_before
     print(
         f"\ndemo city scale {scale:g}: {health['incidents']:,} incidents, data up to {health['data_up_to']};"
