@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from antt.settings import load_settings
 app = typer.Typer(help="Thành phố mô phỏng / the synthetic demo city", invoke_without_command=True)
 DEMO_DATABASE = Path("antt-demo.db")
 DEMO_DATA = Path("antt-demo-data")
+DEMO_IDP_PORT = (
+    8001  # antt.demo.identity_provider.DEFAULT_PORT; the personas' issuer is http://127.0.0.1:8001
+)
 
 
 @app.callback()
@@ -28,13 +32,15 @@ def demo(
     database: Path = typer.Option(DEMO_DATABASE, help="tệp SQLite của demo"),
     data: Path = typer.Option(DEMO_DATA, help="thư mục tệp dữ liệu mô phỏng"),
     scale: float = typer.Option(1.0, min=0.01, help="hệ số quy mô (10 = thành phố gấp 10)"),
+    idp_port: int = typer.Option(
+        DEMO_IDP_PORT, min=1, max=65535, help="cổng nhà cung cấp định danh thử nghiệm / demo e-ID provider"
+    ),
 ) -> None:
     """Tạo CSDL demo mới với dữ liệu mô phỏng và chạy / build a fresh demo database and serve it."""
     if ctx.invoked_subcommand is not None:
         return
     from antt.cli.serve import default_workers, run_server
-    from antt.demo.build import generate, load
-    from antt.services.database import open_database, upgrade
+    from antt.demo.identity_provider import run_demo_provider
 
     started = time.perf_counter()
     console = Console(highlight=False)
@@ -42,6 +48,31 @@ def demo(
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     os.environ["ANTT_DEMO"] = "1"
     os.environ["ANTT_DATABASE_URL"] = f"sqlite:///{database.resolve()}"
+    # sign-in through the demo's own e-ID provider, whatever ANTT_OIDC_* said; the web workers read these
+    for name in [n for n in os.environ if n.startswith("ANTT_OIDC_CLIENT_SECRET")]:
+        del os.environ[name]
+    os.environ["ANTT_OIDC_ISSUER"] = f"http://127.0.0.1:{idp_port}"  # the personas' users are keyed by it
+    # __Host- cookies are Secure: over plain http a browser keeps them for loopback only
+    app_url = f"http://{host if host == 'localhost' else '127.0.0.1'}:{port}"
+    with ExitStack() as stack:
+        if not no_serve:  # started first: a port already taken stops the demo before the long build
+            provider = stack.enter_context(run_demo_provider(load_settings(), app_url=app_url, port=idp_port))
+            os.environ.update(provider.environment())
+        _build(console, database, data, scale, started)
+        if not no_serve:
+            console.print(
+                f"  Đăng nhập / sign in: mở / open [bold]{app_url}/[/bold], bấm / press "
+                '"Đăng nhập bằng VNeID", rồi chọn một người dùng mô phỏng ở nhà cung cấp định danh thử nghiệm / '
+                f"then pick a persona at the demo e-ID provider ({os.environ['ANTT_OIDC_ISSUER']}); "
+                "Tôn Thị Khách (demo-khach) is no user of ANTT: her sign-in is refused."
+            )
+            run_server(host, port, default_workers())
+
+
+def _build(console: Console, database: Path, data: Path, scale: float, started: float) -> None:
+    from antt.demo.build import generate, load
+    from antt.services.database import open_database, upgrade
+
     settings = load_settings()
     console.print(f"[bold]ANTT demo[/bold] — Dữ liệu mô phỏng (synthetic data), scale {scale:g}")
     files = generate(data, scale=scale)
@@ -70,8 +101,6 @@ def demo(
         f"({time.perf_counter() - started:.1f} s); database {database}"
     )
     _print_personas(console, data)
-    if not no_serve:
-        run_server(host, port, default_workers())
 
 
 @app.command("generate")
