@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from gettext import NullTranslations
 from importlib.resources import files
@@ -18,7 +19,7 @@ from io import BytesIO
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from babel.support import Translations
 
 LANGUAGES = ("vi", "en")
@@ -71,12 +72,24 @@ def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
     return ngettext_raw(singular, plural, n) % {"num": n, **values}
 
 
+@cache
+def _symbols(language: str) -> tuple[str, str]:
+    """CLDR's grouping and decimal signs of ``language`` (vi: ``.`` and ``,``)."""
+    return get_group_symbol(language), get_decimal_symbol(language)
+
+
 def number(value: float | int | None, digits: int = 0) -> str:
-    """``1.234.567`` / ``1.234.567,5`` (vi) — digits after the decimal sign exactly as asked."""
+    """``1.234.567`` / ``1.234.567,5`` (vi) — digits after the decimal sign exactly as asked.
+
+    A CompStat page formats some 800 numbers, so this formats with Python (half-even rounding, as
+    Babel's ``format_decimal``) and only swaps in the language's CLDR signs, instead of parsing a CLDR
+    pattern per number (which took half the page's time)."""
     if value is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=current_language())
+    group, decimal = _symbols(current_language())
+    exact = Decimal(repr(value)) if isinstance(value, float) else value  # the number as written, as Babel
+    text = f"{exact:,.{digits}f}"
+    return text.translate({ord(","): group, ord("."): decimal})
 
 
 def signed(value: float | int | None, digits: int = 0) -> str:

@@ -71,3 +71,23 @@ def test_dates_are_day_month_year_with_leading_zeros_and_times_in_hai_phong() ->
 def test_vietnamese_is_the_default_and_unknown_languages_fall_back_to_it() -> None:
     i18n.set_language("fr")
     assert i18n.current_language() == "vi" and i18n._("Overview") == "Tổng quan"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_fast_number_formatting_agrees_with_babel(language) -> None:
+    import random
+
+    from babel.numbers import format_decimal
+
+    rng = random.Random(20261129)
+    values = [1234567.5, 0, -3, 12.345, 0.005, 2.5, 56.55, 2.675, 999.995, -0.4]
+    values += [round(rng.uniform(-1e7, 1e7), rng.randint(0, 4)) for _ in range(2000)]
+    values += [rng.randint(-(10**9), 10**9) for _ in range(200)]
+    i18n.set_language(language)
+    try:
+        for value in values:
+            for digits in (0, 1, 2):
+                pattern = "#,##0" + ("." + "0" * digits if digits else "")
+                assert i18n.number(value, digits) == format_decimal(value, format=pattern, locale=language)
+    finally:
+        i18n.set_language("vi")
