@@ -209,3 +209,18 @@ def test_a_report_downloads_as_a_real_file_and_is_audited(client, demo_database)
         and last.details["unit"] == "11383"
         and last.details["format"] == "xlsx"
     )
+
+
+def test_the_download_buttons_export_exactly_the_filters_on_screen(client) -> None:
+    page = client.get("/compstat?from=2026-09-01&to=2026-09-30&period=&unit=11383&group=drugs").text
+    form = re.search(r'<form class="downloads".*?</form>', page, re.S).group(0)
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', form))
+    assert fields["from"] == "2026-09-01" and fields["to"] == "2026-09-30" and fields["unit"] == "11383"
+    assert set(re.findall(r'name="format" value="(\w+)"', form)) == {"docx", "pdf", "xlsx"}
+    response = client.post("/reports", data={**fields, "format": "xlsx"})
+    assert response.status_code == 200
+    assert "custom-2026-09-01-2026-09-30-11383.xlsx" in response.headers["content-disposition"]
+    overview = client.get("/").text
+    assert re.search(
+        r'<form class="downloads".*?name="period" value="report-month:2026-1[01]"', overview, re.S
+    )

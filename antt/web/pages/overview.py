@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from antt.domain.access import Action
-from antt.domain.periods import parse_period, today_local
+from antt.domain.periods import parse_period, report_month_of, today_local
 from antt.services.data_cache import cached
 from antt.services.targets import evaluation_document, targets_status
 from antt.web.access import requires
@@ -73,11 +73,16 @@ def overview(request: Request) -> HTMLResponse:
         s: sum(1 for t in tiles if t["status"] == s)
         for s in ("met", "on_track", "at_risk", "off_track", "no_data")
     }
+    context = page_context(request, "overview")
+    newest = context["freshness"].data_up_to if context["freshness"] else None
+    month = report_month_of(newest) if newest else None
     return render(
         request,
         "overview.html",
         {
-            **page_context(request, "overview"),
+            **context,
+            "report_period": month,
+            "report_period_label": _period_label(month.key) if month else "",
             "groups": [g for g in groups if g["tiles"]],
             "counts": counts,
             "status_word": status_word,
