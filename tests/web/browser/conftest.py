@@ -1,12 +1,18 @@
 """The browser harness: the demo city served by ``antt serve`` on loopback, driven by Playwright in Debian's
 ``chromium`` (``executable_path``; Playwright never downloads a browser here).
 
-Every test under this folder is marked ``browser`` (run once, on SQLite). The ``page`` fixture records every
-request and fails the test at teardown if one went to a host other than loopback, or if the page logged a
-console error or threw; it also saves a full-page screenshot to ``test-artifacts/screenshots/<test>.png``.
+Every page needs a signed-in session, and sign-in goes through a real OpenID Connect provider: the demo's
+(``antt.demo.identity_provider``, on a free loopback port), whose users are the demo personas. The ``page``
+fixture is signed in as the analyst (city-wide) through the real flow (:func:`sign_in`: ANTT's /login, the
+button "Đăng nhập bằng VNeID", the persona's button on the provider's page, back to ANTT); ``anonymous_page``
+is the same page not signed in, for tests that sign in as someone else or not at all.
+
+Every test under this folder is marked ``browser`` (run once, on SQLite). The ``page`` fixtures record every
+request and fail the test at teardown if one went to a host other than loopback, or if the page logged a
+console error or threw; they also save a full-page screenshot to ``test-artifacts/screenshots/<test>.png``.
 A test that provokes an error on purpose says so with ``browser_log.expect_console_error(pattern)``.
 
-The demo city, the server and the browser are built once for this folder (``package`` scope: once per run,
+The provider, the demo city, the server and the browser are built once for this folder (``package`` scope: once per run,
 as all browser tests live here) and stopped when its last test ends — Playwright's sync API leaves its
 event loop set as running on the main thread, so a browser kept for the whole session would break every
 later test that calls ``asyncio.run``.
@@ -29,9 +35,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from antt.settings import Settings
+from antt.demo.identity_provider import DemoProvider, run_demo_provider
+from antt.settings import Settings, load_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -56,6 +63,10 @@ REPO = HERE.parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 ANTT = str(Path(sys.executable).parent / "antt")
 SERVER_START_SECONDS = 60
+ANALYST = "demo-phantich"  # the persona the ``page`` fixture signs in as: analyst, city-wide
+SIGN_IN_BUTTON = "Đăng nhập bằng VNeID"
+# oidc-provider-mock 0.3 signs ID tokens through Authlib's older hook, which Authlib still honours
+PROVIDER_WARNING = r"ignore:get_jwt_config\(self, grant\) is deprecated:DeprecationWarning"
 _server_logs: list[Path] = []  # the running server's log, quoted when a page test fails
 
 
@@ -64,6 +75,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.filterwarnings(PROVIDER_WARNING))
 
 
 @dataclass(frozen=True)
@@ -73,15 +85,37 @@ class DemoCity:
     data_dir: Path  # the generated files (ground truth, personas, …)
 
 
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @pytest.fixture(scope="package")
-def demo_city(tmp_path_factory: pytest.TempPathFactory) -> DemoCity:
-    """The demo city as ``antt demo`` builds it (scale 1, fixed seed, data to yesterday), built once per run."""
+def server_port() -> int:
+    """The loopback port ``antt serve`` will listen on (the provider must know ANTT's callback first)."""
+    return _free_port()
+
+
+@pytest.fixture(scope="package")
+def demo_provider(server_port: int) -> Iterator[DemoProvider]:
+    """The demo's e-ID provider on a free loopback port, with ANTT registered as its client."""
+    with run_demo_provider(
+        load_settings(demo=True), app_url=f"http://127.0.0.1:{server_port}", port=0
+    ) as provider:
+        yield provider
+
+
+@pytest.fixture(scope="package")
+def demo_city(tmp_path_factory: pytest.TempPathFactory, demo_provider: DemoProvider) -> DemoCity:
+    """The demo city as ``antt demo`` builds it (scale 1, fixed seed, data to yesterday), built once per run;
+    its users (the personas) are keyed by the test provider's issuer."""
     from antt.demo.build import DEFAULT_SEED, default_end, generate, load
     from antt.services.database import open_database, upgrade
-    from antt.settings import load_settings
 
     root = tmp_path_factory.mktemp("browser-demo")
-    settings = load_settings(database_url=f"sqlite:///{root / 'antt-demo.db'}", demo=True)
+    oidc = {name.removeprefix("ANTT_").lower(): value for name, value in demo_provider.environment().items()}
+    settings = load_settings(database_url=f"sqlite:///{root / 'antt-demo.db'}", demo=True, **oidc)
     end = default_end()
     files = generate(root / "data", seed=DEFAULT_SEED, end=end, scale=1.0)
     db = open_database(settings)
@@ -93,24 +127,25 @@ def demo_city(tmp_path_factory: pytest.TempPathFactory) -> DemoCity:
     return DemoCity(settings=settings, end=end, data_dir=root / "data")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _log_tail(path: Path, lines: int = 40) -> str:
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     return "\n".join(text.splitlines()[-lines:])
 
 
 @pytest.fixture(scope="package")
-def demo_server(demo_city: DemoCity, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``antt serve`` on the demo database, on a free loopback port; yields the base URL (no trailing /)."""
-    port = _free_port()
+def demo_server(
+    demo_city: DemoCity,
+    demo_provider: DemoProvider,
+    server_port: int,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """``antt serve`` on the demo database, signing in through the demo provider, on a free loopback port;
+    yields the base URL (no trailing /)."""
+    port = server_port
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTT_")}
     env.update({"ANTT_DATABASE_URL": demo_city.settings.database_url, "ANTT_DEMO": "1", "COLUMNS": "200"})
+    env.update(demo_provider.environment())
     log_path = tmp_path_factory.mktemp("browser-server") / "server.log"
     _server_logs.append(log_path)
     with log_path.open("wb") as log:
@@ -203,9 +238,35 @@ def browser_log() -> BrowserLog:
     return BrowserLog()
 
 
+def sign_in(page: Page, base_url: str, persona_sub: str) -> None:
+    """Sign in through the real flow: ANTT's /login, "Đăng nhập bằng VNeID", the persona's button on the
+    provider's page; returns once the browser is back on ANTT (signed in, or told why not)."""
+    page.goto(f"{base_url}/login")
+    page.get_by_role("button", name=SIGN_IN_BUTTON).click()
+    page.locator(f"button[name=sub][value='{persona_sub}']").click()  # the provider's one-click user
+    page.wait_for_url(re.compile(rf"^{re.escape(base_url)}/"))
+
+
+def expect_signed_in(page: Page) -> None:
+    expect(page.locator("form.signout")).to_be_visible()
+
+
 @pytest.fixture
-def page(browser: Browser, browser_log: BrowserLog, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh context (vi-VN, Asia/Ho_Chi_Minh, 1366×900) and page; checked and photographed at teardown."""
+def page(anonymous_page: Page, demo_server: str) -> Page:
+    """A fresh page signed in as the analyst (city-wide), back on ``about:blank`` as a new page is;
+    checked and photographed at teardown."""
+    sign_in(anonymous_page, demo_server, ANALYST)
+    expect_signed_in(anonymous_page)
+    anonymous_page.goto("about:blank")
+    return anonymous_page
+
+
+@pytest.fixture
+def anonymous_page(
+    browser: Browser, browser_log: BrowserLog, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    """A fresh context (vi-VN, Asia/Ho_Chi_Minh, 1366×900) and page, not signed in; checked and photographed
+    at teardown."""
     context = browser.new_context(
         locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1366, "height": 900}
     )

@@ -3,6 +3,7 @@ filters change the figures (and they equal the CompStat service's for the same f
 in the URL (reload, back button), drill-down from the map and from the table, the language switch,
 keyboard use, the printable CompStat page, and no request leaving loopback.
 
+Each test's page is signed in as the analyst (city-wide) through the demo provider, as a person would.
 The server and its database are shared by every test of this folder (see ``conftest.py``); the figures a
 test compares are computed by the service at the time of the comparison, on the same database file, so a
 test that imports a file (``test_dashboard_imports.py``) cannot make another one fail.
@@ -26,10 +27,10 @@ from antt.services.compstat import By, compstat, result_document
 from antt.services.database import Database, open_database
 from antt.services.geo import commune_map
 from antt.services.targets import evaluation_document, load_targets, target_status
-from tests.web.browser.conftest import DemoCity, is_loopback
+from tests.web.browser.conftest import ANALYST, DemoCity, is_loopback, sign_in
 from tests.web.pages import vi_number
 
-ACTOR = Actor.system("browser-test")  # city-wide, as the pages act until sign-in exists
+ACTOR = Actor.system("browser-test")  # city-wide, like the analyst the pages are signed in as
 COMPSTAT_CHARTS = ("#commune-map", "#time-series", "#weekday-hour")
 TARGET_IDS = [t.id for t in load_targets().targets]
 COMMUNE = "11383"  # Phường Lê Chân: in the demo city, with neighbours and targets
@@ -485,6 +486,7 @@ def test_walking_every_page_requests_nothing_but_loopback(browser: Browser, demo
     try:
         walker = context.new_page()
         walker.on("websocket", lambda ws: requests.append(ws.url))
+        sign_in(walker, demo_server, ANALYST)  # through the demo provider: on loopback too
         for name, path in PAGES:
             walker.goto(f"{demo_server}{path}")  # waits for the load event: scripts, styles, images
             if name == "compstat":
