@@ -39,7 +39,7 @@ STRANGER = Persona(
     assurance_level="LoA2",
     title_vi="Người dân, chưa được cấp quyền trong ANTT",
 )
-_BASE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>VNeID (demo)</title>
+_BASE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>VNeID (demo)</title><link rel="icon" href="data:,">
 <style>body{font-family:sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}
 button{display:block;width:100%;margin:.4rem 0;padding:.6rem;text-align:left;font-size:1rem}</style>
 </head><body><main>{% block content %}{{ content }}{% endblock %}</main></body></html>"""
@@ -159,7 +159,7 @@ def run_demo_provider(
         user_claims=[oidc_provider_mock.User(sub=p.oidc_sub, claims=_claims(p)) for p in users],
     )
     # its own pages, without the package's stylesheet from a CDN: the demo works offline
-    app.jinja_loader = ChoiceLoader(  # type: ignore[assignment]
+    app.jinja_loader = ChoiceLoader(
         [DictLoader({"_base.html": _BASE, "authorization_form.html": _FORM}), app.jinja_loader]
     )
     labels = {p.oidc_sub: f"{p.full_name} — {p.title_vi} ({p.oidc_sub})" for p in users}

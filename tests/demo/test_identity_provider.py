@@ -55,10 +55,17 @@ def test_it_runs_only_in_the_demo() -> None:
 
 
 def test_its_settings_are_what_antt_reads(provider: DemoProvider) -> None:
-    settings = load_settings(
-        demo=True, **{k.removeprefix("ANTT_").lower(): v for k, v in provider.environment().items()}
-    )
-    config = OidcConfig.from_settings(settings)
+    environment = provider.environment()
+    assert set(environment) == {
+        "ANTT_OIDC_ISSUER",
+        "ANTT_OIDC_CLIENT_ID",
+        "ANTT_OIDC_CLIENT_SECRET",
+        "ANTT_OIDC_REDIRECT_URL",
+    }
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in environment.items():
+            env.setenv(name, value)
+        config = OidcConfig.from_settings(load_settings(demo=True))
     assert config.issuer == provider.issuer and config.redirect_url == "http://127.0.0.1:8000/auth/callback"
     assert provider.client_secret not in repr(provider)
 

@@ -114,8 +114,14 @@ def demo_city(tmp_path_factory: pytest.TempPathFactory, demo_provider: DemoProvi
     from antt.services.database import open_database, upgrade
 
     root = tmp_path_factory.mktemp("browser-demo")
-    oidc = {name.removeprefix("ANTT_").lower(): value for name, value in demo_provider.environment().items()}
-    settings = load_settings(database_url=f"sqlite:///{root / 'antt-demo.db'}", demo=True, **oidc)
+    settings = load_settings(
+        database_url=f"sqlite:///{root / 'antt-demo.db'}",
+        demo=True,
+        oidc_issuer=demo_provider.issuer,
+        oidc_client_id=demo_provider.client_id,
+        oidc_client_secret=demo_provider.client_secret,
+        oidc_redirect_url=demo_provider.redirect_url,
+    )
     end = default_end()
     files = generate(root / "data", seed=DEFAULT_SEED, end=end, scale=1.0)
     db = open_database(settings)

@@ -65,7 +65,20 @@ def test_a_commune_officer_sees_only_their_commune_signs_out_and_the_old_cookie_
     on_login_page(page, base)
     assert not [c for c in page.context.cookies(base) if c["name"] == SESSION_COOKIE]
 
-    page.context.add_cookies([old[0]])  # as the browser had it: a stolen or kept copy
+    kept = old[0]  # put back as the browser had it, as someone who kept a copy would
+    page.context.add_cookies(
+        [
+            {
+                "name": kept["name"],
+                "value": kept["value"],
+                "domain": kept["domain"],
+                "path": kept["path"],
+                "secure": True,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
     assert [c["value"] for c in page.context.cookies(base) if c["name"] == SESSION_COOKIE] == [
         old[0]["value"]
     ]
