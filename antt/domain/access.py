@@ -162,7 +162,9 @@ def suppress_small(count: int, actor: Actor, sensitive: bool, unit: UnitKey | No
     """``count``, or ``None`` (show "<5") when it is a count of a sensitive category between 1 and
     ``SUPPRESSION_K - 1`` and the actor may not see small sensitive counts (on ``unit``, when given).
 
-    Zero is shown: it says nobody, which identifies no one. Pages, the API and exports all call this.
+    Zero is shown: it says nobody, which identifies no one. Pages, the API and exports apply this rule
+    through :mod:`antt.services.disclosure`, which also hides what would give the count back and, for a
+    figure of several communes, asks for the privilege on every one of them (``unit=None`` here: any).
     """
     if not sensitive or count <= 0 or count >= SUPPRESSION_K:
         return count

@@ -2,18 +2,29 @@
 
 Incident rows carry no personal identifiers (persons are pseudonymised in their own table), so listing
 them is not a read of person-level data; the person links stay out of this view.
+
+Listing rows shows their number: for an actor without the privilege of seeing small sensitive counts, the
+rows of a sensitive category (drug offences, sexual offences) are left out of the list in each commune
+where the filter finds 1 to 4 of them (:func:`antt.services.disclosure.withheld_categories`); the page
+says which (commune, category) pairs were left out, and ``total`` counts the listed rows only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from antt.domain.access import Actor
 from antt.domain.periods import Period
 from antt.services.compstat import ALL, scope_of
+from antt.services.disclosure import LIST_CATEGORIES, Disclosure, withheld_categories
 from antt.storage.engine import Database
-from antt.storage.incident_list import count_incidents, incident_page
+from antt.storage.incident_list import (
+    Exclusion,
+    count_incidents,
+    counts_by_unit_matching,
+    incident_page,
+)
 
 PAGE_SIZE = 100
 
@@ -40,10 +51,12 @@ class IncidentLine:
 @dataclass(frozen=True)
 class IncidentPage:
     period: Period
-    total: int
+    total: int  # the rows listed (without those withheld)
     page: int
     pages: int
     lines: list[IncidentLine]
+    # (commune code, category) pairs whose 1–4 rows are not listed for this actor (see the module docstring)
+    withheld: list[tuple[str, str]] = field(default_factory=list)
 
 
 def list_incidents(
@@ -60,7 +73,16 @@ def list_incidents(
     units = None if unit_code is None and actor.units is None else [c.code for c in communes]
     groups = None if group in (None, ALL) else [group]
     with database.transaction(write=False) as session:
-        total = count_incidents(session, period.start, period.end, units=units, groups=groups)
+        withheld: list[tuple[str, str]] = []
+        if not Disclosure(actor).sees_everything:
+            counts = counts_by_unit_matching(
+                session, period.start, period.end, units=units, groups=groups, categories=LIST_CATEGORIES
+            )
+            withheld = withheld_categories(actor, counts)
+        exclude: list[Exclusion] = [(unit, LIST_CATEGORIES[category]) for unit, category in withheld]
+        total = count_incidents(
+            session, period.start, period.end, units=units, groups=groups, exclude=exclude
+        )
         pages = max(1, -(-total // page_size))
         page = min(max(page, 1), pages)
         rows = incident_page(
@@ -71,6 +93,7 @@ def list_incidents(
             groups=groups,
             offset=(page - 1) * page_size,
             limit=page_size,
+            exclude=exclude,
         )
         lines = [
             IncidentLine(
@@ -92,4 +115,4 @@ def list_incidents(
             )
             for r in rows
         ]
-    return IncidentPage(period, total, page, pages, lines)
+    return IncidentPage(period, total, page, pages, lines, withheld)

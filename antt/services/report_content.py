@@ -3,14 +3,20 @@
 Counts first, then the change in counts; a percent change only with its base, and flagged when the base is
 small; the significance of a change stated as the Poisson z = 2(√C − √P) with its thresholds (|z| ≥ 2
 notable, ≥ 3 strong). Target statuses are the computed ones, quoted — nothing here judges.
+
+A small count of a sensitive category that the report's author may not see (drug offences of a commune,
+:mod:`antt.services.disclosure`) is written "<5" in the text and the tables, without the change, percent
+and z that would give it back, and is left out of the chart.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date
 
 from antt.analytics.compstat import SMALL_BASE, Z_NOTABLE, Z_STRONG, Change, total
+from antt.domain.access import SUPPRESSED_LABEL, Actor
 from antt.domain.documents import format_count, format_decimal, format_percent
 from antt.domain.reference import offence_table
 from antt.domain.targets import GROUPS_VI, STATUS_LABELS_VI, Evaluation
@@ -28,6 +34,7 @@ from antt.reports.document import (
     Table,
 )
 from antt.services.compstat import CompstatResult
+from antt.services.disclosure import Disclosure, sensitive_groups
 
 CITY = "Hải Phòng"
 MINISTRY = "BỘ CÔNG AN"
@@ -50,15 +57,37 @@ class Figures:
     by_unit_group: CompstatResult
     evaluations: list[Evaluation]
     eid: EidFigure | None
+    disclosure: Disclosure = field(default_factory=lambda: Disclosure(Actor.system("report")))
+
+    def hidden(self, change: Change, group: str, unit_code: str | None = None) -> frozenset[str]:
+        """The fields of a cell of ``group`` (in ``unit_code``; default the report's scope) to hide."""
+        unit = unit_code or self.by_group.scope.code
+        groups = self.by_group.groups if group == "all" else [group]
+        return self.disclosure.change_hidden(change, groups=groups, unit_code=unit)
 
 
 def group_names() -> dict[str, str]:
     return {g.code: g.name_vi for g in offence_table().groups}
 
 
-def change_phrase(c: Change) -> str:
-    """``120 vụ (cùng kỳ 100 vụ; tăng 20 vụ, +20,0% so với 100 vụ; z = +1,89, trong dao động ngẫu nhiên)``."""
+def _count(value: int, name: str, hidden: Collection[str]) -> str:
+    return SUPPRESSED_LABEL if name in hidden else format_count(value)
+
+
+def _cell(value: Cell, name: str, hidden: Collection[str]) -> Cell:
+    return SUPPRESSED_LABEL if name in hidden else value
+
+
+def change_phrase(c: Change, hidden: Collection[str] = ()) -> str:
+    """``120 vụ (cùng kỳ 100 vụ; tăng 20 vụ, +20,0% so với 100 vụ; z = +1,89, trong dao động ngẫu nhiên)``.
+
+    With ``hidden`` counts: ``<5 vụ (cùng kỳ 7 vụ; số nhỏ hơn 5 không công bố, không nêu tăng, giảm)``."""
     now, before = c.current.incidents, c.previous.incidents
+    if "change" in hidden:
+        return (
+            f"{_count(now, 'current', hidden)} vụ (cùng kỳ {_count(before, 'previous', hidden)} vụ; "
+            f"số nhỏ hơn {SUPPRESSED_LABEL[1:]} không công bố, không nêu tăng, giảm)"
+        )
     if c.change == 0:
         moved = "không thay đổi"
     else:
@@ -99,7 +128,10 @@ def situation(figures: Figures) -> Section:
             f"{change_phrase(result.totals)}. So sánh với {result.compare.label_vi()}."
         )
     ]
-    blocks += [Paragraph(f"- {names[r.group]}: {change_phrase(r.change)}.") for r in result.rows]
+    hidden = {r.group: figures.hidden(r.change, r.group) for r in result.rows}
+    blocks += [
+        Paragraph(f"- {names[r.group]}: {change_phrase(r.change, hidden[r.group])}.") for r in result.rows
+    ]
     if result.totals.approximate:
         blocks.append(
             Paragraph(
@@ -123,11 +155,11 @@ def situation(figures: Figures) -> Section:
             rows=[
                 [
                     names[r.group],
-                    r.change.current.incidents,
-                    r.change.previous.incidents,
-                    r.change.change,
-                    _pct_cell(r.change),
-                    round(r.change.z, 2),
+                    _cell(r.change.current.incidents, "current", hidden[r.group]),
+                    _cell(r.change.previous.incidents, "previous", hidden[r.group]),
+                    _cell(r.change.change, "change", hidden[r.group]),
+                    _cell(_pct_cell(r.change), "pct_change", hidden[r.group]),
+                    _cell(round(r.change.z, 2), "z", hidden[r.group]),
                 ]
                 for r in result.rows
             ],
@@ -141,18 +173,20 @@ def situation(figures: Figures) -> Section:
             ],
         )
     )
-    blocks.append(group_chart(result))
+    blocks.append(group_chart(result, [g for g, h in hidden.items() if h & {"current", "previous"}]))
     return Section("I. TÌNH HÌNH AN NINH, TRẬT TỰ", blocks)
 
 
-def group_chart(result: CompstatResult) -> Chart:
+def group_chart(result: CompstatResult, hidden: Collection[str] = ()) -> Chart:
+    """Both periods by group; the ``hidden`` groups (a count not shown to the author) are left out."""
     names = group_names()
+    rows = [r for r in result.rows if r.group not in hidden]
     return Chart(
         title="Số vụ phạm tội theo nhóm: kỳ này và cùng kỳ năm trước",
-        categories=[names[r.group] for r in result.rows],
+        categories=[names[r.group] for r in rows],
         series=[
-            ("Kỳ này", [float(r.change.current.incidents) for r in result.rows]),
-            ("Cùng kỳ năm trước", [float(r.change.previous.incidents) for r in result.rows]),
+            ("Kỳ này", [float(r.change.current.incidents) for r in rows]),
+            ("Cùng kỳ năm trước", [float(r.change.previous.incidents) for r in rows]),
         ],
         y_label="Số vụ",
     )
@@ -173,10 +207,12 @@ def results(figures: Figures) -> Section:
         f"(cùng kỳ {format_count(before.organised_group)} vụ).",
     ]
     if drugs is not None:
+        hidden = figures.hidden(drugs, "drugs")
         lines.append(
-            f"- Phòng, chống ma túy: phát hiện {format_count(drugs.current.incidents)} vụ, "
-            f"{format_count(drugs.current.suspects)} đối tượng (cùng kỳ {format_count(drugs.previous.incidents)} "
-            f"vụ, {format_count(drugs.previous.suspects)} đối tượng)."
+            f"- Phòng, chống ma túy: phát hiện {_count(drugs.current.incidents, 'current', hidden)} vụ, "
+            f"{_count(drugs.current.suspects, 'suspects', hidden)} đối tượng (cùng kỳ "
+            f"{_count(drugs.previous.incidents, 'previous', hidden)} vụ, "
+            f"{_count(drugs.previous.suspects, 'previous_suspects', hidden)} đối tượng)."
         )
     if figures.eid is not None:
         lines.append(
@@ -230,14 +266,31 @@ def annexes(figures: Figures) -> list[Table]:
     columns += [Column(names[g], Kind.COUNT, 14) for g in groups] + [Column("Tổng số", Kind.COUNT)]
 
     def counts(current: bool) -> Table:
+        name = "current" if current else "previous"
         rows: list[list[Cell]] = []
+        column_sums = [0] * (len(groups) + 1)
         for i, u in enumerate(units, 1):
             values = [
                 (cells[(u.code, g)].current if current else cells[(u.code, g)].previous).incidents
                 for g in groups
             ]
-            rows.append([i, u.code, u.name, *values, sum(values)])
-        sums = [sum(int(r[3 + j] or 0) for r in rows) for j in range(len(groups) + 1)]
+            shown = [
+                _cell(v, name, figures.hidden(cells[(u.code, g)], g, u.code))
+                for v, g in zip(values, groups, strict=True)
+            ]
+            rows.append([i, u.code, u.name, *shown, sum(values)])
+            column_sums = [a + b for a, b in zip(column_sums, [*values, sum(values)], strict=True)]
+        # a group's column sums its communes: a count of the scope, hidden like the scope's own figure
+        sums: list[Cell] = [
+            SUPPRESSED_LABEL
+            if j < len(groups)
+            and figures.disclosure.count(
+                column_sums[j], sensitive=sensitive_groups([groups[j]]), unit_code=result.scope.code
+            )
+            is None
+            else column_sums[j]
+            for j in range(len(groups) + 1)
+        ]
         label = result.period.label_vi() if current else result.compare.label_vi()
         return Table(
             key="PL1 Kỳ này" if current else "PL2 Cùng kỳ",

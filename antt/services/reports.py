@@ -2,9 +2,11 @@
 
 Built only from the services the dashboard uses — :func:`antt.services.compstat.compstat`,
 :func:`antt.services.targets.targets_status` and :func:`antt.services.indicators.indicator_values` — so
-every figure equals the one on screen for the same filters. The text states figures and computed statuses;
-it makes no judgement of its own (section IV is left to the author). The content is written in
-:mod:`antt.services.report_content`; this module gathers the figures, renders and audits the export.
+every figure equals the one on screen for the same filters, and small counts of sensitive categories are
+hidden from an author without the privilege as they are on screen (:mod:`antt.services.disclosure`). The
+text states figures and computed statuses; it makes no judgement of its own (section IV is left to the
+author). The content is written in :mod:`antt.services.report_content`; this module gathers the figures,
+renders and audits the export.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from antt.domain.periods import VIETNAM_TZ, Period, today_local
 from antt.errors import InvalidInput, NotFound
 from antt.reports.document import Report, Signature, Stamp
 from antt.services.compstat import By, CompstatResult, compstat
+from antt.services.disclosure import Disclosure
 from antt.services.indicators import indicator_values
 from antt.services.report_content import EidFigure, Figures, compose
 from antt.services.targets import targets_status
@@ -62,7 +65,8 @@ def gather(
     by_group = compstat(database, actor, period, unit_code=unit_code, by=By.GROUP, as_of=day)
     by_unit_group = compstat(database, actor, period, unit_code=unit_code, by=By.UNIT_GROUP, as_of=day)
     evaluations = targets_status(database, actor, as_of=day, unit_code=unit_code)
-    return Figures(by_group, by_unit_group, evaluations, _eid(database, actor, by_group, unit_code))
+    eid = _eid(database, actor, by_group, unit_code)
+    return Figures(by_group, by_unit_group, evaluations, eid, Disclosure(actor))
 
 
 def _eid(database: Database, actor: Actor, result: CompstatResult, unit_code: str | None) -> EidFigure | None:

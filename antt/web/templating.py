@@ -2,10 +2,16 @@
 
 A page handler calls :func:`render`; a request made by htmx (``HX-Request``) for a part of the page gets
 only that part (the template's ``fragment`` block, when it has one), any other request the whole page.
+
+A figure of a CompStat row is written with the ``figure`` filter — ``{{ r | figure("current") }}``,
+``{{ r | figure("z", "signed", 2) }}`` — which shows "<5" for a hidden count and a marked dash for a value
+hidden with it (``suppressed_fields``, :mod:`antt.services.disclosure`); the test ``suppressing`` asks
+whether a field is hidden: ``{% if r is suppressing("pct_change") %}``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -13,14 +19,38 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
+from antt.domain.access import SUPPRESSED_LABEL
+from antt.services.disclosure import COUNT_FIELDS
 from antt.web import i18n
+
+FORMATS: dict[str, Callable[..., str]] = {
+    "number": i18n.number,
+    "signed": i18n.signed,
+    "percent": i18n.percent,
+}
 
 
 def _query(params: dict[str, object], **changes: object) -> str:
     """A query string from ``params`` with ``changes`` applied (``None`` removes a parameter)."""
     merged = {**params, **changes}
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+def suppressing(row: Mapping[str, Any], name: str) -> bool:
+    """Whether ``name`` is hidden from the user in ``row`` (a small sensitive count or what it gives)."""
+    return name in row.get("suppressed_fields", ())
+
+
+def figure(row: Mapping[str, Any], name: str, style: str = "number", *args: Any, **kwargs: Any) -> str:
+    """``row[name]`` formatted by ``style`` (``number``, ``signed``, ``percent``), or, when hidden, "<5"
+    for a count and a dash for a value hidden with it, both titled with why."""
+    if suppressing(row, name):
+        label = SUPPRESSED_LABEL if name in COUNT_FIELDS else "—"
+        title = i18n._("Hidden: a count from 1 to 4 of a sensitive category")
+        return Markup('<span class="suppressed" title="{}">{}</span>').format(title, escape(label))
+    return FORMATS[style](row[name], *args, **kwargs)
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +73,9 @@ def environment() -> Environment:
         percent=i18n.percent,
         day=i18n.day,
         local_time=i18n.local_time,
+        figure=figure,
     )
+    env.tests["suppressing"] = suppressing
     env.globals.update(query=_query, current_language=i18n.current_language)
     return env
 

@@ -47,6 +47,7 @@ def test_the_compstat_api_returns_the_service_figures(settings, actor, tmp_path)
     from antt.domain.periods import parse_period
     from antt.services.compstat import compstat, result_document
     from antt.services.database import open_database
+    from antt.services.disclosure import compstat_document
     from antt.services.imports import import_incidents
     from tests.incident_files import incident, write_csv
 
@@ -57,7 +58,9 @@ def test_the_compstat_api_returns_the_service_figures(settings, actor, tmp_path)
         actor,
         write_csv(tmp_path / "w.csv", [incident(1, occurred_at="10/10/2026 10:00", reported_at="")]),
     )
-    expected = result_document(compstat(db, actor, parse_period("month:2026-10"), as_of=date(2026, 11, 1)))
+    expected = compstat_document(
+        actor, result_document(compstat(db, actor, parse_period("month:2026-10"), as_of=date(2026, 11, 1)))
+    )
     with client_as(create_app(settings), db) as client:
         body = client.get("/api/compstat", params={"period": "month:2026-10", "as_of": "2026-11-01"}).json()
         bad = client.get("/api/compstat", params={"period": "month:2026-13"})

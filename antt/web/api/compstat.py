@@ -1,4 +1,7 @@
-"""``GET /api/compstat`` — the CompStat table as JSON (the same document as ``antt compstat --format json``)."""
+"""``GET /api/compstat`` — the CompStat table as JSON (the same document as ``antt compstat --format json``).
+
+Small counts of sensitive categories are ``null`` with ``suppressed: true`` for a user without the
+privilege of seeing them (:mod:`antt.services.disclosure`); ``suppressed_fields`` names what is hidden."""
 
 from __future__ import annotations
 
@@ -6,11 +9,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from antt.domain.access import Action, Actor
 from antt.domain.periods import Comparison, period_from
 from antt.services.compstat import compstat, parse_by, result_document
+from antt.services.disclosure import compstat_document
 from antt.web.access import requires
 
 router = APIRouter(prefix="/api", tags=["compstat"], dependencies=[requires(Action.VIEW_DASHBOARD)])
@@ -25,21 +29,23 @@ class Window(BaseModel):
 
 
 class Figures(BaseModel):
-    current: int
-    previous: int
-    change: int
+    current: int | None = Field(description="null when suppressed (a small count of a sensitive category)")
+    previous: int | None
+    change: int | None
     pct_change: float | None
     small_base: bool
-    z: float
+    z: float | None
     signal: str | None
     approximate: bool
-    approximate_share: float
+    approximate_share: float | None
     clearance_rate: float | None
     previous_clearance_rate: float | None
-    grave: int
+    grave: int | None
     grave_clearance_rate: float | None
-    suspects: int
-    organised_group: int
+    suspects: int | None
+    organised_group: int | None
+    suppressed: bool = Field(description='a figure is hidden from you: shown as "<5"')
+    suppressed_fields: list[str] = Field(description="the fields hidden (null) for that reason")
 
 
 class RowOut(Figures):
@@ -51,8 +57,9 @@ class RowOut(Figures):
 class Contributor(BaseModel):
     unit_code: str
     unit_name: str
-    change: int
+    change: int | None
     share: float | None
+    suppressed: bool
 
 
 class CompstatOut(BaseModel):
@@ -97,4 +104,4 @@ def get_compstat(
         by=parse_by(by),
         as_of=as_of,
     )
-    return result_document(result)
+    return compstat_document(actor, result_document(result))

@@ -1,4 +1,7 @@
-"""``GET /api/indicators/{indicator}`` — the imported values of one indicator, by unit and period."""
+"""``GET /api/indicators/{indicator}`` — the imported values of one indicator, by unit and period.
+
+A small value of a sensitive indicator (drug users under management, drug offenders arrested, drug-use
+places) is ``null`` with ``suppressed: true`` for a user without the privilege of seeing it."""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from antt.domain.access import Action
+from antt.services.disclosure import indicator_points
 from antt.services.indicators import indicator_values
 from antt.web.access import requires
 
@@ -20,7 +24,8 @@ class Value(BaseModel):
     period: str
     period_start: date
     period_end: date
-    value: float
+    value: float | None = Field(description='null when suppressed (shown as "<5")')
+    suppressed: bool
 
 
 class Series(BaseModel):
@@ -37,10 +42,5 @@ def get_indicator(
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> dict[str, object]:
     points = indicator_values(request.app.state.database, request.state.actor, indicator, unit, start, end)
-    return {
-        "indicator": indicator,
-        "values": [
-            {"unit_code": u, "period": p, "period_start": s, "period_end": e, "value": v}
-            for u, p, s, e, v in points
-        ],
-    }
+    actor = request.state.actor
+    return {"indicator": indicator, "values": indicator_points(actor, indicator, points)}

@@ -1,5 +1,8 @@
 """``GET /api/compstat/series`` and ``GET /api/compstat/weekday-hour`` — the CompStat time series (with
-the same period last year) and the day-of-week × hour grid, for the same filters as ``/api/compstat``."""
+the same period last year) and the day-of-week × hour grid, for the same filters as ``/api/compstat``.
+
+For the drug group, a count from 1 to 4 is ``null`` (``suppressed: true``) for a user without the
+privilege of seeing small sensitive counts on the scope (:mod:`antt.services.disclosure`)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from antt.domain.access import Action, Actor
 from antt.domain.periods import Period, period_from
 from antt.domain.units import Unit
+from antt.services.disclosure import GridFigures, SeriesFigures, grid_figures, series_figures
 from antt.services.trends import Series, WeekdayHour, parse_step, series, weekday_hour
 from antt.web.access import requires
 
@@ -43,10 +47,11 @@ class BinOut(BaseModel):
     label: str = Field(description="ISO date of the bin's first day")
     start: date
     end: date
-    current: int
-    last_year: int
+    current: int | None = Field(description='null when suppressed (a small count, shown as "<5")')
+    last_year: int | None
     last_year_start: date | None = Field(description="None when the bin has no counterpart (29 February)")
     last_year_end: date | None
+    suppressed: bool
 
 
 class SeriesOut(BaseModel):
@@ -56,21 +61,23 @@ class SeriesOut(BaseModel):
     groups: list[str]
     step: str = Field(description="day, week (ISO, Monday first) or month")
     bins: list[BinOut]
-    total: int
-    last_year_total: int
+    total: int | None
+    last_year_total: int | None
+    suppressed: bool = Field(description="some count is hidden from you (drug group, fewer than 5)")
 
 
 class WeekdayHourOut(BaseModel):
     period: PeriodOut
     unit: ScopeOut
     groups: list[str]
-    counts: list[list[int]] = Field(
-        description="7 rows (Monday first) of 24 hours, Asia/Ho_Chi_Minh local time"
+    counts: list[list[int | None]] = Field(
+        description="7 rows (Monday first) of 24 hours, Asia/Ho_Chi_Minh local time; null when suppressed"
     )
-    at_midnight: int = Field(
+    at_midnight: int | None = Field(
         description="incidents at exactly 00:00 local time (in hour 0), including those recorded without a time"
     )
-    total: int
+    total: int | None
+    suppressed: bool = Field(description="some count is hidden from you (drug group, fewer than 5)")
 
 
 def period_out(period: Period) -> PeriodOut:
@@ -83,7 +90,7 @@ def scope_out(unit: Unit) -> ScopeOut:
     return ScopeOut(code=unit.code, name=unit.name)
 
 
-def series_out(result: Series) -> SeriesOut:
+def series_out(result: Series, shown: SeriesFigures) -> SeriesOut:
     return SeriesOut(
         period=period_out(result.period),
         compare=period_out(result.compare),
@@ -95,26 +102,29 @@ def series_out(result: Series) -> SeriesOut:
                 label=b.label,
                 start=b.start,
                 end=b.end,
-                current=b.current,
-                last_year=b.last_year,
+                current=shown.current[i],
+                last_year=shown.last_year[i],
                 last_year_start=b.last_year_start,
                 last_year_end=b.last_year_end,
+                suppressed=shown.bin_suppressed(i),
             )
-            for b in result.bins
+            for i, b in enumerate(result.bins)
         ],
-        total=result.total,
-        last_year_total=result.last_year_total,
+        total=shown.total,
+        last_year_total=shown.last_year_total,
+        suppressed=shown.suppressed,
     )
 
 
-def weekday_hour_out(result: WeekdayHour) -> WeekdayHourOut:
+def weekday_hour_out(result: WeekdayHour, shown: GridFigures) -> WeekdayHourOut:
     return WeekdayHourOut(
         period=period_out(result.period),
         unit=scope_out(result.scope),
         groups=result.groups,
-        counts=result.counts,
-        at_midnight=result.at_midnight,
-        total=result.total,
+        counts=shown.counts,
+        at_midnight=shown.at_midnight,
+        total=shown.total,
+        suppressed=shown.suppressed,
     )
 
 
@@ -144,7 +154,7 @@ def get_series(
         group=group,
         step=parse_step(step),
     )
-    return series_out(result)
+    return series_out(result, series_figures(actor, result))
 
 
 @router.get(
@@ -164,4 +174,4 @@ def get_weekday_hour(
     result = weekday_hour(
         request.app.state.database, actor, period_from(period, from_, to), unit_code=unit, group=group
     )
-    return weekday_hour_out(result)
+    return weekday_hour_out(result, grid_figures(actor, result))

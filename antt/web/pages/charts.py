@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from antt.domain.access import SUPPRESSED_LABEL
+from antt.services.disclosure import SeriesFigures
 from antt.web.i18n import _
 
 
-def series_data(trend: Any) -> dict[str, list[Any]]:
-    """Time series: bin labels, this period's counts, the same bins a year before."""
+def series_data(trend: Any, shown: SeriesFigures) -> dict[str, list[Any]]:
+    """Time series: bin labels, this period's counts, the same bins a year before (``None`` where a
+    small sensitive count is hidden: ``shown`` is the series as the user may see it)."""
     return {
         "labels": [b.label for b in trend.bins],
-        "current": [b.current for b in trend.bins],
-        "last_year": [b.last_year for b in trend.bins],
+        "current": shown.current,
+        "last_year": shown.last_year,
     }
 
 
@@ -24,6 +27,8 @@ def chart_labels() -> dict[str, str]:
         "current": _("This period"),
         "last_year": _("Same period last year"),
         "no_data": _("No data"),
+        "suppressed": SUPPRESSED_LABEL,
+        "suppressed_title": _("Hidden: a count from 1 to 4 of a sensitive category"),
     }
 
 

@@ -1,7 +1,8 @@
 """``/compstat`` — one filter bar driving the table, the commune map, the time series and the week grid.
 
 Every figure comes from the same services as ``/api/compstat`` and ``antt compstat`` (the browser tests
-compare them), and every count links to the incidents behind it.
+compare them), and every count links to the incidents behind it. Small counts of sensitive categories are
+hidden as in the API (:mod:`antt.services.disclosure`); the cache is keyed by what the user may see.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from antt.domain.text import sort_key
 from antt.domain.units import Level
 from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
+from antt.services.disclosure import compstat_document, grid_figures, privilege_key, series_figures
 from antt.services.trends import series, weekday_hour
 from antt.services.units import list_units, populations
 from antt.web.access import requires
@@ -37,8 +39,8 @@ from antt.web.templating import render
 router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 
-def _rate(count: int, population: float | None) -> float | None:
-    return None if not population else round(count * 10_000 / population, 2)
+def _rate(count: int | None, population: float | None) -> float | None:
+    return None if not population or count is None else round(count * 10_000 / population, 2)
 
 
 def compstat_view(request: Request, filters: Filters) -> dict[str, Any]:
@@ -55,18 +57,22 @@ def compstat_view(request: Request, filters: Filters) -> dict[str, Any]:
             group=filters.group,
             by=by,
         )
-        return result_document(result)
+        return compstat_document(actor, result_document(result))
 
     by_unit, by_group = table(By.UNIT), table(By.GROUP)
     people = populations(database, actor, filters.period.end)
     for row in by_unit["rows"]:
         row["rate"] = _rate(row["current"], people.get(row["unit_code"]))
+        if "current" in row["suppressed_fields"]:  # the rate gives the count back
+            row["suppressed_fields"] = [*row["suppressed_fields"], "rate"]
     trend = series(database, actor, filters.period, unit_code=filters.unit, group=filters.group)
-    grid = weekday_hour(database, actor, filters.period, unit_code=filters.unit, group=filters.group)
+    grid = grid_figures(
+        actor, weekday_hour(database, actor, filters.period, unit_code=filters.unit, group=filters.group)
+    )
     return {
         "by_unit": by_unit,
         "by_group": by_group,
-        "series_data": series_data(trend),
+        "series_data": series_data(trend, series_figures(actor, trend)),
         "grid_data": grid.counts,
         "grid_at_midnight": grid.at_midnight,
         "map_data": [
@@ -77,6 +83,7 @@ def compstat_view(request: Request, filters: Filters) -> dict[str, Any]:
                 "rate": r["rate"],
                 "z": r["z"],
                 "approximate": r["approximate"],
+                "suppressed": "current" in r["suppressed_fields"],
             }
             for r in by_unit["rows"]
         ],
@@ -111,6 +118,7 @@ def compstat_page(
         (
             "compstat",
             actor.units,
+            privilege_key(actor),
             filters.period,
             filters.compare,
             filters.group,

@@ -1,4 +1,7 @@
-"""``/incidents`` — the incidents behind a count: CompStat's filters, a page of 100, newest first."""
+"""``/incidents`` — the incidents behind a count: CompStat's filters, a page of 100, newest first.
+
+Rows of a sensitive category that the user may not count (1 to 4 in a commune) are not listed; the page
+says which (commune, category) were left out (:func:`antt.services.incidents.list_incidents`)."""
 
 from __future__ import annotations
 
@@ -7,10 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from antt.domain.access import Action
+from antt.domain.access import SUPPRESSED_LABEL, Action
 from antt.domain.reference import unit_catalog
+from antt.services.disclosure import DRUGS, SEXUAL_OFFENCES
 from antt.services.incidents import list_incidents
 from antt.web.access import requires
+from antt.web.i18n import _
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import form_date, group_choices, period_label, read_filters
 from antt.web.templating import render
@@ -71,5 +76,7 @@ def incidents_page(
             "unit_names": names,
             "group_names": dict(group_choices()),
             "status_word": status_word,
+            "suppressed_label": SUPPRESSED_LABEL,
+            "category_names": {DRUGS: _("drug offences"), SEXUAL_OFFENCES: _("sexual offences")},
         },
     )

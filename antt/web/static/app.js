@@ -56,7 +56,8 @@
 
   function drawMap(el, data) {
     var values = data.map.map(function (d) {
-      return { name: d.code, value: d[data.measure], label: d.name, count: d.count, approximate: d.approximate };
+      return { name: d.code, value: d[data.measure], label: d.name, count: d.count, approximate: d.approximate,
+               suppressed: d.suppressed };
     });
     var finite = values.map(function (v) { return v.value; }).filter(function (v) { return v !== null; });
     var isZ = data.measure === "z";
@@ -68,7 +69,8 @@
         tooltip: { trigger: "item", formatter: function (p) {
           var d = p.data || {};
           return (d.label || p.name) + "<br>" + data.labels[data.measure] + ": " +
-            (d.value === undefined ? data.labels.no_data : numberFormat(d.value, data.measure === "count" ? 0 : 2)) +
+            (d.suppressed ? data.labels.suppressed : d.value === undefined ? data.labels.no_data :
+              numberFormat(d.value, data.measure === "count" ? 0 : 2)) +
             (d.approximate ? " ≈" : "");
         } },
         visualMap: {
@@ -100,7 +102,9 @@
       animation: false,
       grid: { left: 48, right: 16, top: 32, bottom: 40 },
       legend: { top: 0 },
-      tooltip: { trigger: "axis" },
+      // a null count is a small count of a sensitive category hidden from the user
+      tooltip: { trigger: "axis", valueFormatter: function (v) {
+        return v === null || v === undefined ? data.labels.suppressed : numberFormat(v); } },
       xAxis: { type: "category", data: s.labels },
       yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return numberFormat(v); } } },
       series: [
@@ -122,7 +126,10 @@
     c.setOption({
       animation: false,
       grid: { left: 48, right: 16, top: 8, bottom: 56 },
-      tooltip: { formatter: function (p) { return data.weekdays[p.value[1]] + " " + p.value[0] + "h: " + numberFormat(p.value[2]); } },
+      tooltip: { formatter: function (p) {
+        var n = p.value[2];
+        return data.weekdays[p.value[1]] + " " + p.value[0] + "h: " + (n === null ? data.labels.suppressed : numberFormat(n));
+      } },
       xAxis: { type: "category", data: Array.from({ length: 24 }, function (_, h) { return String(h); }) },
       yAxis: { type: "category", data: data.weekdays, inverse: true },
       visualMap: { min: 0, max: Math.max(max, 1), orient: "horizontal", left: "center", bottom: 0, itemHeight: 120,
