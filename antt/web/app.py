@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
@@ -66,7 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(
         GZipMiddleware, minimum_size=2048
     )  # a CompStat page shrinks ~10×: offices on slow links
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, sign_in_origin=origin_of(settings.oidc_issuer))
 
     @app.get("/favicon.ico", include_in_schema=False, dependencies=[public()])
     def favicon() -> RedirectResponse:
@@ -92,6 +93,14 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse(body, status_code=200 if h.schema_current else 503)
 
     return app
+
+
+def origin_of(url: str | None) -> str | None:
+    """``scheme://host[:port]`` of a URL, for the CSP; ``None`` without one."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def app_from_environment() -> FastAPI:

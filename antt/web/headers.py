@@ -11,20 +11,28 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(sign_in_origin: str | None = None) -> str:
+    """The policy; ``sign_in_origin`` (the e-ID provider's scheme://host:port) is the one other place a
+    form may lead: the "Đăng nhập bằng VNeID" button posts to ``/login``, which redirects there, and
+    browsers apply ``form-action`` to the redirects of a form submission too."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'" + (f" {sign_in_origin}" if sign_in_origin else ""),
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 ALWAYS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -42,8 +50,9 @@ class SecurityHeaders:
     """Pure ASGI middleware: adds :data:`ALWAYS` to every HTTP response, and ``Cache-Control: no-store``
     to everything but ``/static/`` (versioned vendor files and our own script and style)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, sign_in_origin: str | None = None) -> None:
         self.app = app
+        self.headers = {**ALWAYS, "Content-Security-Policy": content_security_policy(sign_in_origin)}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,7 +63,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in ALWAYS.items():
+                for name, value in self.headers.items():
                     headers[name] = value
                 if static:
                     headers.setdefault("Cache-Control", "public, max-age=3600")
