@@ -202,7 +202,8 @@
   });
   // htmx changes the address without reloading: the language switch returns to where the reader is now.
   document.addEventListener("submit", function (e) {
-    var next = e.target.querySelector && e.target.querySelector("input[name=next]");
+    if (!e.target.matches || !e.target.matches("form.language")) { return; }  // not the sign-in form's next
+    var next = e.target.querySelector("input[name=next]");
     if (next) { next.value = window.location.pathname + window.location.search; }
   }, true);
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
