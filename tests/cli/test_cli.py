@@ -96,9 +96,12 @@ def test_db_upgrade_is_idempotent(cli_env) -> None:
     assert f"{head_revision()} → {head_revision()}" in out and "up to date" in out
 
 
+BIG = 120_000  # rows: an import of several CPU seconds, still running when the test kills it at 2 s
+
+
 @pytest.mark.slow
 def test_killing_an_import_midway_leaves_the_database_as_it_was(cli_env, tmp_path, database) -> None:
-    path = write_csv(tmp_path / "big.csv", [incident(n, person_ids="") for n in range(1, 60001)])
+    path = write_csv(tmp_path / "big.csv", [incident(n, person_ids="") for n in range(1, BIG + 1)])
     antt(cli_env, "import", "incidents", str(write_csv(tmp_path / "small.csv", [incident(1)])))
     before = snapshot(database)
     proc = subprocess.Popen(
@@ -119,12 +122,12 @@ def test_killing_an_import_midway_leaves_the_database_as_it_was(cli_env, tmp_pat
     assert snapshot(database) == before
     # and the database is still usable: the same import then succeeds
     antt(cli_env, "import", "incidents", str(path))
-    assert snapshot(database)["incidents"][0] == 60000
+    assert snapshot(database)["incidents"][0] == BIG
 
 
 @pytest.mark.slow
 def test_killing_an_import_midway_also_ends_its_validating_process(cli_env, tmp_path) -> None:
-    path = write_csv(tmp_path / "big.csv", [incident(n, person_ids="") for n in range(1, 60001)])
+    path = write_csv(tmp_path / "big.csv", [incident(n, person_ids="") for n in range(1, BIG + 1)])
     proc = subprocess.Popen(
         [ANTT, "import", "incidents", str(path)],
         env=cli_env,
