@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from functools import lru_cache
 
 from antt.reports.document import Chart
 from antt.reports.fonts import font_stack
@@ -16,8 +17,33 @@ def render_png(chart: Chart, *, width_mm: float = 160, height_mm: float = 90, dp
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
+    _prefer_vietnamese_font_files()
     with matplotlib.rc_context({"font.family": "serif", "font.serif": font_stack()}):
         return _draw(Figure, chart, width_mm, height_mm, dpi)
+
+
+VIETNAMESE_PROBE = 0x1EC7  # ệ: in Latin Extended Additional, where fonts without Vietnamese fall short
+
+
+@lru_cache(maxsize=1)
+def _prefer_vietnamese_font_files() -> None:
+    """Where two files carry the same family name (Debian installs Liberation 1.x, without Vietnamese,
+    beside Liberation 2.x, with it), make matplotlib forget the one that cannot draw Vietnamese — it
+    would otherwise pick either and draw boxes for ệ, ở, ữ …"""
+    from matplotlib import font_manager, ft2font
+
+    def covers(path: str) -> bool:
+        try:
+            return VIETNAMESE_PROBE in ft2font.FT2Font(path).get_charmap()
+        except (OSError, RuntimeError):
+            return False
+
+    manager = font_manager.fontManager
+    families = set(font_stack())
+    entries = [f for f in manager.ttflist if f.name in families]
+    able = {f.name for f in entries if covers(f.fname)}
+    manager.ttflist = [f for f in manager.ttflist if f.name not in able or covers(f.fname)]
+    manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]  # lookups made before the change
 
 
 def _draw(figure_class: type, chart: Chart, width_mm: float, height_mm: float, dpi: int) -> bytes:
