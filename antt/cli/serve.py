@@ -35,15 +35,7 @@ def serve(
 
 
 def run_server(host: str, port: int, workers: int = 1) -> None:
-    import uvicorn
+    from antt.web.server import run
 
     Console(highlight=False).print(f"ANTT: http://{host}:{port}/ ({workers} tiến trình / workers)")
-    uvicorn.run(
-        "antt.web.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning" if workers > 1 else "info",
-        proxy_headers=False,
-    )
+    run(host, port, workers)
