@@ -15,6 +15,8 @@ command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)  # report pages rend
 # the browser tests drive Debian's chromium through Playwright (never a downloaded browser); the demo needs none
 if [[ "${ANTT_EXTRAS:-}" == *test* ]]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
+  # the sign-in tests start npm's oidc-provider (Node.js ≥ 20 recommended; the test fixture runs npm ci)
+  command -v npm >/dev/null || need_apt+=(nodejs npm)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
