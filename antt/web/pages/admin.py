@@ -6,6 +6,7 @@ change, refused ones too); an identity that signed in without grants shows here,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -41,14 +42,9 @@ def users_page(request: Request, done: str = "") -> HTMLResponse:
     )
 
 
-@router.post("/admin/users/grant")
-def grant_role(
-    request: Request,
-    user: Annotated[int, Form()],
-    role: Annotated[str, Form(max_length=24)],
-    unit: Annotated[str, Form(max_length=8)] = "",
-) -> Response:
-    grant(
+def _change_role(request: Request, change: Callable[..., object], user: int, role: str, unit: str) -> None:
+    """Grant or revoke ``role`` on one commune, or city-wide when no commune is chosen."""
+    change(
         database_of(request),
         actor_of(request),
         user,
@@ -57,6 +53,16 @@ def grant_role(
         city_wide=not unit,
         client_address=client_address(request),
     )
+
+
+@router.post("/admin/users/grant")
+def grant_role(
+    request: Request,
+    user: Annotated[int, Form()],
+    role: Annotated[str, Form(max_length=24)],
+    unit: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    _change_role(request, grant, user, role, unit)
     return RedirectResponse("/admin/users?done=grant", status_code=303)
 
 
@@ -67,15 +73,7 @@ def revoke_role(
     role: Annotated[str, Form(max_length=24)],
     unit: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    revoke(
-        database_of(request),
-        actor_of(request),
-        user,
-        role,
-        (unit,) if unit else (),
-        city_wide=not unit,
-        client_address=client_address(request),
-    )
+    _change_role(request, revoke, user, role, unit)
     return RedirectResponse("/admin/users?done=revoke", status_code=303)
 
 
