@@ -26,11 +26,19 @@ def report_command(
     unit: str | None = typer.Option(None, "--unit", help="mã xã/phường (mặc định: toàn thành phố)"),
     as_of: str | None = typer.Option(None, "--as-of", help="số liệu đến ngày YYYY-MM-DD (mặc định hôm nay)"),
     number: int | None = typer.Option(None, "--number", help="số văn bản (để trống cho văn thư điền)"),
+    issued: str | None = typer.Option(
+        None, "--issued", help="ngày ban hành YYYY-MM-DD (mặc định: ngày số liệu)"
+    ),
+    authority: str = typer.Option("", "--authority", help='thẩm quyền ký, vd. "KT. GIÁM ĐỐC"'),
+    signer_title: str = typer.Option("", "--signer-title", help='chức vụ người ký, vd. "PHÓ GIÁM ĐỐC"'),
+    signer: str = typer.Option("", "--signer", help='người ký, vd. "Đại tá Nguyễn Văn A"'),
+    secrecy: str = typer.Option("", "--secrecy", help="độ mật: MẬT | TỐI MẬT | TUYỆT MẬT"),
+    urgency: str = typer.Option("", "--urgency", help="độ khẩn: KHẨN | THƯỢNG KHẨN | HỎA TỐC"),
 ) -> None:
     """Báo cáo kết quả công tác bảo đảm ANTT / the periodic security-and-order report."""
     from antt.errors import InvalidInput
     from antt.services.database import open_database, require_current_schema
-    from antt.services.reports import ReportFormat, ReportOptions, export_report
+    from antt.services.reports import ReportFormat, export_report, report_options
 
     try:
         kind = ReportFormat(fmt.lower())
@@ -39,6 +47,15 @@ def report_command(
             f"--format phải là docx, pdf hoặc xlsx (nhận được {fmt!r}).",
             f"--format must be docx, pdf or xlsx (got {fmt!r}).",
         ) from None
+    options = report_options(
+        number=number,
+        issued=parse_day(issued) if issued else None,
+        authority=authority,
+        signer_title=signer_title,
+        signer=signer,
+        secrecy=secrecy,
+        urgency=urgency,
+    )
     window = period_from(period, parse_day(from_) if from_ else None, parse_day(to) if to else None)
     settings = load_settings()
     database = open_database(settings)
@@ -51,7 +68,7 @@ def report_command(
             kind,
             unit_code=unit,
             as_of=parse_day(as_of) if as_of else None,
-            options=ReportOptions(number=number),
+            options=options,
             client="cli",
         )
     finally:

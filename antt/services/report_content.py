@@ -375,9 +375,16 @@ def compose(
             Section("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", [Paragraph(PLACEHOLDER, placeholder=True)]),
         ],
         annexes=annexes(figures),
-        signature=signature or Signature(authority="GIÁM ĐỐC" if city_wide else "TRƯỞNG CÔNG AN"),
+        signature=_with_default_authority(signature, "GIÁM ĐỐC" if city_wide else "TRƯỞNG CÔNG AN"),
         recipients=recipients,
         stamp=stamp,
         secrecy=secrecy,
         urgency=urgency,
     )
+
+
+def _with_default_authority(signature: Signature | None, authority: str) -> Signature:
+    """The author's signature block, signed for the head of the unit unless they said otherwise."""
+    if signature is None:
+        return Signature(authority)
+    return Signature(signature.authority or authority, signature.title, signature.name)

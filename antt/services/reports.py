@@ -11,6 +11,7 @@ renders and audits the export.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import StrEnum
@@ -43,13 +44,69 @@ MEDIA_TYPES = {
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """What the author sets: document number, issue date, signer, marks. Defaults suit a draft."""
+    """What the author sets: document number, issue date, signer, marks. Defaults suit a draft: no number
+    (the clerk fills it in), dated the data's as-of day, signed for the head of the unit, no marks."""
 
     number: int | None = None
     issued: date | None = None  # default: the as-of date
-    signature: Signature | None = None
+    authority: str = ""  # e.g. "KT. GIÁM ĐỐC"; default "GIÁM ĐỐC" (city) or "TRƯỞNG CÔNG AN" (commune)
+    signer_title: str = ""  # e.g. "PHÓ GIÁM ĐỐC" when signing on behalf (KT.)
+    signer: str = ""  # e.g. "Đại tá Nguyễn Văn A"; default a placeholder for the author
     secrecy: str | None = None
     urgency: str | None = None
+
+
+SIGNATURE_TEXT_MAX = 80
+
+
+def report_options(
+    *,
+    number: int | None = None,
+    issued: date | None = None,
+    authority: str = "",
+    signer_title: str = "",
+    signer: str = "",
+    secrecy: str = "",
+    urgency: str = "",
+) -> ReportOptions:
+    """Options from what an author typed in the CLI or the form: text trimmed and in NFC (Vietnamese typed
+    on some systems arrives decomposed), the authority and title in capitals as Decree 30 writes them,
+    marks checked against the decree's lists; every problem is reported at once."""
+    problems: list[tuple[str, str]] = []
+    texts: dict[str, str] = {}
+    for name, label_vi, value in (
+        ("authority", "Quyền hạn ký", authority),
+        ("signer_title", "Chức vụ người ký", signer_title),
+        ("signer", "Người ký", signer),
+    ):
+        clean = " ".join(unicodedata.normalize("NFC", value).split())
+        if len(clean) > SIGNATURE_TEXT_MAX:
+            problems.append(
+                (
+                    f"{label_vi} dài quá {SIGNATURE_TEXT_MAX} ký tự ({len(clean)}).",
+                    f"{name} is longer than {SIGNATURE_TEXT_MAX} characters ({len(clean)}).",
+                )
+            )
+        texts[name] = clean
+    marks: dict[str, str | None] = {}
+    for kind, value in (("secrecy", secrecy), ("urgency", urgency)):
+        mark = unicodedata.normalize("NFC", value).strip().upper() or None
+        try:
+            _check_mark(mark, kind)
+        except InvalidInput as problem:
+            problems.append((problem.message_vi, problem.message_en))
+        marks[kind] = mark
+    if problems:
+        raise InvalidInput(" ".join(p[0] for p in problems), " ".join(p[1] for p in problems))
+    return ReportOptions(
+        number=number,
+        issued=issued,
+        authority=texts["authority"].upper(),
+        signer_title=texts["signer_title"].upper(),
+        signer=texts["signer"],
+        secrecy=marks["secrecy"],
+        urgency=marks["urgency"],
+    )
 
 
 def gather(
@@ -117,7 +174,9 @@ def build_report(
         stamp,
         number=options.number,
         issued=options.issued or figures.by_group.as_of,
-        signature=options.signature,
+        signature=Signature(options.authority, options.signer_title, options.signer)
+        if options.authority or options.signer_title or options.signer
+        else None,
         secrecy=options.secrecy,
         urgency=options.urgency,
         city_wide=unit_code is None or scope.level.value == "province",

@@ -47,3 +47,48 @@ def test_report_command_rejects_an_unknown_format_in_one_line(cli_env, tmp_path)
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "docx, pdf" in proc.stderr
+
+
+def run_report(cli_env, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [ANTT, "report", "--period", "report-month:2026-10", "--as-of", "2026-10-31", *args]
+    return subprocess.run(command, env=cli_env, capture_output=True, text=True, timeout=120)
+
+
+def test_report_command_sets_the_signer_and_the_marks(cli_env, tmp_path) -> None:
+    import unicodedata
+
+    from docx import Document
+
+    out = tmp_path / "bao-cao.docx"
+    signer = unicodedata.normalize("NFD", "Đại tá Nguyễn Văn Ánh")  # typed decomposed on some systems
+    options = {
+        "--out": str(out),
+        "--number": "12",
+        "--issued": "2026-11-03",
+        "--authority": "kt. giám đốc",
+        "--signer-title": "Phó Giám đốc",
+        "--signer": signer,
+        "--secrecy": "mật",
+        "--urgency": "KHẨN",
+    }
+    proc = run_report(cli_env, *(part for pair in options.items() for part in pair))
+    assert proc.returncode == 0, proc.stderr
+    doc = Document(str(out))
+    header = [p.text for cell in doc.tables[0].rows[0].cells for p in cell.paragraphs]
+    assert "Số: 12/BC-CATP" in header and "MẬT" in header and "KHẨN" in header
+    assert "Hải Phòng, ngày 03 tháng 11 năm 2026" in header
+    block = next(t for t in doc.tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:")
+    signature = [p.text for p in block.rows[0].cells[1].paragraphs if p.text]
+    assert signature == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Đại tá Nguyễn Văn Ánh"]
+    assert unicodedata.is_normalized("NFC", signature[-1])
+
+
+def test_report_command_lists_every_bad_option_and_writes_nothing(cli_env, tmp_path) -> None:
+    out = tmp_path / "bao-cao.docx"
+    proc = run_report(
+        cli_env, "--out", str(out), "--secrecy", "BÍ MẬT", "--urgency", "GẤP", "--signer", "x" * 81
+    )
+    assert proc.returncode == 2
+    for expected in ("'BÍ MẬT'", "TUYỆT MẬT", "'GẤP'", "HỎA TỐC", "80"):
+        assert expected in proc.stderr
+    assert not out.exists()

@@ -224,3 +224,34 @@ def test_the_download_buttons_export_exactly_the_filters_on_screen(client) -> No
     assert re.search(
         r'<form class="downloads".*?name="period" value="report-month:2026-1[01]"', overview, re.S
     )
+
+
+def test_the_report_form_sets_the_signer_and_marks_and_rejects_bad_ones(client) -> None:
+    from io import BytesIO
+
+    from docx import Document
+
+    page = client.get("/reports").text
+    for name in ("issued", "authority", "signer_title", "signer", "secrecy", "urgency"):
+        assert f'name="{name}"' in page
+    assert '<option value="TUYỆT MẬT">' in page and '<option value="HỎA TỐC">' in page
+    form = {
+        "period": "report-month:2026-10",
+        "format": "docx",
+        "csrf_token": client.csrf_token,
+        "issued": "04/11/2026",
+        "authority": "KT. GIÁM ĐỐC",
+        "signer_title": "PHÓ GIÁM ĐỐC",
+        "signer": "Đại tá Trần Thị Bình",
+        "secrecy": "TỐI MẬT",
+        "urgency": "HỎA TỐC",
+    }
+    response = client.post("/reports", data=form)
+    assert response.status_code == 200
+    doc = Document(BytesIO(response.content))
+    text = [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    for expected in ("TỐI MẬT", "HỎA TỐC", "Hải Phòng, ngày 04 tháng 11 năm 2026", "Đại tá Trần Thị Bình"):
+        assert expected in text
+    rejected = client.post("/reports", data={**form, "secrecy": "BÍ MẬT", "issued": "31/02/2026"})
+    assert rejected.status_code == 422
+    assert "31/02/2026" in rejected.text

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from antt.domain.access import Action
+from antt.domain.documents import SECRECY_MARKS, URGENCY_MARKS
 from antt.domain.periods import parse_period, period_from, report_month_of
 from antt.domain.text import sort_key
 from antt.domain.units import Level
-from antt.services.reports import MEDIA_TYPES, ReportFormat, ReportOptions, export_report
+from antt.services.reports import MEDIA_TYPES, ReportFormat, export_report, report_options
 from antt.services.units import list_units
 from antt.web.access import requires
 from antt.web.pages.common import actor_of, database_of, page_context
@@ -57,6 +58,8 @@ def reports_page(
             "unit": unit,
             "communes": communes,
             "formats": [f.value for f in ReportFormat],
+            "secrecy_marks": SECRECY_MARKS,
+            "urgency_marks": URGENCY_MARKS,
         },
     )
 
@@ -70,7 +73,22 @@ def download_report(
     unit: Annotated[str, Form(max_length=8)] = "",
     fmt: Annotated[str, Form(alias="format", max_length=4)] = "docx",
     number: Annotated[int | None, Form(ge=1, le=999_999)] = None,
+    issued: Annotated[str, Form(max_length=10)] = "",
+    authority: Annotated[str, Form(max_length=200)] = "",
+    signer_title: Annotated[str, Form(max_length=200)] = "",
+    signer: Annotated[str, Form(max_length=200)] = "",
+    secrecy: Annotated[str, Form(max_length=20)] = "",
+    urgency: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
+    options = report_options(
+        number=number,
+        issued=form_date(issued, "issued"),
+        authority=authority,
+        signer_title=signer_title,
+        signer=signer,
+        secrecy=secrecy,
+        urgency=urgency,
+    )
     window = period_from(period or None, form_date(from_, "from"), form_date(to, "to"))
     chosen = ReportFormat(fmt) if fmt in {f.value for f in ReportFormat} else ReportFormat.DOCX
     content = export_report(
@@ -79,7 +97,7 @@ def download_report(
         window,
         chosen,
         unit_code=unit or None,
-        options=ReportOptions(number=number),
+        options=options,
         client=request.client.host if request.client else "",
     )
     name = f"bao-cao-antt-{window.key.replace(':', '-').replace('..', '-')}{'-' + unit if unit else ''}.{chosen.value}"
