@@ -1,17 +1,46 @@
-"""Static charts for the documents: matplotlib (Agg, no display), fonts with Vietnamese glyphs, PNG bytes."""
+"""Static pictures for the documents: matplotlib (Agg, no display), fonts with Vietnamese glyphs, PNG bytes.
+
+Bar charts are drawn horizontally: the group names are long Vietnamese phrases and the counts of a large
+city run to five digits, which side by side under vertical bars overprint each other.
+"""
 
 from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
-from antt.reports.document import Chart
+from antt.domain.documents import format_count
+from antt.reports.document import Chart, Map
 from antt.reports.fonts import font_stack
 
+BAR_COLOURS = ("#1f5fa8", "#e08a2c", "#6c9a3c", "#8a5fa8")
 
-def render_png(chart: Chart, *, width_mm: float = 160, height_mm: float = 90, dpi: int = 150) -> bytes:
-    """A grouped bar chart of ``chart`` as PNG bytes."""
+
+def picture(block: Chart | Map) -> bytes:
+    """The PNG of a chart or a map, as the docx and PDF renderers place it (16 cm wide)."""
+    if isinstance(block, Map):
+        from antt.reports.maps import render_map
+
+        return render_map(block)
+    return render_png(block)
+
+
+def render_png(chart: Chart, *, width_mm: float = 160, dpi: int = 150) -> bytes:
+    """A grouped horizontal bar chart of ``chart``, as tall as its categories need."""
+    rows = len(chart.categories)
+    height_mm = max(60.0, 8.0 * rows * max(len(chart.series), 1) ** 0.5 + 30)
+    with figure(width_mm, height_mm, dpi) as fig:
+        _bars(fig.subplots(), chart)
+        return png(fig)
+
+
+@contextmanager
+def figure(width_mm: float, height_mm: float, dpi: int) -> Iterator[Any]:
+    """A matplotlib figure (no pyplot, no display) with the document's serif font."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -19,7 +48,23 @@ def render_png(chart: Chart, *, width_mm: float = 160, height_mm: float = 90, dp
 
     _prefer_vietnamese_font_files()
     with matplotlib.rc_context({"font.family": "serif", "font.serif": font_stack()}):
-        return _draw(Figure, chart, width_mm, height_mm, dpi)
+        yield Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
+
+
+def png(fig: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def vietnamese_ticks(decimals: int = 0) -> Callable[[float, int], str]:
+    """A tick formatter writing ``12.345`` as Vietnamese does (dot thousands, comma decimals)."""
+    from antt.domain.documents import format_decimal
+
+    def tick(value: float, _position: int) -> str:
+        return format_count(round(value)) if decimals == 0 else format_decimal(value, decimals)
+
+    return tick
 
 
 VIETNAMESE_PROBE = 0x1EC7  # ệ: in Latin Extended Additional, where fonts without Vietnamese fall short
@@ -46,23 +91,25 @@ def _prefer_vietnamese_font_files() -> None:
     manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]  # lookups made before the change
 
 
-def _draw(figure_class: type, chart: Chart, width_mm: float, height_mm: float, dpi: int) -> bytes:
-    figure = figure_class(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
-    ax = figure.subplots()
+def _bars(ax: Any, chart: Chart) -> None:
+    from matplotlib.ticker import FuncFormatter
+
     n = max(len(chart.series), 1)
-    width = 0.8 / n
-    positions = range(len(chart.categories))
+    height = 0.8 / n
+    rows = len(chart.categories)
+    largest = max((v for _, values in chart.series for v in values), default=0.0)
     for i, (label, values) in enumerate(chart.series):
-        bars = ax.bar([p + (i - (n - 1) / 2) * width for p in positions], values, width, label=label)
-        ax.bar_label(bars, labels=[f"{v:,.0f}".replace(",", ".") for v in values], fontsize=6, padding=1)
-    ax.set_xticks(list(positions))
-    ax.set_xticklabels([textwrap.fill(c, 16) for c in chart.categories], fontsize=6)
+        # the first category on top, the first series on top within it
+        positions = [rows - 1 - r - (i - (n - 1) / 2) * height for r in range(rows)]
+        bars = ax.barh(positions, values, height, label=label, color=BAR_COLOURS[i % len(BAR_COLOURS)])
+        ax.bar_label(bars, labels=[format_count(round(v)) for v in values], fontsize=6.5, padding=2)
+    ax.set_yticks([rows - 1 - r for r in range(rows)])
+    ax.set_yticklabels([textwrap.fill(c, 30) for c in chart.categories], fontsize=7)
+    ax.set_xlim(0, largest * 1.15 if largest > 0 else 1)  # room for the value beside the longest bar
+    ax.xaxis.set_major_formatter(FuncFormatter(vietnamese_ticks()))
     ax.set_title(chart.title, fontsize=9)
-    ax.set_ylabel(chart.y_label, fontsize=8)
-    ax.tick_params(axis="y", labelsize=7)
-    ax.legend(fontsize=7)
+    ax.set_xlabel(chart.y_label, fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.legend(fontsize=7, loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    ax.figure.tight_layout()

@@ -56,6 +56,27 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Area:
+    """One commune on a map: its GeoJSON geometry (WGS84) and its value (``None``: not shown)."""
+
+    code: str
+    name: str
+    geometry: dict[str, object]
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Map:
+    """A choropleth of communes (drawn by :mod:`antt.reports.maps`); ``legend`` names the value."""
+
+    title: str
+    areas: list[Area]
+    legend: str
+    decimals: int = 0  # of the class bounds in the legend
+    labelled: int = 5  # the communes with the highest values get their names on the map
+
+
+@dataclass(frozen=True)
 class Paragraph:
     text: str
     bold: bool = False
@@ -64,7 +85,7 @@ class Paragraph:
     indent: bool = True  # first-line indent of body text
 
 
-Block = Paragraph | Table | Chart
+Block = Paragraph | Table | Chart | Map
 
 
 @dataclass(frozen=True)
@@ -134,7 +155,6 @@ class Report:
     stamp: Stamp
     secrecy: str | None = None  # ô số 10a: MẬT / TỐI MẬT / TUYỆT MẬT
     urgency: str | None = None  # ô số 10b: KHẨN / THƯỢNG KHẨN / HỎA TỐC
-    charts: list[Chart] = field(default_factory=list)
     annex_title: str = "PHỤ LỤC SỐ LIỆU"
 
     def tables(self) -> list[Table]:

@@ -19,8 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
-from antt.reports.charts import render_png
-from antt.reports.document import Chart, Kind, Paragraph, Report, Section, Table
+from antt.reports.charts import picture
+from antt.reports.document import Chart, Kind, Map, Paragraph, Report, Section, Table
 from antt.reports.fonts import body_font
 from antt.reports.numbers import cell_text
 
@@ -189,8 +189,8 @@ def _section(doc: object, section: Section, level: int) -> None:
                 p.runs[0].font.highlight_color = 7  # yellow: for the author
         elif isinstance(block, Table):
             _table(doc, block)
-        elif isinstance(block, Chart):
-            doc.add_picture(io.BytesIO(render_png(block)), width=Cm(16))  # type: ignore[attr-defined]
+        elif isinstance(block, Chart | Map):
+            doc.add_picture(io.BytesIO(picture(block)), width=Cm(16))  # type: ignore[attr-defined]
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
     for sub in section.subsections:
         _section(doc, sub, level + 1)

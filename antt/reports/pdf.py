@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from antt.reports.charts import render_png
-from antt.reports.document import Chart, Kind, Paragraph, Report, Section, Table
+from antt.reports.charts import picture
+from antt.reports.document import Chart, Kind, Map, Paragraph, Report, Section, Table
 from antt.reports.fonts import font_stack
 from antt.reports.numbers import cell_text
 
@@ -111,8 +111,8 @@ def _section(section: Section, level: int) -> str:
             parts.append(f'<p class="{" ".join(classes)}">{text}</p>')
         elif isinstance(block, Table):
             parts.append(_table(block))
-        elif isinstance(block, Chart):
-            data = base64.b64encode(render_png(block)).decode("ascii")
+        elif isinstance(block, Chart | Map):
+            data = base64.b64encode(picture(block)).decode("ascii")
             parts.append(
                 f'<figure><img src="data:image/png;base64,{data}" alt="{escape(block.title)}"></figure>'
             )

@@ -24,7 +24,7 @@ from antt.services.compstat import scope_of
 SIMPLIFY_TOLERANCE = 0.001  # degrees, Visvalingam–Whyatt; ≈ the vertex count of simplify(0.0005)
 DECIMALS = 5
 
-__all__ = ["SIMPLIFY_TOLERANCE", "commune_map", "commune_map_json", "neighbours"]
+__all__ = ["SIMPLIFY_TOLERANCE", "commune_geometries", "commune_map", "commune_map_json", "neighbours"]
 
 
 def commune_map(actor: Actor) -> dict[str, Any]:
@@ -39,6 +39,12 @@ def commune_map_json(actor: Actor) -> bytes:
     """:func:`commune_map` as UTF-8 JSON, built once per scope and then served from memory."""
     _, communes = scope_of(actor, None)
     return _map_json(tuple(communes))
+
+
+def commune_geometries(scheme: str) -> dict[str, dict[str, Any]]:
+    """The simplified GeoJSON geometry per commune code of ``scheme`` (as on the dashboard's map); empty
+    for a scheme whose boundaries ANTT does not ship. Shared between callers: read, do not change."""
+    return _simplified(scheme)
 
 
 def neighbours(scheme: str) -> dict[str, tuple[str, ...]]:

@@ -21,11 +21,14 @@ from antt.domain.documents import format_count, format_decimal, format_percent
 from antt.domain.reference import offence_table
 from antt.domain.targets import GROUPS_VI, STATUS_LABELS_VI, Evaluation
 from antt.reports.document import (
+    Area,
+    Block,
     Cell,
     Chart,
     Column,
     Header,
     Kind,
+    Map,
     Paragraph,
     Report,
     Section,
@@ -58,6 +61,8 @@ class Figures:
     evaluations: list[Evaluation]
     eid: EidFigure | None
     disclosure: Disclosure = field(default_factory=lambda: Disclosure(Actor.system("report")))
+    populations: dict[str, float] = field(default_factory=dict)  # residents per commune code
+    geometries: dict[str, dict[str, object]] = field(default_factory=dict)  # GeoJSON per commune code
 
     def hidden(self, change: Change, group: str, unit_code: str | None = None) -> frozenset[str]:
         """The fields of a cell of ``group`` (in ``unit_code``; default the report's scope) to hide."""
@@ -118,11 +123,11 @@ def _pct_cell(c: Change) -> Cell:
     return None if c.pct_change is None else round(c.pct_change, 1)
 
 
-def situation(figures: Figures) -> Section:
+def situation(figures: Figures, *, with_map: bool = False) -> Section:
     result = figures.by_group
     names = group_names()
     scope = result.scope.name
-    blocks: list[Paragraph | Table | Chart] = [
+    blocks: list[Block] = [
         Paragraph(
             f"{result.period.label_vi()}, trên địa bàn {scope} ghi nhận "
             f"{change_phrase(result.totals)}. So sánh với {result.compare.label_vi()}."
@@ -174,7 +179,43 @@ def situation(figures: Figures) -> Section:
         )
     )
     blocks.append(group_chart(result, [g for g, h in hidden.items() if h & {"current", "previous"}]))
+    drawn = commune_map(figures) if with_map else None
+    if drawn is not None:
+        blocks.append(drawn)
     return Section("I. TÌNH HÌNH AN NINH, TRẬT TỰ", blocks)
+
+
+RATE_COVERAGE = 0.9  # map rates per 10,000 residents when this share of communes has a population
+
+
+def commune_map(figures: Figures) -> Map | None:
+    """This period's incidents per commune (all groups, as in Phụ lục 3), per 10,000 residents where the
+    populations are imported, else as counts; ``None`` when ANTT ships no boundaries for the scheme."""
+    result = figures.by_unit_group
+    totals: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for row in result.rows:
+        totals[row.unit.code] = totals.get(row.unit.code, 0) + row.change.current.incidents
+        names[row.unit.code] = row.unit.short_name
+    shown = [code for code in totals if code in figures.geometries]
+    if not shown:
+        return None
+    with_population = [c for c in shown if figures.populations.get(c, 0) > 0]
+    per_residents = len(with_population) >= RATE_COVERAGE * len(shown)
+
+    def value(code: str) -> float | None:
+        if not per_residents:
+            return float(totals[code])
+        people = figures.populations.get(code, 0)
+        return 10_000 * totals[code] / people if people > 0 else None
+
+    measure = "Số vụ trên 10.000 dân" if per_residents else "Số vụ"
+    return Map(
+        title=f"Bản đồ. {measure} theo xã, phường, đặc khu — {result.period.label_vi()}",
+        areas=[Area(code, names[code], figures.geometries[code], value(code)) for code in shown],
+        legend=measure,
+        decimals=1 if per_residents else 0,
+    )
 
 
 def group_chart(result: CompstatResult, hidden: Collection[str] = ()) -> Chart:
@@ -369,7 +410,7 @@ def compose(
     return Report(
         header=header,
         sections=[
-            situation(figures),
+            situation(figures, with_map=city_wide),
             results(figures),
             assessment(figures),
             Section("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", [Paragraph(PLACEHOLDER, placeholder=True)]),

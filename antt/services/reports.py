@@ -22,9 +22,11 @@ from antt.errors import InvalidInput, NotFound
 from antt.reports.document import Report, Signature, Stamp
 from antt.services.compstat import By, CompstatResult, compstat
 from antt.services.disclosure import Disclosure
+from antt.services.geo import commune_geometries
 from antt.services.indicators import indicator_values
 from antt.services.report_content import EidFigure, Figures, compose
 from antt.services.targets import targets_status
+from antt.services.units import populations
 from antt.storage.audit import append
 from antt.storage.engine import Database
 
@@ -123,7 +125,16 @@ def gather(
     by_unit_group = compstat(database, actor, period, unit_code=unit_code, by=By.UNIT_GROUP, as_of=day)
     evaluations = targets_status(database, actor, as_of=day, unit_code=unit_code)
     eid = _eid(database, actor, by_group, unit_code)
-    return Figures(by_group, by_unit_group, evaluations, eid, Disclosure(actor))
+    scheme = by_group.scope.scheme
+    return Figures(
+        by_group,
+        by_unit_group,
+        evaluations,
+        eid,
+        Disclosure(actor),
+        populations=populations(database, actor, day),
+        geometries=commune_geometries(scheme),
+    )
 
 
 def _eid(database: Database, actor: Actor, result: CompstatResult, unit_code: str | None) -> EidFigure | None:

@@ -252,3 +252,22 @@ def test_the_first_pdf_pages_render_to_png_artifacts(city, tmp_path) -> None:
     pages = sorted(ARTIFACTS.glob("city-report-*.png"))
     assert len(pages) == 3 and all(p.stat().st_size > 5_000 for p in pages)
     assert pages[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_city_report_maps_every_commune_at_its_annex_count_per_10000(
+    city, commune, city_docx, demo_database
+):
+    from antt.domain.access import Actor
+    from antt.reports.document import Map
+    from antt.services.units import populations
+
+    maps = [b for b in city.sections[0].blocks if isinstance(b, Map)]
+    assert len(maps) == 1 and maps[0].legend == "Số vụ trên 10.000 dân"  # the demo imports populations
+    areas = {a.code: a for a in maps[0].areas}
+    annex = next(t for t in city.annexes if t.key == "PL3 So sánh")
+    assert set(areas) == {row[1] for row in annex.rows} and len(areas) == 114
+    residents = populations(demo_database, Actor.system("t"), AS_OF)
+    for row in annex.rows:
+        assert areas[row[1]].value == pytest.approx(10_000 * row[3] / residents[row[1]])
+    assert len(city_docx.inline_shapes) == 2  # the group chart and the map
+    assert not any(isinstance(b, Map) for s in commune.sections for b in s.blocks)  # one commune: no map
