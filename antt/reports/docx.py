@@ -219,7 +219,9 @@ def _table(doc: object, table: Table) -> None:
             if column.kind is not Kind.TEXT:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _run(paragraph, cell_text(value, column.kind), bold=bold, size=size)
-    doc.add_paragraph()  # type: ignore[attr-defined]
+    after = doc.add_paragraph()  # type: ignore[attr-defined]
+    if table.note:
+        _run(after, table.note, italic=True, size=10)
 
 
 def _signature(doc: object, report: Report) -> None:

@@ -40,6 +40,7 @@ table.grid th { font-weight: bold; text-align: center; }
 table.grid td.num { text-align: right; } table.grid tr.total td { font-weight: bold; }
 table.grid thead { display: table-header-group; }
 caption { font-weight: bold; font-size: 12pt; padding-bottom: 4pt; }
+p.note { font-size: 10pt; font-style: italic; margin-top: 2pt; }
 figure { text-align: center; margin: 6pt 0; } figure img { width: 16cm; }
 table.sign { width: 100%%; margin-top: 12pt; page-break-inside: avoid; }
 table.sign td { vertical-align: top; }
@@ -134,6 +135,7 @@ def _table(table: Table) -> str:
     return (
         f'<table class="grid"><caption>{escape(table.title)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        + (f'<p class="note">{escape(table.note)}</p>' if table.note else "")
     )
 
 

@@ -80,5 +80,7 @@ def render_xlsx(report: Report, tables: list[Table] | None = None) -> bytes:
                     sheet.write_string(i, j, inert(value), fmt_total)
                 else:
                     sheet.write_number(i, j, value, formats[column.kind] or fmt_total)
+        if table.note:
+            sheet.write_string(len(rows) + 3, 0, inert(table.note))
     book.close()
     return buffer.getvalue()

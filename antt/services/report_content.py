@@ -15,11 +15,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from antt.analytics.compstat import SMALL_BASE, Z_NOTABLE, Z_STRONG, Change, total
+from antt.analytics.compstat import SMALL_BASE, Z_NOTABLE, Z_STRONG, Change, Measures, total
 from antt.domain.access import SUPPRESSED_LABEL, Actor
 from antt.domain.documents import format_count, format_decimal, format_percent
 from antt.domain.reference import offence_table
 from antt.domain.targets import GROUPS_VI, STATUS_LABELS_VI, Evaluation
+from antt.domain.units import Unit
 from antt.reports.document import (
     Area,
     Block,
@@ -63,6 +64,8 @@ class Figures:
     disclosure: Disclosure = field(default_factory=lambda: Disclosure(Actor.system("report")))
     populations: dict[str, float] = field(default_factory=dict)  # residents per commune code
     geometries: dict[str, dict[str, object]] = field(default_factory=dict)  # GeoJSON per commune code
+    # the latest e-ID figures by the period's end: indicator → unit code → (period end, value)
+    eid_by_unit: dict[str, dict[str, tuple[date, float]]] = field(default_factory=dict)
 
     def hidden(self, change: Change, group: str, unit_code: str | None = None) -> frozenset[str]:
         """The fields of a cell of ``group`` (in ``unit_code``; default the report's scope) to hide."""
@@ -371,7 +374,93 @@ def annexes(figures: Figures) -> list[Table]:
         ],
         rows=change_rows,
     )
-    return [counts(True), counts(False), change]
+    tables = [counts(True), counts(False), change, work_annex(units, cells, groups, columns[:3])]
+    eid = eid_annex(figures, units, columns[:3])
+    return tables + ([eid] if eid is not None else [])
+
+
+def work_annex(
+    units: list[Unit], cells: dict[tuple[str, str], Change], groups: list[str], lead: list[Column]
+) -> Table:
+    """Phụ lục 4: the results of the work per commune — cleared, very serious, suspects, organised groups
+    (all groups together, as Phụ lục 3, so no sensitive category stands alone)."""
+    rows: list[list[Cell]] = []
+    sums = Measures()
+    for i, u in enumerate(units, 1):
+        m = total(cells[(u.code, g)] for g in groups).current
+        sums += m
+        rows.append([i, u.code, u.name, *_work_cells(m)])
+    return Table(
+        key="PL4 Kết quả",
+        title="Phụ lục 4. Kết quả điều tra, khám phá theo xã, phường, đặc khu — kỳ này",
+        columns=[
+            *lead,
+            Column("Số vụ", Kind.COUNT),
+            Column("Làm rõ", Kind.COUNT),
+            Column("Tỷ lệ làm rõ (%)", Kind.PERCENT),
+            Column("Rất NT, ĐBNT", Kind.COUNT),
+            Column("Làm rõ rất NT, ĐBNT", Kind.COUNT),
+            Column("Đối tượng", Kind.COUNT),
+            Column("Vụ do băng, nhóm", Kind.COUNT),
+        ],
+        rows=rows,
+        total=["", "", "Tổng số", *_work_cells(sums)],
+        note="Rất NT, ĐBNT: tội phạm rất nghiêm trọng, đặc biệt nghiêm trọng.",
+    )
+
+
+def _work_cells(m: Measures) -> list[Cell]:
+    rate = None if m.incidents == 0 else round(100 * m.cleared / m.incidents, 1)
+    return [m.incidents, m.cleared, rate, m.grave, m.grave_cleared, m.suspects, m.organised_group]
+
+
+def eid_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> Table | None:
+    """Phụ lục 5: Đề án 06 per commune — the e-ID accounts assigned, collected and activated by the
+    period's end (the latest imported figure of each), and activated as a share of assigned."""
+    found = figures.eid_by_unit
+    if not any(found.get(name) for name in ("eid_accounts_activated", "eid_accounts_assigned")):
+        return None
+
+    def value(name: str, code: str) -> float | None:
+        latest = found.get(name, {}).get(code)
+        return None if latest is None else latest[1]
+
+    rows: list[list[Cell]] = []
+    sums = [0.0, 0.0, 0.0]
+    for i, u in enumerate(units, 1):
+        assigned = value("eid_accounts_assigned", u.code)
+        activated = value("eid_accounts_activated", u.code)
+        share = round(100 * activated / assigned, 1) if assigned and activated is not None else None
+        ends = [found[n][u.code][0] for n in found if u.code in found[n]]
+        for j, name in enumerate(("eid_accounts_assigned", "eid_accounts_collected", "eid_accounts_activated")):
+            sums[j] += value(name, u.code) or 0.0
+        rows.append(
+            [
+                i,
+                u.code,
+                u.name,
+                assigned,
+                value("eid_accounts_collected", u.code),
+                activated,
+                share,
+                max(ends).strftime("%d/%m/%Y") if ends else None,
+            ]
+        )
+    return Table(
+        key="PL5 Đề án 06",
+        title="Phụ lục 5. Đề án 06: tài khoản định danh điện tử theo xã, phường, đặc khu",
+        columns=[
+            *lead,
+            Column("Chỉ tiêu giao", Kind.COUNT),
+            Column("Đã thu nhận", Kind.COUNT),
+            Column("Đã kích hoạt", Kind.COUNT),
+            Column("Kích hoạt/chỉ tiêu (%)", Kind.PERCENT),
+            Column("Số liệu đến ngày", width=12),
+        ],
+        rows=rows,
+        total=["", "", "Tổng số", *sums, round(100 * sums[2] / sums[0], 1) if sums[0] else None, None],
+        note="Số liệu lũy kế, theo kỳ nhập gần nhất kết thúc không muộn hơn ngày cuối kỳ báo cáo.",
+    )
 
 
 def compose(

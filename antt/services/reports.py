@@ -20,7 +20,7 @@ from antt.domain.access import Actor
 from antt.domain.periods import VIETNAM_TZ, Period, today_local
 from antt.errors import InvalidInput, NotFound
 from antt.reports.document import Report, Signature, Stamp
-from antt.services.compstat import By, CompstatResult, compstat
+from antt.services.compstat import By, compstat
 from antt.services.disclosure import Disclosure
 from antt.services.geo import commune_geometries
 from antt.services.indicators import indicator_values
@@ -124,33 +124,49 @@ def gather(
     by_group = compstat(database, actor, period, unit_code=unit_code, by=By.GROUP, as_of=day)
     by_unit_group = compstat(database, actor, period, unit_code=unit_code, by=By.UNIT_GROUP, as_of=day)
     evaluations = targets_status(database, actor, as_of=day, unit_code=unit_code)
-    eid = _eid(database, actor, by_group, unit_code)
+    eid_by_unit = {
+        name: _latest_by_unit(database, actor, name, unit_code, by_group.period.end) for name in EID_INDICATORS
+    }
     scheme = by_group.scope.scheme
     return Figures(
         by_group,
         by_unit_group,
         evaluations,
-        eid,
+        _eid(eid_by_unit["eid_accounts_activated"]),
         Disclosure(actor),
         populations=populations(database, actor, day),
         geometries=commune_geometries(scheme),
+        eid_by_unit=eid_by_unit,
     )
 
 
-def _eid(database: Database, actor: Actor, result: CompstatResult, unit_code: str | None) -> EidFigure | None:
-    """e-ID accounts activated: the latest imported period ending by the report's end, summed over units."""
+EID_INDICATORS = ("eid_accounts_assigned", "eid_accounts_collected", "eid_accounts_activated")
+
+
+def _latest_by_unit(
+    database: Database, actor: Actor, indicator: str, unit_code: str | None, end: date
+) -> dict[str, tuple[date, float]]:
+    """Per unit code, ``(period end, value)`` of the latest imported period of ``indicator`` ending by
+    ``end`` (the e-ID counts are cumulative: the latest figure is the state at that date)."""
     try:
-        points = indicator_values(
-            database, actor, "eid_accounts_activated", unit_code=unit_code, end=result.period.end
-        )
+        points = indicator_values(database, actor, indicator, unit_code=unit_code, end=end)
     except NotFound:
+        return {}
+    latest: dict[str, tuple[date, float]] = {}
+    for code, _period, _start, period_end, value in points:
+        if period_end <= end and (code not in latest or period_end > latest[code][0]):
+            latest[code] = (period_end, value)
+    return latest
+
+
+def _eid(activated: dict[str, tuple[date, float]]) -> EidFigure | None:
+    """e-ID accounts activated: the newest period any unit reported by the report's end, summed over the
+    units that reported it."""
+    if not activated:
         return None
-    points = [p for p in points if p[3] <= result.period.end]
-    if not points:
-        return None
-    latest = max(p[3] for p in points)
-    values = [p for p in points if p[3] == latest]
-    return EidFigure(value=sum(p[4] for p in values), period_end=latest, units=len(values))
+    newest = max(end for end, _ in activated.values())
+    values = [value for end, value in activated.values() if end == newest]
+    return EidFigure(value=sum(values), period_end=newest, units=len(values))
 
 
 def build_report(

@@ -34,7 +34,7 @@ def test_report_command_writes_the_annex_workbook(cli_env, tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Đã ghi" in proc.stdout
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames[1:] == ["PL1 Kỳ này", "PL2 Cùng kỳ", "PL3 So sánh"]
+    assert book.sheetnames[1:5] == ["PL1 Kỳ này", "PL2 Cùng kỳ", "PL3 So sánh", "PL4 Kết quả"]
 
 
 def test_report_command_rejects_an_unknown_format_in_one_line(cli_env, tmp_path) -> None:

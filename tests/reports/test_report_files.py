@@ -183,7 +183,14 @@ def test_third_part_states_each_target_status_as_computed(city) -> None:
 
 def test_xlsx_cells_are_numbers_with_frozen_vietnamese_headers(city) -> None:
     book = openpyxl.load_workbook(io.BytesIO(render(city, ReportFormat.XLSX)))
-    assert book.sheetnames == ["Thông tin", "PL1 Kỳ này", "PL2 Cùng kỳ", "PL3 So sánh"]
+    assert book.sheetnames == [
+        "Thông tin",
+        "PL1 Kỳ này",
+        "PL2 Cùng kỳ",
+        "PL3 So sánh",
+        "PL4 Kết quả",
+        "PL5 Đề án 06",
+    ]
     sheet = book["PL1 Kỳ này"]
     assert sheet.freeze_panes == "A3"
     headers = [c.value for c in sheet[2]]
@@ -271,3 +278,41 @@ def test_the_city_report_maps_every_commune_at_its_annex_count_per_10000(
         assert areas[row[1]].value == pytest.approx(10_000 * row[3] / residents[row[1]])
     assert len(city_docx.inline_shapes) == 2  # the group chart and the map
     assert not any(isinstance(b, Map) for s in commune.sections for b in s.blocks)  # one commune: no map
+
+
+def test_the_work_annex_totals_equal_the_compstat_service(city, demo_database) -> None:
+    from antt.domain.access import Actor
+
+    annex = next(t for t in city.annexes if t.key == "PL4 Kết quả")
+    result = compstat(demo_database, Actor.system("t"), PERIOD, by=By.UNIT, as_of=AS_OF)
+    by_code = {r.unit.code: r.change.current for r in result.rows}
+    for row in annex.rows:
+        m = by_code[row[1]]
+        assert row[3:] == [
+            m.incidents,
+            m.cleared,
+            None if m.incidents == 0 else round(100 * m.cleared / m.incidents, 1),
+            m.grave,
+            m.grave_cleared,
+            m.suspects,
+            m.organised_group,
+        ]
+    t = result.totals.current
+    assert annex.total[3:5] == [t.incidents, t.cleared] and annex.total[8:] == [t.suspects, t.organised_group]
+
+
+def test_the_eid_annex_takes_each_communes_latest_figure_by_the_periods_end(city, demo_database) -> None:
+    from antt.domain.access import Actor
+    from antt.services.indicators import indicator_values
+
+    annex = next(t for t in city.annexes if t.key == "PL5 Đề án 06")
+    points = indicator_values(demo_database, Actor.system("t"), "eid_accounts_activated", end=PERIOD.end)
+    latest: dict[str, tuple[date, float]] = {}
+    for code, _, _, end, value in points:
+        if end <= PERIOD.end and (code not in latest or end > latest[code][0]):
+            latest[code] = (end, value)
+    assert len(annex.rows) == 114
+    for row in annex.rows:
+        assert row[5] == latest[row[1]][1] and row[7] == f"{latest[row[1]][0]:%d/%m/%Y}"
+        assert row[6] == pytest.approx(round(100 * row[5] / row[3], 1))
+    assert annex.total[5] == sum(v for _, v in latest.values())
