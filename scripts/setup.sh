@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
+need_lean=()  # installed without recommended packages
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 command -v pg_ctlcluster >/dev/null || command -v pg_isready >/dev/null || need_apt+=(postgresql)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
@@ -17,12 +18,23 @@ if [[ "${ANTT_EXTRAS:-}" == *test* ]]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # the sign-in tests start npm's oidc-provider (Node.js ≥ 20 recommended; the test fixture runs npm ci)
   command -v npm >/dev/null || need_apt+=(nodejs npm)
+  # the report tests open the Word file in a real office suite (LibreOffice headless, ≈ 15 s to install
+  # without its recommended extras)
+  command -v soffice >/dev/null || need_lean+=(libreoffice-writer-nogui)
 fi
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+updated=""
+apt_install() {  # apt_install [apt-get options] package…
+  [ -n "$updated" ] || { $SUDO apt-get update -qq; updated=1; }
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
 if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "setup: installing system packages: ${need_apt[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  apt_install "${need_apt[@]}"
+fi
+if [ ${#need_lean[@]} -gt 0 ]; then
+  echo "setup: installing system packages (without recommends): ${need_lean[*]}"
+  apt_install --no-install-recommends "${need_lean[@]}"
 fi
 
 PYTHON="${PYTHON:-python3.11}"

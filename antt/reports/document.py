@@ -100,7 +100,7 @@ class Header:
     """Ô số 1–5 of Decree 30: the bodies, number, place and date, document type and summary."""
 
     superior_body: str
-    issuing_body: str
+    issuing_lines: tuple[str, ...]  # the issuing body, broken where Decree 30's two lines should break
     symbol: str  # e.g. "BC-CATP": the number's symbol
     place: str
     issued: date
@@ -109,6 +109,10 @@ class Header:
     doc_type: str = "BÁO CÁO"
     national_title: str = NATIONAL_TITLE
     motto: str = MOTTO
+
+    @property
+    def issuing_body(self) -> str:
+        return " ".join(self.issuing_lines)
 
     @property
     def number_line(self) -> str:

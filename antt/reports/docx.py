@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -116,15 +117,35 @@ def _run(
 
 
 def _rule(paragraph: object, indent_cm: float) -> None:
-    """A solid rule under the paragraph, shortened by ``indent_cm`` on each side."""
-    fmt = paragraph.paragraph_format  # type: ignore[attr-defined]
+    """A solid rule under ``paragraph`` (the last of its cell or of the body), shortened by ``indent_cm``
+    on each side. It is an empty paragraph of its own, so the indents shorten the line, not the text."""
+    rule = paragraph._parent.add_paragraph()  # type: ignore[attr-defined]
+    fmt = rule.paragraph_format
     fmt.left_indent = fmt.right_indent = Cm(indent_cm)
+    fmt.first_line_indent = Cm(0)
+    fmt.space_before, fmt.space_after = Pt(0), Pt(3)
+    fmt.line_spacing = Pt(2)  # exact: the rule sits right under the text
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)  # type: ignore[attr-defined]
+    rule._p.get_or_add_pPr().append(borders)
+
+
+def _two_columns(doc: object, left_cm: float, right_cm: float) -> tuple[Any, Any]:
+    """A borderless one-row table of two fixed-width cells (the header block, the signature block). The
+    widths go in the table grid and every cell, as LibreOffice reads the grid and Word the cells."""
+    table = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
+    _no_borders(table)
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, width in zip(table.columns, (left_cm, right_cm), strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+    left, right = table.rows[0].cells
+    return left, right
 
 
 def _no_borders(table: object) -> None:
@@ -148,13 +169,15 @@ def _centred(cell: object, text: str, *, first: bool = False, **style: object) -
 
 def _header_block(doc: object, report: Report) -> None:
     h = report.header
-    table = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
-    _no_borders(table)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10)
-    _centred(left, h.superior_body, first=True, size=13)
-    _rule(_centred(left, h.issuing_body, bold=True, size=13), 1.8)
+    # Decree 30 sizes: bodies 12–13 pt, number 13, national title 12–13, motto 13–14, date 13–14; the
+    # national title needs 10 cm at 13 pt, so the issuing body takes two lines where it is long
+    left, right = _two_columns(doc, 6.5, 10)
+    _centred(left, h.superior_body, first=True, size=12)
+    issuing = _centred(left, h.issuing_lines[0], bold=True, size=12)
+    for line in h.issuing_lines[1:]:
+        issuing.runs[-1].add_break(WD_BREAK.LINE)  # type: ignore[attr-defined]
+        _run(issuing, line, bold=True, size=12)
+    _rule(issuing, 2.0)
     _centred(left, h.number_line, size=13)
     if report.secrecy:
         _centred(left, report.secrecy, bold=True, size=13)
@@ -225,9 +248,7 @@ def _table(doc: object, table: Table) -> None:
 
 
 def _signature(doc: object, report: Report) -> None:
-    table = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
-    _no_borders(table)
-    left, right = table.rows[0].cells
+    left, right = _two_columns(doc, 7.5, 9)
     first = left.paragraphs[0]
     first.paragraph_format.first_line_indent = Cm(0)
     _run(first, "Nơi nhận:", bold=True, italic=True, size=12)

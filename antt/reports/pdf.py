@@ -85,7 +85,7 @@ def _header(report: Report) -> str:
         marks += f'<br><span class="urgency">{escape(report.urgency)}</span>'
     return (
         '<table class="head"><tr>'
-        f'<td class="left">{escape(h.superior_body)}<br><b class="rule">{escape(h.issuing_body)}</b><br>'
+        f'<td class="left">{escape(h.superior_body)}<br><b class="rule">{"<br>".join(escape(line) for line in h.issuing_lines)}</b><br>'
         f"{escape(h.number_line)}{marks}</td>"
         f'<td class="right"><b>{escape(h.national_title)}</b><br>'
         f'<span class="motto rule">{escape(h.motto)}</span>'

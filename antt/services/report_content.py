@@ -11,7 +11,7 @@ and z that would give it back, and is left out of the chart.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,6 +43,7 @@ from antt.services.disclosure import Disclosure, sensitive_groups
 CITY = "Hải Phòng"
 MINISTRY = "BỘ CÔNG AN"
 CITY_POLICE = "CÔNG AN THÀNH PHỐ HẢI PHÒNG"
+CITY_POLICE_LINES = ("CÔNG AN THÀNH PHỐ", "HẢI PHÒNG")  # as the issuing body: too long for one line
 PLACEHOLDER = (
     "[Phần dành cho người soạn thảo: phương hướng, nhiệm vụ trọng tâm kỳ tới. ANTT không tự viết phần này.]"
 )
@@ -101,13 +102,22 @@ def change_phrase(c: Change, hidden: Collection[str] = ()) -> str:
     else:
         moved = f"{'tăng' if c.change > 0 else 'giảm'} {format_count(abs(c.change))} vụ"
         if c.pct_change is not None:
-            moved += f", {'+' if c.pct_change > 0 else ''}{format_percent(c.pct_change)} so với {format_count(before)} vụ"
+            moved += f", {_signed(format_percent, c.pct_change)} so với {format_count(before)} vụ"
             if c.small_base:
                 moved += f" (cơ số dưới {SMALL_BASE} vụ, tỷ lệ % không ổn định)"
     return (
         f"{format_count(now)} vụ (cùng kỳ {format_count(before)} vụ; {moved}; "
-        f"z = {'+' if c.z > 0 else ''}{format_decimal(c.z, 2)}, {z_phrase(c.z)})"
+        f"z\u00a0=\u00a0{_signed(lambda v: format_decimal(v, 2), c.z)}, {z_phrase(c.z)})"
     )
+
+
+def _signed(write: Callable[[float], str], value: float) -> str:
+    """``+20,0%`` / ``−16,9%``: the real minus sign (U+2212), which a line never breaks after, unlike the
+    hyphen, so "z = −2,31" is not split at the end of a line."""
+    if value > 0:
+        return "+" + write(value)
+    text = write(value)
+    return "\u2212" + text[1:] if text.startswith("-") else text
 
 
 def z_phrase(z: float) -> str:
@@ -432,7 +442,9 @@ def eid_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> Table 
         activated = value("eid_accounts_activated", u.code)
         share = round(100 * activated / assigned, 1) if assigned and activated is not None else None
         ends = [found[n][u.code][0] for n in found if u.code in found[n]]
-        for j, name in enumerate(("eid_accounts_assigned", "eid_accounts_collected", "eid_accounts_activated")):
+        for j, name in enumerate(
+            ("eid_accounts_assigned", "eid_accounts_collected", "eid_accounts_activated")
+        ):
             sums[j] += value(name, u.code) or 0.0
         rows.append(
             [
@@ -475,8 +487,9 @@ def compose(
     city_wide: bool,
 ) -> Report:
     scope = figures.by_group.scope
+    issuing: tuple[str, ...]
     if city_wide:
-        superior, issuing, symbol = MINISTRY, CITY_POLICE, "BC-CATP"
+        superior, issuing, symbol = MINISTRY, CITY_POLICE_LINES, "BC-CATP"
         recipients = [
             "- Bộ Công an (để báo cáo);",
             "- Thường trực Thành ủy, UBND thành phố (để báo cáo);",
@@ -485,11 +498,17 @@ def compose(
             "- Lưu: VT, PV01.",
         ]
     else:
-        superior, issuing, symbol = CITY_POLICE, f"CÔNG AN {scope.name.upper()}", "BC-CAX"
+        kind = scope.name.removesuffix(scope.short_name).strip()  # "Phường", "Xã", "Đặc khu"
+        issuing = (
+            (f"CÔNG AN {kind.upper()}", scope.short_name.upper())
+            if kind
+            else (f"CÔNG AN {scope.name.upper()}",)
+        )
+        superior, symbol = CITY_POLICE, "BC-CAX"
         recipients = ["- Công an thành phố (để báo cáo);", f"- Đảng ủy, UBND {scope.name};", "- Lưu: VT."]
     header = Header(
         superior_body=superior,
-        issuing_body=issuing,
+        issuing_lines=issuing,
         symbol=symbol,
         place=CITY,
         issued=issued,

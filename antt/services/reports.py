@@ -125,7 +125,8 @@ def gather(
     by_unit_group = compstat(database, actor, period, unit_code=unit_code, by=By.UNIT_GROUP, as_of=day)
     evaluations = targets_status(database, actor, as_of=day, unit_code=unit_code)
     eid_by_unit = {
-        name: _latest_by_unit(database, actor, name, unit_code, by_group.period.end) for name in EID_INDICATORS
+        name: _latest_by_unit(database, actor, name, unit_code, by_group.period.end)
+        for name in EID_INDICATORS
     }
     scheme = by_group.scope.scheme
     return Figures(

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -93,13 +94,19 @@ def test_docx_is_a4_with_decree_30_margins_and_a_serif_body_font(city_docx) -> N
 
 def test_docx_header_block_has_the_decree_30_texts(city_docx) -> None:
     header = city_docx.tables[0]
-    left, right = (c.text for c in header.rows[0].cells)
-    assert left.splitlines() == ["BỘ CÔNG AN", "CÔNG AN THÀNH PHỐ HẢI PHÒNG", "Số: 07/BC-CATP"]
-    assert right.splitlines() == [NATIONAL_TITLE, MOTTO, "Hải Phòng, ngày 05 tháng 11 năm 2026"]
+    left, right = ([line for line in c.text.splitlines() if line] for c in header.rows[0].cells)
+    assert left == ["BỘ CÔNG AN", "CÔNG AN THÀNH PHỐ", "HẢI PHÒNG", "Số: 07/BC-CATP"]  # body on two lines
+    assert right == [NATIONAL_TITLE, MOTTO, "Hải Phòng, ngày 05 tháng 11 năm 2026"]
+    # the rules under the issuing body and the motto: empty paragraphs with a bottom border (the text
+    # keeps the cell's full width; LibreOffice and Word draw the line)
+    for cell, after in ((header.rows[0].cells[0], "HẢI PHÒNG"), (header.rows[0].cells[1], MOTTO)):
+        texts = [p.text for p in cell.paragraphs]
+        rule = cell.paragraphs[next(i for i, t in enumerate(texts) if t.endswith(after)) + 1]
+        assert rule.text == "" and rule._p.pPr.find(qn("w:pBdr")) is not None
     texts = [p.text for p in city_docx.paragraphs]
     assert "BÁO CÁO" in texts
     assert f"Kết quả công tác bảo đảm an ninh, trật tự {PERIOD.label_vi()}" in texts
-    date_run = header.rows[0].cells[1].paragraphs[2].runs[0]
+    date_run = header.rows[0].cells[1].paragraphs[3].runs[0]
     assert date_run.italic and not date_run.bold
     assert header.rows[0].cells[1].paragraphs[0].runs[0].bold
 
@@ -252,11 +259,11 @@ def test_the_first_pdf_pages_render_to_png_artifacts(city, tmp_path) -> None:
     source.write_bytes(render(city, ReportFormat.PDF))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [pdftoppm, "-r", "60", "-png", "-f", "1", "-l", "3", str(source), str(ARTIFACTS / "city-report")],
+        [pdftoppm, "-r", "60", "-png", "-f", "1", "-l", "3", str(source), str(ARTIFACTS / "city-report-pdf")],
         check=True,
         timeout=120,
     )
-    pages = sorted(ARTIFACTS.glob("city-report-*.png"))
+    pages = sorted(ARTIFACTS.glob("city-report-pdf-*.png"))
     assert len(pages) == 3 and all(p.stat().st_size > 5_000 for p in pages)
     assert pages[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -316,3 +323,31 @@ def test_the_eid_annex_takes_each_communes_latest_figure_by_the_periods_end(city
         assert row[5] == latest[row[1]][1] and row[7] == f"{latest[row[1]][0]:%d/%m/%Y}"
         assert row[6] == pytest.approx(round(100 * row[5] / row[3], 1))
     assert annex.total[5] == sum(v for _, v in latest.values())
+
+
+def test_the_word_report_opens_in_libreoffice_as_laid_out(city, tmp_path) -> None:
+    """The docx converted by a real office suite (LibreOffice headless, installed by scripts/setup.sh for
+    the tests): header lines unbroken where they should be, page numbers from page 2, ≥ 20 pages; its
+    first pages are kept as PNG in test-artifacts/reports/ beside the PDF renderer's."""
+    import shutil
+    import subprocess
+
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    assert soffice and pdftoppm, "scripts/setup.sh installs libreoffice-writer-nogui and poppler-utils"
+    source = tmp_path / "report.docx"
+    source.write_bytes(render(city, ReportFormat.DOCX))
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"  # never the user's own profile
+    command = [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)]
+    subprocess.run(command, check=True, timeout=240, capture_output=True)
+    pdf = PdfReader(tmp_path / "report.pdf")
+    first = pdf.pages[0].extract_text().splitlines()
+    assert first[:4] == ["BỘ CÔNG AN", "CÔNG AN THÀNH PHỐ", "HẢI PHÒNG", "Số: 07/BC-CATP"]
+    assert NATIONAL_TITLE in first and MOTTO in first  # each on one line: the columns are wide enough
+    assert all(unicodedata.is_normalized("NFC", line) for line in first)
+    assert _top_margin_text(pdf.pages[0]) == "" and _top_margin_text(pdf.pages[1]) == "2"
+    assert len(pdf.pages) >= 20
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    png = [pdftoppm, "-r", "60", "-png", "-f", "1", "-l", "3", str(tmp_path / "report.pdf")]
+    subprocess.run([*png, str(ARTIFACTS / "city-report-docx")], check=True, timeout=120)
+    pages = sorted(ARTIFACTS.glob("city-report-docx-*.png"))
+    assert len(pages) == 3 and all(p.stat().st_size > 5_000 for p in pages)
