@@ -9,7 +9,10 @@ running ``antt report`` pays them); it renders twice and prints the first (cold)
   names, dates, counts). The rows are generated here (deterministic, seeded): the renderer's cost does
   not depend on where the numbers come from; the service has no per-day query yet.
 
-    .venv/bin/python bench/reports.py [--keep DIR]
+    .venv/bin/python bench/reports.py [--keep DIR] [--pages DIR]
+
+``--pages DIR`` also writes the first pages of the PDF and of the Word file as LibreOffice lays it out
+(PNG, 50 dpi; needs pdftoppm and soffice) — the samples in ``docs/report-samples/`` were made so.
 
 Aims (from the issue): docx ≤ 5 s, pdf ≤ 15 s, xlsx ≤ 10 s and ≤ 500 MB peak RSS.
 """
@@ -72,8 +75,8 @@ def big_annex(rows: int):  # type: ignore[no-untyped-def]
                 break
         day += timedelta(days=1)
     return Table(
-        "PL4 Theo ngày",
-        "Phụ lục 4. Số vụ theo ngày, xã, phường và nhóm tội phạm",
+        "PL6 Theo ngày",
+        "Phụ lục 6. Số vụ theo ngày, xã, phường và nhóm tội phạm",
         [
             Column("STT", Kind.COUNT),
             Column("Ngày"),
@@ -130,6 +133,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--keep", type=Path, help="keep and reuse the demo database and outputs here")
+    parser.add_argument("--pages", type=Path, help="write PNGs of the first pages of the pdf and docx here")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -154,6 +158,37 @@ def main() -> None:
             f"{fmt:6} {r['cold_s']:7.2f} {r['warm_s']:7.2f} {AIMS[fmt]:6.1f} {r['peak_rss_mb']:8.1f} "
             f"{r['bytes']:10,} {r['pages'] or '':5}  {'yes' if ok else 'NO'}"
         )
+    if args.pages:
+        sample_pages(folder, args.pages)
+
+
+def sample_pages(folder: Path, pages: Path) -> None:
+    """Pages 1–4 of the PDF renderer's file and of the Word file converted by LibreOffice, as PNG."""
+    pages.mkdir(parents=True, exist_ok=True)
+    profile = f"-env:UserInstallation=file://{folder / 'lo-profile'}"
+    docx = folder / "bench-report.docx"
+    subprocess.run(
+        ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder / "lo"), str(docx)],
+        check=True,
+        capture_output=True,
+    )
+    for source, name in ((folder / "bench-report.pdf", "pdf"), (folder / "lo" / "bench-report.pdf", "docx")):
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "50",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "4",
+                str(source),
+                str(pages / f"city-report-{name}"),
+            ],
+            check=True,
+        )
+    print(f"sample pages: {', '.join(sorted(p.name for p in pages.glob('city-report-*.png')))} in {pages}")
 
 
 if __name__ == "__main__":

@@ -102,14 +102,14 @@ def _bars(ax: Any, chart: Chart) -> None:
         # the first category on top, the first series on top within it
         positions = [rows - 1 - r - (i - (n - 1) / 2) * height for r in range(rows)]
         bars = ax.barh(positions, values, height, label=label, color=BAR_COLOURS[i % len(BAR_COLOURS)])
-        ax.bar_label(bars, labels=[format_count(round(v)) for v in values], fontsize=6.5, padding=2)
+        ax.bar_label(bars, labels=[format_count(round(v)) for v in values], fontsize=7.5, padding=2)
     ax.set_yticks([rows - 1 - r for r in range(rows)])
-    ax.set_yticklabels([textwrap.fill(c, 30) for c in chart.categories], fontsize=7)
+    ax.set_yticklabels([textwrap.fill(c, 30) for c in chart.categories], fontsize=8)
     ax.set_xlim(0, largest * 1.15 if largest > 0 else 1)  # room for the value beside the longest bar
     ax.xaxis.set_major_formatter(FuncFormatter(vietnamese_ticks()))
-    ax.set_title(chart.title, fontsize=9)
-    ax.set_xlabel(chart.y_label, fontsize=8)
-    ax.tick_params(axis="x", labelsize=7)
-    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    ax.set_title(chart.title, fontsize=10)
+    ax.set_xlabel(chart.y_label, fontsize=9)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.legend(fontsize=8, loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     ax.figure.tight_layout()

@@ -27,6 +27,8 @@ from antt.reports.numbers import cell_text
 
 BODY_PT = 14
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+PORTRAIT_TEXT_CM = (210 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 10
+LANDSCAPE_TEXT_CM = (297 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 10
 
 
 def render_docx(report: Report) -> bytes:
@@ -51,7 +53,7 @@ def render_docx(report: Report) -> bytes:
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(heading, report.annex_title, bold=True)
         for table in report.annexes:
-            _table(doc, table)
+            _table(doc, table, LANDSCAPE_TEXT_CM)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -211,7 +213,7 @@ def _section(doc: object, section: Section, level: int) -> None:
             if block.placeholder:
                 p.runs[0].font.highlight_color = 7  # yellow: for the author
         elif isinstance(block, Table):
-            _table(doc, block)
+            _table(doc, block, PORTRAIT_TEXT_CM)
         elif isinstance(block, Chart | Map):
             doc.add_picture(io.BytesIO(picture(block)), width=Cm(16))  # type: ignore[attr-defined]
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
@@ -219,7 +221,13 @@ def _section(doc: object, section: Section, level: int) -> None:
         _section(doc, sub, level + 1)
 
 
-def _table(doc: object, table: Table) -> None:
+def _column_widths(table: Table, text_cm: float) -> list[float]:
+    """Each column's share of the text width, in proportion to its width hint (names wide, counts narrow)."""
+    hints = [max(c.width, 4) for c in table.columns]
+    return [text_cm * h / sum(hints) for h in hints]
+
+
+def _table(doc: object, table: Table, text_cm: float) -> None:
     title = doc.add_paragraph()  # type: ignore[attr-defined]
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.keep_with_next = True
@@ -227,17 +235,28 @@ def _table(doc: object, table: Table) -> None:
     rows = [*table.rows, *([table.total] if table.total else [])]
     grid = doc.add_table(rows=1 + len(rows), cols=len(table.columns))  # type: ignore[attr-defined]
     grid.style = "Table Grid"
+    grid.autofit = False
+    widths = [Cm(w) for w in _column_widths(table, text_cm)]
+    for column, column_width in zip(grid.columns, widths, strict=True):
+        column.width = column_width  # the grid, which LibreOffice reads; Word reads the cells' widths
+    header_row = grid.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")  # the header row again at the top of every page the table runs on
+    repeat.set(qn("w:val"), "true")
+    header_row.append(repeat)
     size = 11 if len(table.columns) <= 8 else 9
     width = len(table.columns)
     every = grid._cells  # computed once: row.cells walks the whole grid on every call
     for j, column in enumerate(table.columns):
         cell = every[j]
+        cell.width = widths[j]
         _run(cell.paragraphs[0], column.header, bold=True, size=size)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for i, row in enumerate(rows, 1):
         bold = table.total is not None and i == len(rows)
         for j, (column, value) in enumerate(zip(table.columns, row, strict=True)):
-            paragraph = every[i * width + j].paragraphs[0]
+            cell = every[i * width + j]
+            cell.width = widths[j]
+            paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
             if column.kind is not Kind.TEXT:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -124,7 +124,7 @@ def render_map(chart: Map, *, width_mm: float = 160, dpi: int = 150) -> bytes:
             inset.set_aspect(aspect)
             inset.set_xticks([])
             inset.set_yticks([])
-            inset.set_xlabel(area.name, fontsize=6, labelpad=1)
+            inset.set_xlabel(area.name, fontsize=7, labelpad=1)
         handles = [
             Patch(facecolor=c, edgecolor=EDGE, linewidth=0.4, label=label)
             for c, label in zip(
@@ -137,11 +137,11 @@ def render_map(chart: Map, *, width_mm: float = 160, dpi: int = 150) -> bytes:
             handles=handles,
             title=chart.legend,
             loc="upper left",
-            fontsize=6.5,
-            title_fontsize=7,
+            fontsize=7.5,
+            title_fontsize=8,
             frameon=False,
         )
-        fig.suptitle(chart.title, fontsize=9, y=0.985)
+        fig.suptitle(chart.title, fontsize=10, y=0.985)
         return png(fig)
 
 
@@ -199,7 +199,7 @@ def _label_highest(ax: Any, areas: list[Area], shapes: dict[str, Any], count: in
         ax.annotate(
             area.name,
             (point.x, point.y),
-            fontsize=6,
+            fontsize=7,
             ha="center",
             va="center",
             path_effects=[patheffects.withStroke(linewidth=1.5, foreground="white")],

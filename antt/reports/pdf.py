@@ -39,7 +39,7 @@ table.grid th, table.grid td { border: 0.5pt solid #000; padding: 1pt 3pt; }
 table.grid th { font-weight: bold; text-align: center; }
 table.grid td.num { text-align: right; } table.grid tr.total td { font-weight: bold; }
 table.grid thead { display: table-header-group; }
-caption { font-weight: bold; font-size: 12pt; padding-bottom: 4pt; }
+caption { font-weight: bold; font-size: 12pt; padding-bottom: 4pt; text-align: center; }
 p.note { font-size: 10pt; font-style: italic; margin-top: 2pt; }
 figure { text-align: center; margin: 6pt 0; } figure img { width: 16cm; }
 table.sign { width: 100%%; margin-top: 12pt; page-break-inside: avoid; }

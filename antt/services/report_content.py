@@ -317,7 +317,7 @@ def annexes(figures: Figures) -> list[Table]:
     cells: dict[tuple[str, str], Change] = {(r.unit.code, r.group): r.change for r in result.rows}
     units = list(dict.fromkeys(r.unit for r in result.rows))
     columns = [Column("STT", Kind.COUNT, 5), Column("Mã", width=8), Column("Xã, phường, đặc khu", width=28)]
-    columns += [Column(names[g], Kind.COUNT, 14) for g in groups] + [Column("Tổng số", Kind.COUNT)]
+    columns += [Column(names[g], Kind.COUNT, 9) for g in groups] + [Column("Tổng số", Kind.COUNT, 9)]
 
     def counts(current: bool) -> Table:
         name = "current" if current else "previous"

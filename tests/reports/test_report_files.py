@@ -351,3 +351,13 @@ def test_the_word_report_opens_in_libreoffice_as_laid_out(city, tmp_path) -> Non
     subprocess.run([*png, str(ARTIFACTS / "city-report-docx")], check=True, timeout=120)
     pages = sorted(ARTIFACTS.glob("city-report-docx-*.png"))
     assert len(pages) == 3 and all(p.stat().st_size > 5_000 for p in pages)
+
+
+def test_word_tables_repeat_their_header_row_and_give_names_the_widest_column(city_docx) -> None:
+    annex = city_docx.tables[-1]
+    first_row = annex.rows[0]._tr
+    assert first_row.trPr is not None and first_row.trPr.find(qn("w:tblHeader")) is not None
+    grid = [int(col.get(qn("w:w"))) for col in annex._tbl.tblGrid.findall(qn("w:gridCol"))]
+    names = [c.text for c in annex.rows[0].cells].index("Xã, phường, đặc khu")
+    assert grid[names] == max(grid)
+    assert sum(grid) == pytest.approx(Mm(297 - 30 - 15).twips, rel=0.01)  # the landscape text width
