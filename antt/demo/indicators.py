@@ -82,6 +82,12 @@ drug-free     0                           0             0                       
 Narcotic plants (5–200) are found in two rural communes in some years; key-route communes and the
 loại I/II/hot communes are never drug-free. ``generate_indicators`` checks every year against
 :func:`classify` and raises if a commune does not classify as designed.
+
+``indicators-traffic.csv`` — ``indicator,unit_code,period,value``; unit_code ``31`` (the city, as the
+traffic police report); period ``report-month:2026-10`` for every reporting month wholly inside the range;
+``traffic_accidents``, ``traffic_deaths``, ``traffic_injuries``: counts within the month, synthetic and
+uncalibrated (REFERENCE has no Hải Phòng figure) — about 46 accidents a month in 2021, 4 % fewer each
+year, a quarter more in January–February, 0.47 deaths and 0.72 injuries per accident.
 """
 
 from __future__ import annotations
@@ -107,6 +113,7 @@ SYNTHETIC_SOURCE = "mô phỏng"
 CITY_FILE = "indicators-city.csv"
 EID_FILE = "indicators-eid.csv"
 DRUGS_FILE = "indicators-drugs.csv"
+TRAFFIC_FILE = "indicators-traffic.csv"
 CITY_COLUMNS = ("indicator", "unit_code", "period", "value", "unit_of_measure", "source", "synthetic")
 VALUE_COLUMNS = ("indicator", "unit_code", "period", "value")
 
@@ -270,12 +277,13 @@ Row = tuple[str, ...]
 
 @dataclass(frozen=True)
 class IndicatorSet:
-    """The rows of the three files and the intentions behind them (for the ground truth)."""
+    """The rows of the four files and the intentions behind them (for the ground truth)."""
 
     city_rows: tuple[Row, ...]
     eid_rows: tuple[Row, ...]
     drug_rows: tuple[Row, ...]
     eid_lagging: tuple[str, ...]
+    traffic_rows: tuple[Row, ...] = ()
     drug_classes: dict[str, str] = field(default_factory=dict)  # commune -> class in CLASSIFICATION_YEAR
     key_routes: tuple[str, ...] = ()
     population_total: int = 0
@@ -294,11 +302,13 @@ def generate_indicators(
     city_rows = _city_rows(rng)
     eid_rows, lagging = _eid_rows(rng, communes, population, start, end)
     drug_rows, classes = _drug_rows(rng, communes, population, end.year)
+    traffic_rows = _traffic_rows(rng, start, end)  # drawn last: the other files stay as they were
     return IndicatorSet(
         city_rows=tuple(sorted(city_rows)),
         eid_rows=tuple(sorted(eid_rows)),
         drug_rows=tuple(sorted(drug_rows)),
         eid_lagging=tuple(sorted(lagging)),
+        traffic_rows=tuple(sorted(traffic_rows)),
         drug_classes=dict(sorted(classes.items())),
         key_routes=KEY_ROUTE_COMMUNES,
         population_total=sum(population.values()),
@@ -306,19 +316,20 @@ def generate_indicators(
 
 
 def write_indicator_set(out_dir: Path, data: IndicatorSet) -> list[Path]:
-    """Write the three CSV files into ``out_dir``; return their paths."""
+    """Write the four CSV files into ``out_dir``; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / CITY_FILE, out_dir / EID_FILE, out_dir / DRUGS_FILE]
+    paths = [out_dir / CITY_FILE, out_dir / EID_FILE, out_dir / DRUGS_FILE, out_dir / TRAFFIC_FILE]
     _write_csv(paths[0], CITY_COLUMNS, data.city_rows)
     _write_csv(paths[1], VALUE_COLUMNS, data.eid_rows)
     _write_csv(paths[2], VALUE_COLUMNS, data.drug_rows)
+    _write_csv(paths[3], VALUE_COLUMNS, data.traffic_rows)
     return paths
 
 
 def write_indicators(
     out_dir: Path, rng: np.random.Generator, population: dict[str, int], start: date, end: date
 ) -> list[Path]:
-    """Generate and write the three indicator files (see the module docstring for their columns)."""
+    """Generate and write the four indicator files (see the module docstring for their columns)."""
     return write_indicator_set(out_dir, generate_indicators(rng, population, start, end))
 
 
@@ -375,6 +386,38 @@ def _city_rows(rng: np.random.Generator) -> list[Row]:
         rows.append(
             (indicator, CITY_CODE, f"year:{year}", _fmt(value, decimals), unit_of_measure, source, synthetic)
         )
+    return rows
+
+
+# --- traffic safety -----------------------------------------------------------------------------------
+TRAFFIC_ACCIDENTS_PER_MONTH_2021 = 46.0  # synthetic: REFERENCE publishes no Hải Phòng traffic figure
+TRAFFIC_DECLINE_PER_YEAR = 0.04
+TRAFFIC_TET_FACTOR = 1.25  # January and February (Tết travel)
+TRAFFIC_DEATHS_PER_ACCIDENT = 0.47  # about the national ratio of deaths to accidents
+TRAFFIC_INJURIES_PER_ACCIDENT = 0.72
+
+
+def _traffic_rows(rng: np.random.Generator, start: date, end: date) -> list[Row]:
+    """City-wide traffic accidents, deaths and injuries per reporting month (15th → 14th) wholly inside
+    ``start`` … ``end``, as the traffic police report them: counts within the month, synthetic."""
+    from antt.domain.periods import parse_period
+
+    rows: list[Row] = []
+    for y, m in _months(start, end):
+        period = parse_period(f"report-month:{y:04d}-{m:02d}")
+        if period.start < start or period.end > end:
+            continue
+        rate = TRAFFIC_ACCIDENTS_PER_MONTH_2021 * (1 - TRAFFIC_DECLINE_PER_YEAR) ** (y - 2021)
+        rate *= TRAFFIC_TET_FACTOR if m in (1, 2) else 1.0
+        accidents = int(rng.poisson(rate))
+        deaths = int(rng.binomial(accidents, TRAFFIC_DEATHS_PER_ACCIDENT)) if accidents else 0
+        injuries = int(rng.poisson(TRAFFIC_INJURIES_PER_ACCIDENT * accidents))
+        key = f"report-month:{y:04d}-{m:02d}"
+        rows += [
+            ("traffic_accidents", CITY_CODE, key, str(accidents)),
+            ("traffic_deaths", CITY_CODE, key, str(deaths)),
+            ("traffic_injuries", CITY_CODE, key, str(injuries)),
+        ]
     return rows
 
 

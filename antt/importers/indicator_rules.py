@@ -74,6 +74,14 @@ KNOWN_INDICATORS: dict[str, IndicatorInfo] = {
     "on_key_route": IndicatorInfo(
         "Nằm trên tuyến trọng điểm về ma túy", "On a key drug-trafficking route", "", "flag"
     ),
+    # traffic safety: the period's accidents and their victims (counts within the period, not cumulative)
+    "traffic_accidents": IndicatorInfo("Số vụ tai nạn giao thông", "Traffic accidents", "vụ", "count"),
+    "traffic_deaths": IndicatorInfo(
+        "Số người chết do tai nạn giao thông", "People killed in traffic accidents", "người", "count"
+    ),
+    "traffic_injuries": IndicatorInfo(
+        "Số người bị thương do tai nạn giao thông", "People injured in traffic accidents", "người", "count"
+    ),
     # population and socio-economic (REFERENCE §8)
     "population": IndicatorInfo("Dân số", "Population", "người", "count"),
     "grdp_growth_pct": IndicatorInfo("Tốc độ tăng trưởng GRDP", "GRDP growth", "%", "percent"),

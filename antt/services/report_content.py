@@ -57,6 +57,15 @@ class EidFigure:
 
 
 @dataclass(frozen=True)
+class TrafficFigure:
+    """Traffic accidents, deaths and injuries in the period and the same period last year (indicator →
+    sum); a side is ``None`` when the imported months do not cover it."""
+
+    current: dict[str, float] | None
+    previous: dict[str, float] | None
+
+
+@dataclass(frozen=True)
 class Figures:
     by_group: CompstatResult
     by_unit_group: CompstatResult
@@ -67,6 +76,7 @@ class Figures:
     geometries: dict[str, dict[str, object]] = field(default_factory=dict)  # GeoJSON per commune code
     # the latest e-ID figures by the period's end: indicator → unit code → (period end, value)
     eid_by_unit: dict[str, dict[str, tuple[date, float]]] = field(default_factory=dict)
+    traffic: TrafficFigure | None = None  # present when the traffic figures cover the period
 
     def hidden(self, change: Change, group: str, unit_code: str | None = None) -> frozenset[str]:
         """The fields of a cell of ``group`` (in ``unit_code``; default the report's scope) to hide."""
@@ -120,6 +130,31 @@ def _signed(write: Callable[[float], str], value: float) -> str:
     return "\u2212" + text[1:] if text.startswith("-") else text
 
 
+def traffic_phrase(current: dict[str, float], previous: dict[str, float] | None) -> str:
+    """``- Tai nạn giao thông: xảy ra 45 vụ, làm chết 21 người, bị thương 30 người (cùng kỳ: …; số vụ
+    giảm 5 vụ, −10,0%).`` — the figures of the traffic indicators, compared when both sides exist."""
+
+    def stated(values: dict[str, float]) -> str:
+        parts = [f"{format_count(round(values.get('traffic_accidents', 0)))} vụ"]
+        if "traffic_deaths" in values:
+            parts.append(f"{format_count(round(values['traffic_deaths']))} người chết")
+        if "traffic_injuries" in values:
+            parts.append(f"{format_count(round(values['traffic_injuries']))} người bị thương")
+        return ", ".join(parts)
+
+    text = f"- Tai nạn giao thông: {stated(current)}"
+    if previous is None:
+        return text + " (cùng kỳ: chưa có đủ số liệu để so sánh)."
+    now, before = round(current["traffic_accidents"]), round(previous["traffic_accidents"])
+    change = Change(Measures(incidents=now), Measures(incidents=before))
+    moved = "số vụ không thay đổi"
+    if change.change:
+        moved = f"số vụ {'tăng' if change.change > 0 else 'giảm'} {format_count(abs(change.change))} vụ"
+        if change.pct_change is not None:
+            moved += f", {_signed(format_percent, change.pct_change)}"
+    return f"{text} (cùng kỳ: {stated(previous)}; {moved})."
+
+
 def z_phrase(z: float) -> str:
     if abs(z) >= Z_STRONG:
         return f"thay đổi rõ rệt (|z| ≥ {Z_STRONG:g})"
@@ -150,6 +185,8 @@ def situation(figures: Figures, *, with_map: bool = False) -> Section:
     blocks += [
         Paragraph(f"- {names[r.group]}: {change_phrase(r.change, hidden[r.group])}.") for r in result.rows
     ]
+    if figures.traffic is not None and figures.traffic.current is not None:
+        blocks.append(Paragraph(traffic_phrase(figures.traffic.current, figures.traffic.previous)))
     if result.totals.approximate:
         blocks.append(
             Paragraph(

@@ -24,7 +24,7 @@ from antt.services.compstat import By, compstat
 from antt.services.disclosure import Disclosure
 from antt.services.geo import commune_geometries
 from antt.services.indicators import indicator_values
-from antt.services.report_content import EidFigure, Figures, compose
+from antt.services.report_content import EidFigure, Figures, TrafficFigure, compose
 from antt.services.targets import targets_status
 from antt.services.units import populations
 from antt.storage.audit import append
@@ -124,6 +124,11 @@ def gather(
     by_group = compstat(database, actor, period, unit_code=unit_code, by=By.GROUP, as_of=day)
     by_unit_group = compstat(database, actor, period, unit_code=unit_code, by=By.UNIT_GROUP, as_of=day)
     evaluations = targets_status(database, actor, as_of=day, unit_code=unit_code)
+    scope_code = by_group.scope.code
+    traffic = TrafficFigure(
+        current=_traffic(database, actor, scope_code, by_group.period),
+        previous=_traffic(database, actor, scope_code, by_group.compare),
+    )
     eid_by_unit = {
         name: _latest_by_unit(database, actor, name, unit_code, by_group.period.end)
         for name in EID_INDICATORS
@@ -138,6 +143,7 @@ def gather(
         populations=populations(database, actor, day),
         geometries=commune_geometries(scheme),
         eid_by_unit=eid_by_unit,
+        traffic=traffic if traffic.current is not None else None,
     )
 
 
@@ -158,6 +164,30 @@ def _latest_by_unit(
         if period_end <= end and (code not in latest or period_end > latest[code][0]):
             latest[code] = (period_end, value)
     return latest
+
+
+TRAFFIC_INDICATORS = ("traffic_accidents", "traffic_deaths", "traffic_injuries")
+
+
+def _traffic(database: Database, actor: Actor, unit_code: str, period: Period) -> dict[str, float] | None:
+    """Each traffic indicator summed over the imported periods of ``unit_code`` that lie inside
+    ``period``, or ``None`` unless the accident figures cover the period day for day (a month missing
+    would understate it) — or the unit is not the actor's to read."""
+    sums: dict[str, float] = {}
+    for name in TRAFFIC_INDICATORS:
+        try:
+            points = indicator_values(database, actor, name, unit_code=unit_code)
+        except NotFound:
+            return None
+        inside = {(start, end): value for code, _p, start, end, value in points if code == unit_code}
+        inside = {k: v for k, v in inside.items() if period.start <= k[0] and k[1] <= period.end}
+        if name == "traffic_accidents":
+            covered = sum((end - start).days + 1 for start, end in inside)
+            if not inside or covered != (period.end - period.start).days + 1:
+                return None
+        if inside:
+            sums[name] = sum(inside.values())
+    return sums
 
 
 def _eid(activated: dict[str, tuple[date, float]]) -> EidFigure | None:

@@ -75,6 +75,7 @@ def test_the_same_seed_writes_byte_identical_files(built: tuple[Path, IndicatorS
         "indicators-city.csv",
         "indicators-eid.csv",
         "indicators-drugs.csv",
+        "indicators-traffic.csv",
         "targets.yaml",
         "personas.yaml",
     }
@@ -88,7 +89,12 @@ def test_write_indicators_writes_what_generate_indicators_returns(tmp_path: Path
     rng = np.random.default_rng(SEED)
     population = commune_population(rng)
     write_indicator_set(tmp_path / "b", generate_indicators(rng, population, START, END))
-    assert [p.name for p in paths] == ["indicators-city.csv", "indicators-eid.csv", "indicators-drugs.csv"]
+    assert [p.name for p in paths] == [
+        "indicators-city.csv",
+        "indicators-eid.csv",
+        "indicators-drugs.csv",
+        "indicators-traffic.csv",
+    ]
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
 

@@ -109,6 +109,7 @@ def test_the_demo_indicator_files_import_without_a_single_error(
         "indicators-city.csv",
         "indicators-eid.csv",
         "indicators-drugs.csv",
+        "indicators-traffic.csv",
     }
     summaries = import_demo(database, settings, actor, demo_files)
     for name, s in summaries.items():
@@ -132,7 +133,7 @@ def test_the_demo_indicator_files_import_without_a_single_error(
     with database.transaction(write=False) as s:
         batches = s.scalars(select(ImportBatch).order_by(ImportBatch.id)).all()
         audits = s.scalars(select(AuditRecord).where(AuditRecord.action == "import.indicators")).all()
-    assert [b.kind for b in batches] == ["indicators"] * 4 and len(audits) == 4
+    assert [b.kind for b in batches] == ["indicators"] * 5 and len(audits) == 5
     assert batches[0].file_sha256 == hashlib.sha256(demo_files["population.csv"].read_bytes()).hexdigest()
 
 
@@ -154,7 +155,9 @@ def test_reimporting_the_demo_files_changes_nothing(database, settings, actor, d
         assert (s.new, s.updated, s.unchanged) == (0, 0, data_rows(demo_files[name])), name
     after = snapshot(database)
     assert after["indicator_values"] == before["indicator_values"]
-    assert after["import_batches"][0] == before["import_batches"][0] + 4  # recorded all the same
+    assert after["import_batches"][0] == before["import_batches"][0] + len(
+        demo_files
+    )  # recorded all the same
 
 
 def test_a_changed_value_is_updated_and_the_rest_left_untouched(database, settings, actor, tmp_path) -> None:

@@ -16,7 +16,7 @@ from docx.shared import Mm
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from antt.domain.documents import MOTTO, NATIONAL_TITLE, format_count
+from antt.domain.documents import MOTTO, NATIONAL_TITLE, format_count, format_percent
 from antt.domain.periods import parse_period
 from antt.domain.reference import offence_table
 from antt.domain.targets import STATUS_LABELS_VI
@@ -361,3 +361,50 @@ def test_word_tables_repeat_their_header_row_and_give_names_the_widest_column(ci
     names = [c.text for c in annex.rows[0].cells].index("Xã, phường, đặc khu")
     assert grid[names] == max(grid)
     assert sum(grid) == pytest.approx(Mm(297 - 30 - 15).twips, rel=0.01)  # the landscape text width
+
+
+def test_traffic_accidents_are_stated_from_the_imported_months_of_the_period(city, commune, demo_database):
+    from antt.domain.access import Actor
+    from antt.services.indicators import indicator_values
+
+    def month(name: str, key: str) -> int:
+        points = indicator_values(demo_database, Actor.system("t"), name, unit_code="31")
+        return round(next(p[4] for p in points if p[1] == key))
+
+    now = [
+        month(n, "report-month:2026-10") for n in ("traffic_accidents", "traffic_deaths", "traffic_injuries")
+    ]
+    before = [
+        month(n, "report-month:2025-10") for n in ("traffic_accidents", "traffic_deaths", "traffic_injuries")
+    ]
+    lines = [
+        b.text for b in city.sections[0].blocks if getattr(b, "text", "").startswith("- Tai nạn giao thông")
+    ]
+    change = now[0] - before[0]
+    moved = "số vụ không thay đổi"
+    if change:
+        sign = "+" if change > 0 else "\u2212"
+        moved = f"số vụ {'tăng' if change > 0 else 'giảm'} {abs(change)} vụ, {sign}{format_percent(100 * abs(change) / before[0])}"
+    assert lines == [
+        f"- Tai nạn giao thông: {now[0]} vụ, {now[1]} người chết, {now[2]} người bị thương (cùng kỳ: "
+        f"{before[0]} vụ, {before[1]} người chết, {before[2]} người bị thương; {moved})."
+    ]
+    # the figures are the city's, reported by the traffic police: a commune's report does not state them
+    assert not any(getattr(b, "text", "").startswith("- Tai nạn") for b in commune.sections[0].blocks)
+    # the reporting year 2026 runs to 14/12/2026; the months imported so far do not cover it: no figure
+    year = build_report(demo_database, Actor.system("t"), parse_period("report-year:2026"), as_of=AS_OF)
+    assert not any(getattr(b, "text", "").startswith("- Tai nạn") for b in year.sections[0].blocks)
+
+
+def test_the_traffic_phrase_compares_the_accidents_with_their_base() -> None:
+    from antt.services.report_content import traffic_phrase
+
+    current = {"traffic_accidents": 45.0, "traffic_deaths": 21.0, "traffic_injuries": 30.0}
+    previous = {"traffic_accidents": 50.0, "traffic_deaths": 24.0, "traffic_injuries": 35.0}
+    assert traffic_phrase(current, previous) == (
+        "- Tai nạn giao thông: 45 vụ, 21 người chết, 30 người bị thương (cùng kỳ: 50 vụ, 24 người chết, "
+        "35 người bị thương; số vụ giảm 5 vụ, \u221210,0%)."
+    )
+    assert traffic_phrase({"traffic_accidents": 3.0}, None) == (
+        "- Tai nạn giao thông: 3 vụ (cùng kỳ: chưa có đủ số liệu để so sánh)."
+    )
