@@ -99,8 +99,8 @@ class Section:
 class Header:
     """Ô số 1–5 of Decree 30: the bodies, number, place and date, document type and summary."""
 
-    superior_body: str
-    issuing_lines: tuple[str, ...]  # the issuing body, broken where Decree 30's two lines should break
+    superior_lines: tuple[str, ...]  # the superior body, broken where its lines should break
+    issuing_lines: tuple[str, ...]  # the issuing body, likewise (Decree 30 lets a long name take two)
     symbol: str  # e.g. "BC-CATP": the number's symbol
     place: str
     issued: date
@@ -109,6 +109,10 @@ class Header:
     doc_type: str = "BÁO CÁO"
     national_title: str = NATIONAL_TITLE
     motto: str = MOTTO
+
+    @property
+    def superior_body(self) -> str:
+        return " ".join(self.superior_lines)
 
     @property
     def issuing_body(self) -> str:

@@ -169,16 +169,21 @@ def _centred(cell: object, text: str, *, first: bool = False, **style: object) -
     return paragraph
 
 
+def _lines(paragraph: Any, more: tuple[str, ...], **style: Any) -> None:
+    """Further lines of a centred paragraph, each after a line break (one paragraph, one body)."""
+    for line in more:
+        paragraph.runs[-1].add_break(WD_BREAK.LINE)
+        _run(paragraph, line, **style)
+
+
 def _header_block(doc: object, report: Report) -> None:
     h = report.header
     # Decree 30 sizes: bodies 12–13 pt, number 13, national title 12–13, motto 13–14, date 13–14; the
     # national title needs 10 cm at 13 pt, so the issuing body takes two lines where it is long
     left, right = _two_columns(doc, 6.5, 10)
-    _centred(left, h.superior_body, first=True, size=12)
+    _lines(_centred(left, h.superior_lines[0], first=True, size=12), h.superior_lines[1:], size=12)
     issuing = _centred(left, h.issuing_lines[0], bold=True, size=12)
-    for line in h.issuing_lines[1:]:
-        issuing.runs[-1].add_break(WD_BREAK.LINE)  # type: ignore[attr-defined]
-        _run(issuing, line, bold=True, size=12)
+    _lines(issuing, h.issuing_lines[1:], bold=True, size=12)
     _rule(issuing, 2.0)
     _centred(left, h.number_line, size=13)
     if report.secrecy:

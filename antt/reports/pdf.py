@@ -85,7 +85,7 @@ def _header(report: Report) -> str:
         marks += f'<br><span class="urgency">{escape(report.urgency)}</span>'
     return (
         '<table class="head"><tr>'
-        f'<td class="left">{escape(h.superior_body)}<br><b class="rule">{"<br>".join(escape(line) for line in h.issuing_lines)}</b><br>'
+        f'<td class="left">{_lines(h.superior_lines)}<br><b class="rule">{_lines(h.issuing_lines)}</b><br>'
         f"{escape(h.number_line)}{marks}</td>"
         f'<td class="right"><b>{escape(h.national_title)}</b><br>'
         f'<span class="motto rule">{escape(h.motto)}</span>'
@@ -94,6 +94,10 @@ def _header(report: Report) -> str:
         f'<p class="type">{escape(h.doc_type)}</p>'
         f'<p class="summary"><span class="rule">{escape(h.summary)}</span></p>'
     )
+
+
+def _lines(lines: tuple[str, ...]) -> str:
+    return "<br>".join(escape(line) for line in lines)
 
 
 def _section(section: Section, level: int) -> str:

@@ -42,8 +42,8 @@ from antt.services.disclosure import Disclosure, sensitive_groups
 
 CITY = "Hải Phòng"
 MINISTRY = "BỘ CÔNG AN"
-CITY_POLICE = "CÔNG AN THÀNH PHỐ HẢI PHÒNG"
-CITY_POLICE_LINES = ("CÔNG AN THÀNH PHỐ", "HẢI PHÒNG")  # as the issuing body: too long for one line
+CITY_POLICE_LINES = ("CÔNG AN THÀNH PHỐ", "HẢI PHÒNG")  # too long for one line of the header's left column
+BODY_LINE_CHARS = 21  # what one line of the header's left column holds at 12 pt (checked in LibreOffice)
 PLACEHOLDER = (
     "[Phần dành cho người soạn thảo: phương hướng, nhiệm vụ trọng tâm kỳ tới. ANTT không tự viết phần này.]"
 )
@@ -524,9 +524,10 @@ def compose(
     city_wide: bool,
 ) -> Report:
     scope = figures.by_group.scope
+    superior: tuple[str, ...]
     issuing: tuple[str, ...]
     if city_wide:
-        superior, issuing, symbol = MINISTRY, CITY_POLICE_LINES, "BC-CATP"
+        superior, issuing, symbol = (MINISTRY,), CITY_POLICE_LINES, "BC-CATP"
         recipients = [
             "- Bộ Công an (để báo cáo);",
             "- Thường trực Thành ủy, UBND thành phố (để báo cáo);",
@@ -536,15 +537,13 @@ def compose(
         ]
     else:
         kind = scope.name.removesuffix(scope.short_name).strip()  # "Phường", "Xã", "Đặc khu"
-        issuing = (
-            (f"CÔNG AN {kind.upper()}", scope.short_name.upper())
-            if kind
-            else (f"CÔNG AN {scope.name.upper()}",)
-        )
-        superior, symbol = CITY_POLICE, "BC-CAX"
+        issuing = (f"CÔNG AN {scope.name.upper()}",)
+        if kind and len(issuing[0]) > BODY_LINE_CHARS:
+            issuing = (f"CÔNG AN {kind.upper()}", scope.short_name.upper())
+        superior, symbol = CITY_POLICE_LINES, "BC-CAX"
         recipients = ["- Công an thành phố (để báo cáo);", f"- Đảng ủy, UBND {scope.name};", "- Lưu: VT."]
     header = Header(
-        superior_body=superior,
+        superior_lines=superior,
         issuing_lines=issuing,
         symbol=symbol,
         place=CITY,

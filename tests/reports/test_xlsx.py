@@ -16,7 +16,12 @@ HOSTILE = ["=1+2", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("htt
 def report_with(table: Table) -> Report:
     return Report(
         header=Header(
-            "BỘ CÔNG AN", ("CÔNG AN THÀNH PHỐ", "HẢI PHÒNG"), "BC-CATP", "Hải Phòng", date(2026, 2, 5), "Thử"
+            ("BỘ CÔNG AN",),
+            ("CÔNG AN THÀNH PHỐ", "HẢI PHÒNG"),
+            "BC-CATP",
+            "Hải Phòng",
+            date(2026, 2, 5),
+            "Thử",
         ),
         sections=[],
         annexes=[table],
