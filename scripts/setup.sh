@@ -26,7 +26,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 updated=""
 apt_install() {  # apt_install [apt-get options] package…
   [ -n "$updated" ] || { $SUDO apt-get update -qq; updated=1; }
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null  # sudo drops the env
 }
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need_apt[*]}"

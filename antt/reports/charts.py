@@ -92,7 +92,7 @@ def _prefer_vietnamese_font_files() -> None:
 
 
 def _bars(ax: Any, chart: Chart) -> None:
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     n = max(len(chart.series), 1)
     height = 0.8 / n
@@ -106,6 +106,7 @@ def _bars(ax: Any, chart: Chart) -> None:
     ax.set_yticks([rows - 1 - r for r in range(rows)])
     ax.set_yticklabels([textwrap.fill(c, 30) for c in chart.categories], fontsize=8)
     ax.set_xlim(0, largest * 1.15 if largest > 0 else 1)  # room for the value beside the longest bar
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no tick at 0,5 written "0"
     ax.xaxis.set_major_formatter(FuncFormatter(vietnamese_ticks()))
     ax.set_title(chart.title, fontsize=10)
     ax.set_xlabel(chart.y_label, fontsize=9)

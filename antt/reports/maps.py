@@ -21,7 +21,7 @@ OUTLYING_DEGREES = 0.25  # an area farther than this (≈ 25 km) from every othe
 NO_VALUE = "#d9d9d9"
 ZERO = "#fdf8ec"
 EDGE = "#6b6b6b"
-NO_VALUE_LABEL = "Không có số liệu hoặc không công bố"
+NO_VALUE_LABEL = "Không có số liệu"
 
 
 def class_bounds(values: Sequence[float], classes: int = CLASSES, decimals: int = 0) -> list[float]:
@@ -91,6 +91,8 @@ def render_map(chart: Map, *, width_mm: float = 160, dpi: int = 150) -> bytes:
 
     shapes = {a.code: shapely.make_valid(shape(a.geometry)) for a in chart.areas}
     outlying = _outlying(shapes)
+    if len(outlying) == len(shapes):  # scattered communes (an officer's few): all on one map, no insets
+        outlying = set()
     main = [a for a in chart.areas if a.code not in outlying]
     minx, miny, maxx, maxy = shapely.union_all([shapes[a.code] for a in main]).bounds
     aspect = 1 / math.cos(math.radians((miny + maxy) / 2))

@@ -131,7 +131,7 @@ def _signed(write: Callable[[float], str], value: float) -> str:
 
 
 def traffic_phrase(current: dict[str, float], previous: dict[str, float] | None) -> str:
-    """``- Tai nạn giao thông: xảy ra 45 vụ, làm chết 21 người, bị thương 30 người (cùng kỳ: …; số vụ
+    """``- Tai nạn giao thông: 45 vụ, 21 người chết, 30 người bị thương (cùng kỳ: …; số vụ
     giảm 5 vụ, −10,0%).`` — the figures of the traffic indicators, compared when both sides exist."""
 
     def stated(values: dict[str, float]) -> str:
@@ -261,7 +261,7 @@ def commune_map(figures: Figures) -> Map | None:
 
     measure = "Số vụ trên 10.000 dân" if per_residents else "Số vụ"
     return Map(
-        title=f"Bản đồ. {measure} theo xã, phường, đặc khu — {result.period.label_vi()}",
+        title=f"Bản đồ 1. {measure} theo xã, phường, đặc khu — {result.period.label_vi()}",
         areas=[Area(code, names[code], figures.geometries[code], value(code)) for code in shown],
         legend=measure,
         decimals=1 if per_residents else 0,
@@ -308,7 +308,7 @@ def results(figures: Figures) -> Section:
     if figures.eid is not None:
         lines.append(
             f"- Đề án 06: {format_count(round(figures.eid.value))} tài khoản định danh điện tử đã kích hoạt "
-            f"(số liệu kỳ kết thúc ngày {figures.eid.period_end:%d/%m/%Y}, {figures.eid.units} đơn vị báo cáo)."
+            f"(số liệu mới nhất của {figures.eid.units} đơn vị báo cáo, đến ngày {figures.eid.period_end:%d/%m/%Y})."
         )
     return Section("II. KẾT QUẢ CÔNG TÁC", [Paragraph(line) for line in lines])
 
@@ -421,13 +421,22 @@ def annexes(figures: Figures) -> list[Table]:
         ],
         rows=change_rows,
     )
-    tables = [counts(True), counts(False), change, work_annex(units, cells, groups, columns[:3])]
+    tables = [
+        counts(True),
+        counts(False),
+        change,
+        work_annex(units, cells, groups, columns[:3], result.period.label_vi()),
+    ]
     eid = eid_annex(figures, units, columns[:3])
     return tables + ([eid] if eid is not None else [])
 
 
 def work_annex(
-    units: list[Unit], cells: dict[tuple[str, str], Change], groups: list[str], lead: list[Column]
+    units: list[Unit],
+    cells: dict[tuple[str, str], Change],
+    groups: list[str],
+    lead: list[Column],
+    label: str,
 ) -> Table:
     """Phụ lục 4: the results of the work per commune — cleared, very serious, suspects, organised groups
     (all groups together, as Phụ lục 3, so no sensitive category stands alone)."""
@@ -439,20 +448,20 @@ def work_annex(
         rows.append([i, u.code, u.name, *_work_cells(m)])
     return Table(
         key="PL4 Kết quả",
-        title="Phụ lục 4. Kết quả điều tra, khám phá theo xã, phường, đặc khu — kỳ này",
+        title=f"Phụ lục 4. Kết quả điều tra, khám phá theo xã, phường, đặc khu — {label}",
         columns=[
             *lead,
             Column("Số vụ", Kind.COUNT),
             Column("Làm rõ", Kind.COUNT),
             Column("Tỷ lệ làm rõ (%)", Kind.PERCENT),
-            Column("Rất NT, ĐBNT", Kind.COUNT),
-            Column("Làm rõ rất NT, ĐBNT", Kind.COUNT),
+            Column("RNT, ĐBNT", Kind.COUNT),
+            Column("Làm rõ RNT, ĐBNT", Kind.COUNT),
             Column("Đối tượng", Kind.COUNT),
             Column("Vụ do băng, nhóm", Kind.COUNT),
         ],
         rows=rows,
         total=["", "", "Tổng số", *_work_cells(sums)],
-        note="Rất NT, ĐBNT: tội phạm rất nghiêm trọng, đặc biệt nghiêm trọng.",
+        note="RNT, ĐBNT: tội phạm rất nghiêm trọng, đặc biệt nghiêm trọng.",
     )
 
 
@@ -474,10 +483,14 @@ def eid_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> Table 
 
     rows: list[list[Cell]] = []
     sums = [0.0, 0.0, 0.0]
+    share_base = [0.0, 0.0]  # activated and assigned of the communes with a target: the total's share
     for i, u in enumerate(units, 1):
         assigned = value("eid_accounts_assigned", u.code)
         activated = value("eid_accounts_activated", u.code)
-        share = round(100 * activated / assigned, 1) if assigned and activated is not None else None
+        share = None
+        if assigned and activated is not None:
+            share = round(100 * activated / assigned, 1)
+            share_base = [share_base[0] + activated, share_base[1] + assigned]
         ends = [found[n][u.code][0] for n in found if u.code in found[n]]
         for j, name in enumerate(
             ("eid_accounts_assigned", "eid_accounts_collected", "eid_accounts_activated")
@@ -507,7 +520,14 @@ def eid_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> Table 
             Column("Số liệu đến ngày", width=12),
         ],
         rows=rows,
-        total=["", "", "Tổng số", *sums, round(100 * sums[2] / sums[0], 1) if sums[0] else None, None],
+        total=[
+            "",
+            "",
+            "Tổng số",
+            *sums,
+            round(100 * share_base[0] / share_base[1], 1) if share_base[1] else None,
+            None,
+        ],
         note="Số liệu lũy kế, theo kỳ nhập gần nhất kết thúc không muộn hơn ngày cuối kỳ báo cáo.",
     )
 
@@ -569,7 +589,13 @@ def compose(
 
 
 def _with_default_authority(signature: Signature | None, authority: str) -> Signature:
-    """The author's signature block, signed for the head of the unit unless they said otherwise."""
+    """The author's signature block, signed for the head of the unit unless they said otherwise. A title
+    other than the head's without an authority is a deputy signing on the head's behalf: "KT." (ký thay)
+    as Decree 30 writes it; the head's own title needs no second line."""
     if signature is None:
         return Signature(authority)
-    return Signature(signature.authority or authority, signature.title, signature.name)
+    if signature.authority:
+        return signature
+    if not signature.title or signature.title == authority:
+        return Signature(authority, "", signature.name)
+    return Signature(f"KT. {authority}", signature.title, signature.name)

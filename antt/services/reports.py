@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from antt.domain.access import Actor
 from antt.domain.periods import VIETNAM_TZ, Period, today_local
+from antt.domain.units import Level
 from antt.errors import InvalidInput, NotFound
 from antt.reports.document import Report, Signature, Stamp
-from antt.services.compstat import By, compstat
+from antt.services.compstat import By, compstat, scope_of
 from antt.services.disclosure import Disclosure
 from antt.services.geo import commune_geometries
 from antt.services.indicators import indicator_values
@@ -93,6 +94,8 @@ def report_options(
     marks: dict[str, str | None] = {}
     for kind, value in (("secrecy", secrecy), ("urgency", urgency)):
         mark = unicodedata.normalize("NFC", value).strip().upper() or None
+        if mark is not None:
+            mark = " ".join(mark.split()).replace("HOẢ", "HỎA")  # the older placement of the tone mark
         try:
             _check_mark(mark, kind)
         except InvalidInput as problem:
@@ -126,12 +129,12 @@ def gather(
     evaluations = targets_status(database, actor, as_of=day, unit_code=unit_code)
     scope_code = by_group.scope.code
     traffic = TrafficFigure(
-        current=_traffic(database, actor, scope_code, by_group.period),
-        previous=_traffic(database, actor, scope_code, by_group.compare),
+        current=_traffic(database, actor, scope_code, by_group.period, by_group.as_of),
+        previous=_traffic(database, actor, scope_code, by_group.compare, by_group.compare_as_of),
     )
+    eid_end = min(by_group.period.end, by_group.as_of)  # no figure from after the day data are counted to
     eid_by_unit = {
-        name: _latest_by_unit(database, actor, name, unit_code, by_group.period.end)
-        for name in EID_INDICATORS
+        name: _latest_by_unit(database, actor, name, unit_code, eid_end) for name in EID_INDICATORS
     }
     scheme = by_group.scope.scheme
     return Figures(
@@ -169,35 +172,66 @@ def _latest_by_unit(
 TRAFFIC_INDICATORS = ("traffic_accidents", "traffic_deaths", "traffic_injuries")
 
 
-def _traffic(database: Database, actor: Actor, unit_code: str, period: Period) -> dict[str, float] | None:
-    """Each traffic indicator summed over the imported periods of ``unit_code`` that lie inside
-    ``period``, or ``None`` unless the accident figures cover the period day for day (a month missing
-    would understate it) — or the unit is not the actor's to read."""
+def _traffic(
+    database: Database, actor: Actor, unit_code: str, period: Period, as_of: date
+) -> dict[str, float] | None:
+    """Each traffic indicator summed over the imported periods of ``unit_code`` inside ``period``, or
+    ``None`` when the period has not ended by ``as_of`` (the crimes beside them are counted to that day),
+    when the accident figures do not tile the period (a month missing, or months overlapping), or when the
+    unit is not the actor's to read. Deaths or injuries that do not tile it are left out, not understated."""
+    if period.end > as_of:
+        return None
     sums: dict[str, float] = {}
     for name in TRAFFIC_INDICATORS:
         try:
             points = indicator_values(database, actor, name, unit_code=unit_code)
         except NotFound:
             return None
-        inside = {(start, end): value for code, _p, start, end, value in points if code == unit_code}
-        inside = {k: v for k, v in inside.items() if period.start <= k[0] and k[1] <= period.end}
-        if name == "traffic_accidents":
-            covered = sum((end - start).days + 1 for start, end in inside)
-            if not inside or covered != (period.end - period.start).days + 1:
+        spans = sorted(
+            ((start, end), value)
+            for code, _period, start, end, value in points
+            if code == unit_code and period.start <= start and end <= period.end
+        )
+        if not tiles(period, [span for span, _ in spans]):
+            if name == "traffic_accidents":
                 return None
-        if inside:
-            sums[name] = sum(inside.values())
+            continue
+        sums[name] = sum(value for _, value in spans)
     return sums
 
 
+def tiles(period: Period, spans: list[tuple[date, date]]) -> bool:
+    """Whether the sorted ``spans`` cover ``period`` day for day, back to back, without overlap."""
+    day = period.start
+    for start, end in spans:
+        if start != day:
+            return False
+        day = end + timedelta(days=1)
+    return bool(spans) and day == period.end + timedelta(days=1)
+
+
 def _eid(activated: dict[str, tuple[date, float]]) -> EidFigure | None:
-    """e-ID accounts activated: the newest period any unit reported by the report's end, summed over the
-    units that reported it."""
+    """e-ID accounts activated: each unit's latest figure by the report's end, summed (as Phụ lục 5's
+    total), with the newest of their dates."""
     if not activated:
         return None
     newest = max(end for end, _ in activated.values())
-    values = [value for end, value in activated.values() if end == newest]
-    return EidFigure(value=sum(values), period_end=newest, units=len(values))
+    return EidFigure(value=sum(v for _, v in activated.values()), period_end=newest, units=len(activated))
+
+
+def report_unit(actor: Actor, unit_code: str | None) -> str | None:
+    """The unit a report is for. An author bound to communes writes for a commune, never for the city:
+    with one commune it may be left out; with several, one must be chosen."""
+    if unit_code is not None or actor.units is None:
+        return unit_code
+    _, communes = scope_of(actor, None)
+    if len(communes) == 1:
+        return communes[0].code
+    names = ", ".join(f"{c.name} ({c.code})" for c in communes) or "—"
+    raise InvalidInput(
+        f"Chọn xã, phường, đặc khu của báo cáo; tài khoản được giao: {names}.",
+        f"Choose the commune the report is for; your account covers: {names}.",
+    )
 
 
 def build_report(
@@ -212,6 +246,7 @@ def build_report(
 ) -> Report:
     """The monthly (quarterly, half-year, yearly, any period) report for the city or one commune."""
     options = options or ReportOptions()
+    unit_code = report_unit(actor, unit_code)
     figures = gather(database, actor, period, unit_code=unit_code, as_of=as_of)
     for mark, allowed in ((options.secrecy, "secrecy"), (options.urgency, "urgency")):
         _check_mark(mark, allowed)
@@ -237,7 +272,7 @@ def build_report(
         else None,
         secrecy=options.secrecy,
         urgency=options.urgency,
-        city_wide=unit_code is None or scope.level.value == "province",
+        city_wide=scope.level is Level.PROVINCE,
     )
 
 

@@ -214,7 +214,7 @@ def test_a_commune_report_contains_only_that_communes_rows(commune, commune_code
     for table in commune.annexes:
         assert [row[1] for row in table.rows] == [commune_code]
     doc = Document(io.BytesIO(render(commune, ReportFormat.DOCX)))
-    codes = {row.cells[1].text for t in doc.tables[-3:] for row in t.rows[1:]}
+    codes = {row.cells[1].text for t in doc.tables[-len(commune.annexes) :] for row in t.rows[1:]}
     assert codes <= {commune_code, ""}
     book = openpyxl.load_workbook(io.BytesIO(render(commune, ReportFormat.XLSX)))
     for name in book.sheetnames[1:]:
@@ -408,3 +408,29 @@ def test_the_traffic_phrase_compares_the_accidents_with_their_base() -> None:
     assert traffic_phrase({"traffic_accidents": 3.0}, None) == (
         "- Tai nạn giao thông: 3 vụ (cùng kỳ: chưa có đủ số liệu để so sánh)."
     )
+
+
+def test_an_officer_of_one_commune_writes_that_communes_report_and_of_several_must_choose(
+    demo_database, commune_code
+) -> None:
+    from antt.domain.access import Actor
+    from antt.errors import InvalidInput
+
+    officer = Actor("cán bộ xã", units=frozenset({("2025-07", commune_code)}))
+    report = build_report(demo_database, officer, PERIOD, as_of=AS_OF)  # no unit given
+    assert report.header.superior_body == "CÔNG AN THÀNH PHỐ HẢI PHÒNG"  # the city is the superior body
+    assert report.header.symbol == "BC-CAX" and report.stamp.filters["Đơn vị"].endswith(f"({commune_code})")
+    assert [row[1] for row in report.annexes[0].rows] == [commune_code]
+    two = Actor("cán bộ hai xã", units=frozenset({("2025-07", commune_code), ("2025-07", "10507")}))
+    with pytest.raises(InvalidInput) as refused:
+        build_report(demo_database, two, PERIOD, as_of=AS_OF)
+    assert commune_code in refused.value.message_vi and "10507" in refused.value.message_vi
+
+
+def test_traffic_and_eid_figures_stop_at_the_day_the_data_are_counted_to(demo_database) -> None:
+    from antt.domain.access import Actor
+
+    early = build_report(demo_database, Actor.system("t"), PERIOD, as_of=date(2026, 9, 20))
+    assert not any(getattr(b, "text", "").startswith("- Tai nạn") for b in early.sections[0].blocks)
+    eid = next(t for t in early.annexes if t.key == "PL5 Đề án 06")
+    assert {row[7] for row in eid.rows} == {"31/08/2026"}  # September's figure ends after 20/09
