@@ -8,8 +8,10 @@ JSON envelope or one HTML error page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -120,6 +122,26 @@ class InvalidInput(AnttError):
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.is_error]
+
+
+def every_problem(*steps: Callable[[], Any]) -> list[Any]:
+    """The results of ``steps``, each run even after one has failed: a command line or a form with three
+    mistakes gets one :class:`InvalidInput` naming all three, not the first alone."""
+    results: list[Any] = []
+    problems: list[InvalidInput] = []
+    for step in steps:
+        try:
+            results.append(step())
+        except InvalidInput as problem:
+            problems.append(problem)
+            results.append(None)
+    if problems:
+        raise InvalidInput(
+            " ".join(p.message_vi for p in problems),
+            " ".join(p.message_en for p in problems),
+            [issue for p in problems for issue in p.issues],
+        )
+    return results
 
 
 class ImportRejected(InvalidInput):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -36,27 +37,34 @@ def report_command(
     urgency: str = typer.Option("", "--urgency", help="độ khẩn: KHẨN | THƯỢNG KHẨN | HỎA TỐC"),
 ) -> None:
     """Báo cáo kết quả công tác bảo đảm ANTT / the periodic security-and-order report."""
-    from antt.errors import InvalidInput
+    from antt.errors import InvalidInput, every_problem
     from antt.services.database import open_database, require_current_schema
     from antt.services.reports import ReportFormat, export_report, report_options
 
-    try:
-        kind = ReportFormat(fmt.lower())
-    except ValueError:
-        raise InvalidInput(
-            f"--format phải là docx, pdf hoặc xlsx (nhận được {fmt!r}).",
-            f"--format must be docx, pdf or xlsx (got {fmt!r}).",
-        ) from None
-    options = report_options(
-        number=number,
-        issued=parse_day(issued) if issued else None,
-        authority=authority,
-        signer_title=signer_title,
-        signer=signer,
-        secrecy=secrecy,
-        urgency=urgency,
+    def chosen_format() -> ReportFormat:
+        try:
+            return ReportFormat(fmt.lower())
+        except ValueError:
+            raise InvalidInput(
+                f"--format phải là docx, pdf hoặc xlsx (nhận được {fmt!r}).",
+                f"--format must be docx, pdf or xlsx (got {fmt!r}).",
+            ) from None
+
+    kind, issued_day, options, window, as_of_day = every_problem(
+        chosen_format,
+        lambda: parse_day(issued) if issued else None,
+        lambda: report_options(
+            number=number,
+            authority=authority,
+            signer_title=signer_title,
+            signer=signer,
+            secrecy=secrecy,
+            urgency=urgency,
+        ),
+        lambda: period_from(period, parse_day(from_) if from_ else None, parse_day(to) if to else None),
+        lambda: parse_day(as_of) if as_of else None,
     )
-    window = period_from(period, parse_day(from_) if from_ else None, parse_day(to) if to else None)
+    options = replace(options, issued=issued_day)
     settings = load_settings()
     database = open_database(settings)
     try:
@@ -67,7 +75,7 @@ def report_command(
             window,
             kind,
             unit_code=unit,
-            as_of=parse_day(as_of) if as_of else None,
+            as_of=as_of_day,
             options=options,
             client="cli",
         )

@@ -9,6 +9,7 @@ import typer
 from antt.cli.output import Format, emit
 from antt.domain.access import Actor
 from antt.domain.units import KIND_LABELS_VI, Level
+from antt.errors import InvalidInput
 from antt.services.units import convert_unit, list_units
 
 app = typer.Typer(help="Đơn vị hành chính / administrative units", no_args_is_help=True)
@@ -16,10 +17,15 @@ CLI_ACTOR = Actor.system("cli")
 
 
 def parse_day(text: str) -> date:
+    """A day typed on the command line. Called in the commands' bodies, after typer's parsing, so a bad
+    one is an :class:`InvalidInput` (exit 2, one line in both languages), not typer's BadParameter, which
+    there would surface as an internal error."""
     try:
         return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError as exc:
-        raise typer.BadParameter(f"cần YYYY-MM-DD / expected YYYY-MM-DD: {text!r}") from exc
+    except ValueError:
+        raise InvalidInput(
+            f"Ngày không hợp lệ: {text!r} (cần YYYY-MM-DD).", f"Invalid date {text!r} (expected YYYY-MM-DD)."
+        ) from None
 
 
 @app.command("list")

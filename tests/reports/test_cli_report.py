@@ -85,10 +85,9 @@ def test_report_command_sets_the_signer_and_the_marks(cli_env, tmp_path) -> None
 
 def test_report_command_lists_every_bad_option_and_writes_nothing(cli_env, tmp_path) -> None:
     out = tmp_path / "bao-cao.docx"
-    proc = run_report(
-        cli_env, "--out", str(out), "--secrecy", "BÍ MẬT", "--urgency", "GẤP", "--signer", "x" * 81
-    )
+    bad = ["--secrecy", "BÍ MẬT", "--urgency", "GẤP", "--signer", "x" * 81, "--issued", "2026-02-31"]
+    proc = run_report(cli_env, "--out", str(out), *bad)
     assert proc.returncode == 2
-    for expected in ("'BÍ MẬT'", "TUYỆT MẬT", "'GẤP'", "HỎA TỐC", "80"):
+    for expected in ("'BÍ MẬT'", "TUYỆT MẬT", "'GẤP'", "HỎA TỐC", "80", "2026-02-31"):
         assert expected in proc.stderr
     assert not out.exists()

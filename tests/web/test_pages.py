@@ -254,4 +254,4 @@ def test_the_report_form_sets_the_signer_and_marks_and_rejects_bad_ones(client) 
         assert expected in text
     rejected = client.post("/reports", data={**form, "secrecy": "BÍ MẬT", "issued": "31/02/2026"})
     assert rejected.status_code == 422
-    assert "31/02/2026" in rejected.text
+    assert "31/02/2026" in rejected.text and "BÍ MẬT" in rejected.text  # both problems, not the first

@@ -3,6 +3,7 @@ annexes; the same document as ``antt report``, and every download is audited (``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from antt.domain.documents import SECRECY_MARKS, URGENCY_MARKS
 from antt.domain.periods import parse_period, period_from, report_month_of
 from antt.domain.text import sort_key
 from antt.domain.units import Level
+from antt.errors import every_problem
 from antt.services.reports import MEDIA_TYPES, ReportFormat, export_report, report_options
 from antt.services.units import list_units
 from antt.web.access import requires
@@ -80,16 +82,19 @@ def download_report(
     secrecy: Annotated[str, Form(max_length=20)] = "",
     urgency: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    options = report_options(
-        number=number,
-        issued=form_date(issued, "issued"),
-        authority=authority,
-        signer_title=signer_title,
-        signer=signer,
-        secrecy=secrecy,
-        urgency=urgency,
+    issued_day, options, window = every_problem(
+        lambda: form_date(issued, "issued"),
+        lambda: report_options(
+            number=number,
+            authority=authority,
+            signer_title=signer_title,
+            signer=signer,
+            secrecy=secrecy,
+            urgency=urgency,
+        ),
+        lambda: period_from(period or None, form_date(from_, "from"), form_date(to, "to")),
     )
-    window = period_from(period or None, form_date(from_, "from"), form_date(to, "to"))
+    options = replace(options, issued=issued_day)
     chosen = ReportFormat(fmt) if fmt in {f.value for f in ReportFormat} else ReportFormat.DOCX
     content = export_report(
         database_of(request),
