@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -57,14 +57,9 @@ def png(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
-def vietnamese_ticks(decimals: int = 0) -> Callable[[float, int], str]:
-    """A tick formatter writing ``12.345`` as Vietnamese does (dot thousands, comma decimals)."""
-    from antt.domain.documents import format_decimal
-
-    def tick(value: float, _position: int) -> str:
-        return format_count(round(value)) if decimals == 0 else format_decimal(value, decimals)
-
-    return tick
+def vietnamese_ticks(value: float, _position: int) -> str:
+    """An axis tick of a count written as Vietnamese does: ``12.345``."""
+    return format_count(round(value))
 
 
 VIETNAMESE_PROBE = 0x1EC7  # ệ: in Latin Extended Additional, where fonts without Vietnamese fall short
@@ -107,7 +102,7 @@ def _bars(ax: Any, chart: Chart) -> None:
     ax.set_yticklabels([textwrap.fill(c, 30) for c in chart.categories], fontsize=8)
     ax.set_xlim(0, largest * 1.15 if largest > 0 else 1)  # room for the value beside the longest bar
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no tick at 0,5 written "0"
-    ax.xaxis.set_major_formatter(FuncFormatter(vietnamese_ticks()))
+    ax.xaxis.set_major_formatter(FuncFormatter(vietnamese_ticks))
     ax.set_title(chart.title, fontsize=10)
     ax.set_xlabel(chart.y_label, fontsize=9)
     ax.tick_params(axis="x", labelsize=8)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from antt.analytics.compstat import SMALL_BASE, Z_NOTABLE, Z_STRONG, Change, Measures, total
+from antt.analytics.compstat import SMALL_BASE, Z_NOTABLE, Z_STRONG, Change, Measures, pct_change, total
 from antt.domain.access import SUPPRESSED_LABEL, Actor
 from antt.domain.documents import format_count, format_decimal, format_percent
 from antt.domain.reference import offence_table
@@ -49,6 +49,9 @@ PLACEHOLDER = (
 )
 
 
+EID_INDICATORS = ("eid_accounts_assigned", "eid_accounts_collected", "eid_accounts_activated")
+
+
 @dataclass(frozen=True)
 class EidFigure:
     value: float
@@ -76,7 +79,7 @@ class Figures:
     geometries: dict[str, dict[str, object]] = field(default_factory=dict)  # GeoJSON per commune code
     # the latest e-ID figures by the period's end: indicator → unit code → (period end, value)
     eid_by_unit: dict[str, dict[str, tuple[date, float]]] = field(default_factory=dict)
-    traffic: TrafficFigure | None = None  # present when the traffic figures cover the period
+    traffic: TrafficFigure | None = None
 
     def hidden(self, change: Change, group: str, unit_code: str | None = None) -> frozenset[str]:
         """The fields of a cell of ``group`` (in ``unit_code``; default the report's scope) to hide."""
@@ -146,12 +149,12 @@ def traffic_phrase(current: dict[str, float], previous: dict[str, float] | None)
     if previous is None:
         return text + " (cùng kỳ: chưa có đủ số liệu để so sánh)."
     now, before = round(current["traffic_accidents"]), round(previous["traffic_accidents"])
-    change = Change(Measures(incidents=now), Measures(incidents=before))
     moved = "số vụ không thay đổi"
-    if change.change:
-        moved = f"số vụ {'tăng' if change.change > 0 else 'giảm'} {format_count(abs(change.change))} vụ"
-        if change.pct_change is not None:
-            moved += f", {_signed(format_percent, change.pct_change)}"
+    if now != before:
+        moved = f"số vụ {'tăng' if now > before else 'giảm'} {format_count(abs(now - before))} vụ"
+        pct = pct_change(now, before)
+        if pct is not None:
+            moved += f", {_signed(format_percent, pct)}"
     return f"{text} (cùng kỳ: {stated(previous)}; {moved})."
 
 
@@ -242,11 +245,9 @@ def commune_map(figures: Figures) -> Map | None:
     """This period's incidents per commune (all groups, as in Phụ lục 3), per 10,000 residents where the
     populations are imported, else as counts; ``None`` when ANTT ships no boundaries for the scheme."""
     result = figures.by_unit_group
-    totals: dict[str, int] = {}
-    names: dict[str, str] = {}
-    for row in result.rows:
-        totals[row.unit.code] = totals.get(row.unit.code, 0) + row.change.current.incidents
-        names[row.unit.code] = row.unit.short_name
+    per_unit = unit_totals(result)
+    totals = {u.code: c.current.incidents for u, c in per_unit.items()}
+    names = {u.code: u.short_name for u in per_unit}
     shown = [code for code in totals if code in figures.geometries]
     if not shown:
         return None
@@ -347,12 +348,22 @@ def assessment(figures: Figures) -> Section:
     return Section("III. ĐÁNH GIÁ VIỆC THỰC HIỆN CHỈ TIÊU", [intro], subsections)
 
 
+def unit_totals(result: CompstatResult) -> dict[Unit, Change]:
+    """Each commune of a by-unit-and-group result over all its groups, in the result's order: the rows of
+    Phụ lục 3 and 4 and the map's values (all groups together, so no sensitive category stands alone)."""
+    by_unit: dict[Unit, list[Change]] = {}
+    for row in result.rows:
+        by_unit.setdefault(row.unit, []).append(row.change)
+    return {unit: total(changes) for unit, changes in by_unit.items()}
+
+
 def annexes(figures: Figures) -> list[Table]:
     result = figures.by_unit_group
     names = group_names()
     groups = result.groups
     cells: dict[tuple[str, str], Change] = {(r.unit.code, r.group): r.change for r in result.rows}
-    units = list(dict.fromkeys(r.unit for r in result.rows))
+    per_unit = unit_totals(result)
+    units = list(per_unit)
     columns = [Column("STT", Kind.COUNT, 5), Column("Mã", width=8), Column("Xã, phường, đặc khu", width=28)]
     columns += [Column(names[g], Kind.COUNT, 9) for g in groups] + [Column("Tổng số", Kind.COUNT, 9)]
 
@@ -392,8 +403,7 @@ def annexes(figures: Figures) -> list[Table]:
         )
 
     change_rows: list[list[Cell]] = []
-    for i, u in enumerate(units, 1):
-        c = total(cells[(u.code, g)] for g in groups)
+    for i, (u, c) in enumerate(per_unit.items(), 1):
         change_rows.append(
             [
                 i,
@@ -425,25 +435,19 @@ def annexes(figures: Figures) -> list[Table]:
         counts(True),
         counts(False),
         change,
-        work_annex(units, cells, groups, columns[:3], result.period.label_vi()),
+        work_annex(per_unit, columns[:3], result.period.label_vi()),
     ]
     eid = eid_annex(figures, units, columns[:3])
     return tables + ([eid] if eid is not None else [])
 
 
-def work_annex(
-    units: list[Unit],
-    cells: dict[tuple[str, str], Change],
-    groups: list[str],
-    lead: list[Column],
-    label: str,
-) -> Table:
+def work_annex(per_unit: dict[Unit, Change], lead: list[Column], label: str) -> Table:
     """Phụ lục 4: the results of the work per commune — cleared, very serious, suspects, organised groups
     (all groups together, as Phụ lục 3, so no sensitive category stands alone)."""
     rows: list[list[Cell]] = []
     sums = Measures()
-    for i, u in enumerate(units, 1):
-        m = total(cells[(u.code, g)] for g in groups).current
+    for i, (u, c) in enumerate(per_unit.items(), 1):
+        m = c.current
         sums += m
         rows.append([i, u.code, u.name, *_work_cells(m)])
     return Table(
@@ -482,7 +486,7 @@ def eid_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> Table 
         return None if latest is None else latest[1]
 
     rows: list[list[Cell]] = []
-    sums = [0.0, 0.0, 0.0]
+    sums = [0.0] * len(EID_INDICATORS)
     share_base = [0.0, 0.0]  # activated and assigned of the communes with a target: the total's share
     for i, u in enumerate(units, 1):
         assigned = value("eid_accounts_assigned", u.code)
@@ -492,9 +496,7 @@ def eid_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> Table 
             share = round(100 * activated / assigned, 1)
             share_base = [share_base[0] + activated, share_base[1] + assigned]
         ends = [found[n][u.code][0] for n in found if u.code in found[n]]
-        for j, name in enumerate(
-            ("eid_accounts_assigned", "eid_accounts_collected", "eid_accounts_activated")
-        ):
+        for j, name in enumerate(EID_INDICATORS):
             sums[j] += value(name, u.code) or 0.0
         rows.append(
             [
@@ -538,7 +540,7 @@ def compose(
     *,
     number: int | None,
     issued: date,
-    signature: Signature | None,
+    signature: Signature,
     secrecy: str | None,
     urgency: str | None,
     city_wide: bool,
@@ -588,12 +590,10 @@ def compose(
     )
 
 
-def _with_default_authority(signature: Signature | None, authority: str) -> Signature:
+def _with_default_authority(signature: Signature, authority: str) -> Signature:
     """The author's signature block, signed for the head of the unit unless they said otherwise. A title
     other than the head's without an authority is a deputy signing on the head's behalf: "KT." (ký thay)
     as Decree 30 writes it; the head's own title needs no second line."""
-    if signature is None:
-        return Signature(authority)
     if signature.authority:
         return signature
     if not signature.title or signature.title == authority:

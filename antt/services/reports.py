@@ -19,13 +19,13 @@ from enum import StrEnum
 from antt.domain.access import Actor
 from antt.domain.periods import VIETNAM_TZ, Period, today_local
 from antt.domain.units import Level
-from antt.errors import InvalidInput, NotFound
+from antt.errors import InvalidInput, NotFound, every_problem
 from antt.reports.document import Report, Signature, Stamp
 from antt.services.compstat import By, compstat, scope_of
 from antt.services.disclosure import Disclosure
 from antt.services.geo import commune_geometries
 from antt.services.indicators import indicator_values
-from antt.services.report_content import EidFigure, Figures, TrafficFigure, compose
+from antt.services.report_content import EID_INDICATORS, EidFigure, Figures, TrafficFigure, compose
 from antt.services.targets import targets_status
 from antt.services.units import populations
 from antt.storage.audit import append
@@ -65,7 +65,6 @@ SIGNATURE_TEXT_MAX = 80
 def report_options(
     *,
     number: int | None = None,
-    issued: date | None = None,
     authority: str = "",
     signer_title: str = "",
     signer: str = "",
@@ -74,44 +73,40 @@ def report_options(
 ) -> ReportOptions:
     """Options from what an author typed in the CLI or the form: text trimmed and in NFC (Vietnamese typed
     on some systems arrives decomposed), the authority and title in capitals as Decree 30 writes them,
-    marks checked against the decree's lists; every problem is reported at once."""
-    problems: list[tuple[str, str]] = []
-    texts: dict[str, str] = {}
-    for name, label_vi, value in (
-        ("authority", "Quyền hạn ký", authority),
-        ("signer_title", "Chức vụ người ký", signer_title),
-        ("signer", "Người ký", signer),
-    ):
-        clean = " ".join(unicodedata.normalize("NFC", value).split())
-        if len(clean) > SIGNATURE_TEXT_MAX:
-            problems.append(
-                (
-                    f"{label_vi} dài quá {SIGNATURE_TEXT_MAX} ký tự ({len(clean)}).",
-                    f"{name} is longer than {SIGNATURE_TEXT_MAX} characters ({len(clean)}).",
-                )
-            )
-        texts[name] = clean
-    marks: dict[str, str | None] = {}
-    for kind, value in (("secrecy", secrecy), ("urgency", urgency)):
-        mark = unicodedata.normalize("NFC", value).strip().upper() or None
-        if mark is not None:
-            mark = " ".join(mark.split()).replace("HOẢ", "HỎA")  # the older placement of the tone mark
-        try:
-            _check_mark(mark, kind)
-        except InvalidInput as problem:
-            problems.append((problem.message_vi, problem.message_en))
-        marks[kind] = mark
-    if problems:
-        raise InvalidInput(" ".join(p[0] for p in problems), " ".join(p[1] for p in problems))
+    marks checked against the decree's lists; every problem is reported at once. The issue date is parsed
+    by the caller, in its own format, beside these (:func:`antt.errors.every_problem`)."""
+    texts = every_problem(
+        lambda: _signature_text("authority", "Quyền hạn ký", authority),
+        lambda: _signature_text("signer_title", "Chức vụ người ký", signer_title),
+        lambda: _signature_text("signer", "Người ký", signer),
+        lambda: _mark(secrecy, "secrecy"),
+        lambda: _mark(urgency, "urgency"),
+    )
     return ReportOptions(
         number=number,
-        issued=issued,
-        authority=texts["authority"].upper(),
-        signer_title=texts["signer_title"].upper(),
-        signer=texts["signer"],
-        secrecy=marks["secrecy"],
-        urgency=marks["urgency"],
+        authority=texts[0].upper(),
+        signer_title=texts[1].upper(),
+        signer=texts[2],
+        secrecy=texts[3],
+        urgency=texts[4],
     )
+
+
+def _signature_text(name: str, label_vi: str, value: str) -> str:
+    clean = " ".join(unicodedata.normalize("NFC", value).split())
+    if len(clean) > SIGNATURE_TEXT_MAX:
+        raise InvalidInput(
+            f"{label_vi} dài quá {SIGNATURE_TEXT_MAX} ký tự ({len(clean)}).",
+            f"{name} is longer than {SIGNATURE_TEXT_MAX} characters ({len(clean)}).",
+        )
+    return clean
+
+
+def _mark(value: str, kind: str) -> str | None:
+    """A secrecy or urgency mark as typed: capitals, single spaces, the older "HOẢ" read as "HỎA"."""
+    mark = " ".join(unicodedata.normalize("NFC", value).upper().split()).replace("HOẢ", "HỎA") or None
+    _check_mark(mark, kind)
+    return mark
 
 
 def gather(
@@ -146,11 +141,8 @@ def gather(
         populations=populations(database, actor, day),
         geometries=commune_geometries(scheme),
         eid_by_unit=eid_by_unit,
-        traffic=traffic if traffic.current is not None else None,
+        traffic=traffic,
     )
-
-
-EID_INDICATORS = ("eid_accounts_assigned", "eid_accounts_collected", "eid_accounts_activated")
 
 
 def _latest_by_unit(
@@ -163,8 +155,8 @@ def _latest_by_unit(
     except NotFound:
         return {}
     latest: dict[str, tuple[date, float]] = {}
-    for code, _period, _start, period_end, value in points:
-        if period_end <= end and (code not in latest or period_end > latest[code][0]):
+    for code, _period, _start, period_end, value in points:  # every period_end is ≤ end
+        if code not in latest or period_end > latest[code][0]:
             latest[code] = (period_end, value)
     return latest
 
@@ -184,13 +176,14 @@ def _traffic(
     sums: dict[str, float] = {}
     for name in TRAFFIC_INDICATORS:
         try:
-            points = indicator_values(database, actor, name, unit_code=unit_code)
+            # the periods of this unit ending inside the window; those starting before it are dropped
+            points = indicator_values(
+                database, actor, name, unit_code=unit_code, start=period.start, end=period.end
+            )
         except NotFound:
             return None
         spans = sorted(
-            ((start, end), value)
-            for code, _period, start, end, value in points
-            if code == unit_code and period.start <= start and end <= period.end
+            ((start, end), value) for _code, _p, start, end, value in points if period.start <= start
         )
         if not tiles(period, [span for span, _ in spans]):
             if name == "traffic_accidents":
@@ -267,9 +260,7 @@ def build_report(
         stamp,
         number=options.number,
         issued=options.issued or figures.by_group.as_of,
-        signature=Signature(options.authority, options.signer_title, options.signer)
-        if options.authority or options.signer_title or options.signer
-        else None,
+        signature=Signature(options.authority, options.signer_title, options.signer),
         secrecy=options.secrecy,
         urgency=options.urgency,
         city_wide=scope.level is Level.PROVINCE,

@@ -31,7 +31,7 @@ def test_spans_cover_a_period_only_back_to_back_without_gaps_or_overlaps() -> No
 
 
 def test_a_deputy_signs_on_the_heads_behalf_unless_the_author_says_otherwise() -> None:
-    assert _with_default_authority(None, "GIÁM ĐỐC") == Signature("GIÁM ĐỐC")
+    assert _with_default_authority(Signature(""), "GIÁM ĐỐC") == Signature("GIÁM ĐỐC")
     deputy = _with_default_authority(Signature("", "PHÓ GIÁM ĐỐC", "Đại tá A"), "GIÁM ĐỐC")
     assert deputy == Signature("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Đại tá A")
     head = _with_default_authority(Signature("", "GIÁM ĐỐC", "Thiếu tướng B"), "GIÁM ĐỐC")
