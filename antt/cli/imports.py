@@ -131,7 +131,7 @@ def print_summary(s: ImportSummary, console: Console) -> None:
     )
     console.print(
         f"  mới/new {s.new} · cập nhật/updated {s.updated} · không đổi/unchanged {s.unchanged}"
-        f" · đối tượng mới/new persons {s.persons_new}"
+        + ("" if s.persons_new is None else f" · đối tượng mới/new persons {s.persons_new}")
     )
     console.print(
         "  gán đơn vị/unit assignment: " + ", ".join(f"{k} {v}" for k, v in sorted(s.assignments.items()))

@@ -15,7 +15,7 @@ every failing row gets its own issues.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from operator import itemgetter
@@ -103,6 +103,10 @@ class IncidentValidator:
     pseudonym_key: bytes
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     chunk_rows: int = 5000
+    # the importer's scope: the reporting-scheme codes it may write (None: every unit) and the source ids
+    # of incidents outside it, which it may not overwrite (see the incident import service)
+    allowed_units: Collection[str] | None = None
+    foreign_ids: Collection[str] = frozenset()
     issues: list[Issue] = field(default_factory=list)
     rows_seen: int = 0
     rows_valid: int = 0
@@ -301,6 +305,8 @@ class IncidentValidator:
         first = self._seen_ids.setdefault(source_id, row)
         if first != row:
             self._issue("source_id.duplicate", row, "source_id", source_id, first=first)
+        if source_id in self.foreign_ids:
+            self._issue("source_id.out_of_scope", row, "source_id", source_id)
         self._formula_warning(row, "source_id", source_id)
         return source_id
 
@@ -451,6 +457,7 @@ class IncidentValidator:
         append = records.append
         counts: dict[str, int] = {}
         code_flag = LocationFlag.CODE
+        allowed = self.allowed_units
         for (
             row,
             source_id,
@@ -479,6 +486,9 @@ class IncidentValidator:
                     continue
                 unit, flag, point_code = settled
             report_code, approximate = report_unit(unit, point_code)
+            if allowed is not None and report_code not in allowed:
+                self._issue("unit.out_of_scope", row, "unit_code", unit[1], unit=report_code)
+                continue
             counts[flag] = counts.get(flag, 0) + 1
             if approximate:
                 counts["approximate"] = counts.get("approximate", 0) + 1

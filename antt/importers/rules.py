@@ -42,6 +42,15 @@ RULES: dict[str, tuple[str, str]] = {
         "A clearance date is given but the status is not 'cleared'; the date is ignored.",
     ),
     "unit.missing": ("Cần mã đơn vị hành chính hoặc tọa độ.", "A unit code or coordinates are required."),
+    "unit.out_of_scope": (
+        "Vụ việc thuộc đơn vị {unit}, ngoài phạm vi được giao cho người nhập.",
+        "The incident belongs to unit {unit}, outside the importing user's scope.",
+    ),
+    "source_id.out_of_scope": (
+        "Mã vụ việc đã được dùng cho một vụ việc ngoài phạm vi được giao cho người nhập; không được ghi đè.",
+        "This source id is already used by an incident outside the importing user's scope; it may not be "
+        "overwritten.",
+    ),
     "unit.unknown": (
         "Mã đơn vị không có trong danh mục đơn vị hành chính hiệu lực ngày {day} (hệ {scheme}).",
         "Unit code not in the list of units in force on {day} (scheme {scheme}).",

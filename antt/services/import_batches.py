@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from antt.domain.access import Actor
-from antt.errors import ImportRejected, Issue
+from antt.domain.access import Action, Actor, UnitKey
+from antt.errors import ImportRejected, Issue, PermissionDenied
 from antt.importers.readers import Table, open_table
 from antt.settings import Settings
 from antt.storage import audit
@@ -64,6 +64,14 @@ class DryRunDone(Exception):
 
     def __init__(self, summary: object) -> None:
         self.summary = summary
+
+
+def import_scope(actor: Actor) -> frozenset[UnitKey] | None:
+    """The units ``actor`` may import data for (``None``: every unit); refuses an actor who may import
+    nothing. Every row of an import, new, updated or moved, must fall within it."""
+    if not actor.can(Action.IMPORT_DATA):
+        raise PermissionDenied("Bạn không có quyền nhập dữ liệu.", "You are not allowed to import data.")
+    return actor.units_for(Action.IMPORT_DATA)
 
 
 def utc_now() -> datetime:

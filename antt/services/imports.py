@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from antt.domain.access import Actor
+from antt.domain.access import Actor, UnitKey
 from antt.domain.reference import commune_boundaries, offence_table, unit_catalog
 from antt.errors import Issue
 from antt.importers.columns import INCIDENT_COLUMNS
@@ -19,6 +19,7 @@ from antt.services.import_batches import (
     DryRunDone,
     ImportFile,
     finish_batch,
+    import_scope,
     rejection,
     start_batch,
     warnings_by_rule,
@@ -47,7 +48,9 @@ class ImportSummary:
     new: int
     updated: int
     unchanged: int
-    persons_new: int
+    persons_new: (
+        int | None
+    )  # None for an importer bound to some communes: it would tell who is known elsewhere
     assignments: dict[str, int]
     warnings: list[Issue] = field(default_factory=list)
     batch_id: int | None = None
@@ -56,6 +59,14 @@ class ImportSummary:
     @property
     def warnings_by_rule(self) -> dict[str, int]:
         return warnings_by_rule(self.warnings)
+
+
+def reporting_codes(units: frozenset[UnitKey] | None) -> frozenset[str] | None:
+    """The codes, in the reporting (current) scheme incidents are counted in, of ``units``."""
+    if units is None:
+        return None
+    current = unit_catalog().current.code
+    return frozenset(code for scheme, code in units if scheme == current)
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +93,7 @@ def import_incidents(
     """
     started = time.perf_counter()
     source = source or settings.source_name
+    scope = reporting_codes(import_scope(actor))
     file = ImportFile.scan(path, display_name)
 
     with file.open(settings) as table:
@@ -94,12 +106,14 @@ def import_incidents(
             pseudonym_key=settings.key_bytes(),
             now=now or datetime.now(timezone.utc),
             chunk_rows=settings.import_batch_rows,
+            allowed_units=scope,
         )
         validator.issues[:0] = table.warnings
         try:
             with database.transaction() as session:
                 batch = start_batch(session, "incidents", source, file, actor)
-                writer = IncidentWriter(session, source, batch.id)
+                writer = IncidentWriter(session, source, batch.id, scope=scope)
+                validator.foreign_ids = writer.foreign_ids
                 parallel = file.size >= PARALLEL_FROM_BYTES and can_fork()
                 with prepared_chunks(validator, table.rows, writer.prepare, parallel=parallel) as chunks:
                     for chunk in chunks:
@@ -120,7 +134,7 @@ def import_incidents(
                     new=counts.new,
                     updated=counts.updated,
                     unchanged=counts.unchanged,
-                    persons_new=counts.persons_new,
+                    persons_new=counts.persons_new if scope is None else None,
                     assignments=dict(validator.assignments),
                     warnings=warnings,
                     batch_id=None if dry_run else batch.id,

@@ -22,6 +22,7 @@ from antt.services.import_batches import (
     DryRunDone,
     ImportFile,
     finish_batch,
+    import_scope,
     rejection,
     start_batch,
     warnings_by_rule,
@@ -91,6 +92,7 @@ def import_indicators(
     """
     started = time.perf_counter()
     source = source or settings.source_name
+    scope = import_scope(actor)
     file = ImportFile.scan(path, display_name)
 
     with file.open(settings) as table:
@@ -101,7 +103,7 @@ def import_indicators(
             now=now or datetime.now(timezone.utc),
             unit_scheme=unit_scheme,
             synthetic=synthetic,
-            allowed_units=actor.units,
+            allowed_units=scope,
             chunk_rows=settings.import_batch_rows,
         )
         validator.issues[:0] = table.warnings

@@ -15,7 +15,7 @@ for the dialect (so they are stored exactly as SQLAlchemy stores them): the per-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -148,7 +148,9 @@ class IncidentWriter:
     created and never uses the session: it may run in a process forked after the writer was created.
     """
 
-    def __init__(self, session: Session, source: str, batch_id: int) -> None:
+    def __init__(
+        self, session: Session, source: str, batch_id: int, scope: Collection[str] | None = None
+    ) -> None:
         self.session = session
         self.source = source
         self.batch_id = batch_id
@@ -159,11 +161,29 @@ class IncidentWriter:
         STAGING_PERSONS.create(conn)
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         # source id → content hash of every incident of the source (ids are looked up for changed rows only);
-        # through the driver: a million rows
+        # through the driver: a million rows. With a ``scope`` (the reporting-scheme codes an importer bound
+        # to some communes may write), incidents outside it are not the writer's: their ids are set apart
+        # in ``foreign_ids`` for the validator to refuse, and never counted as updated.
+        self.foreign_ids: set[str] = set()
         cursor = conn.connection.cursor()
         try:
-            cursor.execute(f"SELECT source_id, content_hash FROM incidents WHERE source = {mark}", (source,))  # noqa: S608
-            self._existing: dict[str, str] = dict(cast(Iterable[tuple[str, str]], cursor))
+            if scope is None:
+                cursor.execute(
+                    f"SELECT source_id, content_hash FROM incidents WHERE source = {mark}", (source,)
+                )  # noqa: S608
+                self._existing: dict[str, str] = dict(cast(Iterable[tuple[str, str]], cursor))
+            else:
+                allowed = frozenset(scope)
+                cursor.execute(
+                    f"SELECT source_id, content_hash, report_unit_code FROM incidents WHERE source = {mark}",  # noqa: S608
+                    (source,),
+                )
+                self._existing = {}
+                for source_id, digest, unit in cast(Iterable[tuple[str, str, str]], cursor):
+                    if unit in allowed:
+                        self._existing[source_id] = digest
+                    else:
+                        self.foreign_ids.add(source_id)
         finally:
             cursor.close()
         placeholders = ", ".join([mark] * len(INSERT_COLUMNS))

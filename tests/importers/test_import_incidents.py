@@ -495,3 +495,97 @@ def test_incidents_under_old_units_count_in_the_current_scheme(database, setting
     ]
     assert stored[2].report_approx and stored[2].report_unit_code in targets
     assert (stored[3].report_unit_code, stored[3].report_approx) == ("11311", False)
+
+
+# --- the importer's scope ---------------------------------------------------------------------------
+# A commune officer writes their own commune's cases only: new, updated and moved incidents alike, and a
+# refusal tells nothing about the other commune's case (no counts, no unit, no status).
+
+LE_CHAN_CODE, OTHER_CODE = "11311", "11383"
+
+
+def _officer(code: str = LE_CHAN_CODE):
+    from antt.domain.access import Actor, Grant, Role
+
+    return Actor.for_user(f"officer-{code}", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", code))])
+
+
+def test_an_officer_cannot_create_an_incident_in_another_commune(database, settings, tmp_path) -> None:
+    exc = rejected(
+        database, settings, _officer(), write_csv(tmp_path / "x.csv", [incident(1, unit_code=OTHER_CODE)])
+    )
+    issue = one_error(exc, "unit.out_of_scope")
+    assert (issue.row, issue.column, issue.value) == (2, "unit_code", OTHER_CODE)
+    assert "ngoài phạm vi" in issue.message_vi and "outside" in issue.message_en
+
+
+def test_an_officer_cannot_overwrite_or_take_over_another_communes_case(
+    database, settings, actor, tmp_path
+) -> None:
+    cleared = incident(7, unit_code=OTHER_CODE, status="Đã làm rõ", cleared_at="10/03/2026")
+    run(database, settings, actor, write_csv(tmp_path / "city.csv", [cleared]))
+    before = snapshot(database)
+    officer = _officer()
+    # overwrite in place (cleared → under investigation), and move into the officer's commune
+    for n, row in enumerate([incident(7, unit_code=OTHER_CODE), incident(7, unit_code=LE_CHAN_CODE)]):
+        for dry_run in (True, False):
+            with pytest.raises(ImportRejected) as info:
+                run(database, settings, officer, write_csv(tmp_path / f"o{n}.csv", [row]), dry_run=dry_run)
+            assert "source_id.out_of_scope" in [i.rule for i in info.value.errors]
+            assert snapshot(database) == before
+    (stored,) = incidents(database)
+    assert (stored.report_unit_code, stored.status) == (OTHER_CODE, "cleared")
+
+
+def test_an_officer_cannot_move_their_own_case_to_another_commune(database, settings, tmp_path) -> None:
+    officer = _officer()
+    run(database, settings, officer, write_csv(tmp_path / "mine.csv", [incident(3)]))
+    exc = rejected(
+        database, settings, officer, write_csv(tmp_path / "move.csv", [incident(3, unit_code=OTHER_CODE)])
+    )
+    assert [i.rule for i in exc.errors] == ["unit.out_of_scope"]
+    (stored,) = incidents(database)
+    assert stored.report_unit_code == LE_CHAN_CODE
+
+
+def test_an_officer_updates_their_own_cases_and_learns_nothing_of_others(
+    database, settings, actor, tmp_path
+) -> None:
+    run(
+        database,
+        settings,
+        actor,
+        write_csv(tmp_path / "city.csv", [incident(1), incident(2, unit_code=OTHER_CODE)]),
+    )
+    officer = _officer()
+    summary = run(
+        database,
+        settings,
+        officer,
+        write_csv(
+            tmp_path / "mine.csv", [incident(1, status="Đã làm rõ", cleared_at="10/03/2026"), incident(9)]
+        ),
+        dry_run=True,
+    )
+    assert (summary.new, summary.updated, summary.unchanged) == (1, 1, 0)
+    assert summary.persons_new is None, "new-person counts would tell who is known in other communes"
+    summary = run(
+        database,
+        settings,
+        officer,
+        write_csv(tmp_path / "mine2.csv", [incident(1, status="Đã làm rõ", cleared_at="10/03/2026")]),
+    )
+    assert (summary.new, summary.updated) == (0, 1)
+    assert {(i.source_id, i.status) for i in incidents(database)} == {
+        ("HP-00001", "cleared"),
+        ("HP-00002", "under_investigation"),
+    }
+
+
+def test_a_role_that_may_not_import_is_refused(database, settings, tmp_path) -> None:
+    from antt.domain.access import Actor, Grant, Role
+    from antt.errors import PermissionDenied
+
+    leader = Actor.for_user("leader", [Grant.city(Role.LEADER)])
+    with pytest.raises(PermissionDenied):
+        run(database, settings, leader, write_csv(tmp_path / "x.csv", [incident(1)]))

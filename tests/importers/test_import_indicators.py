@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from sqlalchemy import select, text
 
 from antt.demo.build import generate
-from antt.domain.access import Actor
-from antt.errors import ImportRejected, NotFound
+from antt.domain.access import Actor, Grant, Role
+from antt.errors import ImportRejected, NotFound, PermissionDenied
 from antt.importers.indicators import KNOWN_INDICATORS, parse_number
 from antt.services.indicators import import_indicators, indicator_values
 from antt.storage.tables import AuditRecord, ImportBatch, IndicatorValue
@@ -335,7 +335,7 @@ def test_a_unit_bound_actor_imports_and_reads_only_its_units(database, settings,
         ["drug_users_managed", "11383", "year:2025", "95"],
     ]
     run(database, settings, actor, write_csv(tmp_path / "all.csv", rows))
-    officer = Actor("officer-11311", frozenset({("2025-07", "11311")}))
+    officer = Actor.for_user("officer-11311", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", "11311"))])
 
     exc = rejected(database, settings, officer, write_csv(tmp_path / "other.csv", [rows[1]]))
     assert [(i.rule, i.row) for i in exc.errors] == [("unit.out_of_scope", 2)]
@@ -347,6 +347,13 @@ def test_a_unit_bound_actor_imports_and_reads_only_its_units(database, settings,
     with pytest.raises(NotFound):
         indicator_values(database, actor, "no_such_indicator")
     assert indicator_values(database, Actor("nobody", frozenset()), "drug_users_managed") == []
+
+
+def test_an_actor_who_may_not_import_is_refused_before_the_file_is_read(database, settings, tmp_path) -> None:
+    leader = Actor.for_user("leader", [Grant.city(Role.LEADER)])
+    path = write_csv(tmp_path / "x.csv", [["population", "11311", "year:2025", "1"]])
+    with pytest.raises(PermissionDenied):
+        import_indicators(database, settings, leader, path)
 
 
 def test_a_series_is_ordered_by_unit_then_period_and_windowed_by_period_end(
