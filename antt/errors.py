@@ -145,7 +145,28 @@ def every_problem(*steps: Callable[[], Any]) -> list[Any]:
 
 
 class ImportRejected(InvalidInput):
-    """A file failed validation; nothing was written."""
+    """A file failed validation; nothing was written.
+
+    ``issues`` may hold only the first few issues of each rule (a hostile file can break one on every
+    row); ``counts_by_rule`` counts them all, and ``truncated`` says whether some were only counted.
+    """
+
+    def __init__(
+        self,
+        message_vi: str,
+        message_en: str,
+        issues: list[Issue] | None = None,
+        counts_by_rule: dict[str, int] | None = None,
+    ) -> None:
+        super().__init__(message_vi, message_en, issues)
+        counted: dict[str, int] = {}
+        for issue in self.issues:
+            counted[issue.rule] = counted.get(issue.rule, 0) + 1
+        self.counts_by_rule: dict[str, int] = dict(counts_by_rule) if counts_by_rule else counted
+
+    @property
+    def truncated(self) -> bool:
+        return sum(self.counts_by_rule.values()) > len(self.issues)
 
 
 @dataclass

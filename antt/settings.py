@@ -7,6 +7,8 @@ pseudonyms of real people reversible by anyone who has the source code.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -19,6 +21,13 @@ DEMO_PSEUDONYM_KEY = "antt-demo-key-not-secret-synthetic-data-only"
 _SECRET_FIELDS = ("pseudonym_key", "oidc_client_secret")
 _MIN_KEY_LENGTH = 32
 
+# Purposes of the keys derived from the configured secret (HKDF ``info``). The pseudonym key itself is the
+# configured secret, unchanged, so that pseudonyms already stored keep linking people across imports.
+AUDIT_CHAIN_KEY = "antt audit chain"
+AUDIT_CHECKPOINT_KEY = "antt audit checkpoint"
+SESSION_COOKIE_KEY = "antt session cookie"
+_HKDF_SALT = b"antt key derivation v1"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ANTT_", extra="ignore", frozen=True)
@@ -30,6 +39,9 @@ class Settings(BaseSettings):
     import_max_file_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
     import_max_xlsx_uncompressed_bytes: int = Field(default=1024 * 1024 * 1024, gt=0)
     import_batch_rows: int = Field(default=5000, gt=0)
+    # the largest request body the web accepts for an upload (``POST /imports``), in MiB; every other
+    # request body is limited to a few KiB (antt.web.limits)
+    max_upload_mb: int = Field(default=200, gt=0, description="largest web upload, MiB")
     source_name: str = Field(default="default", description="default source system name for imports")
     # sign-in through an OpenID Connect e-ID provider (VNeID-style broker); antt.auth.oidc reads these
     oidc_issuer: str | None = Field(default=None, description="issuer URL, exactly as the provider states it")
@@ -62,6 +74,20 @@ class Settings(BaseSettings):
     break_glass_admin: bool = Field(
         default=False, description="allow the audited break-glass administrator (antt users --break-glass)"
     )
+    audit_checkpoint_file: Path | None = Field(
+        default=None,
+        description="where `antt audit checkpoint` appends signed checkpoints (JSON lines); default beside "
+        "the SQLite file, or antt-audit-checkpoints.jsonl in the working directory",
+    )
+    # backups (antt.services.backup)
+    backup_dir: Path | None = Field(
+        default=None,
+        description="where `antt db upgrade` keeps the backup it takes first; default: antt-backups beside "
+        "the SQLite file",
+    )
+    backup_key_file: Path | None = Field(
+        default=None, description="key file that encrypts the backups `antt db upgrade` takes (AES-256-GCM)"
+    )
 
     @property
     def is_sqlite(self) -> bool:
@@ -75,6 +101,25 @@ class Settings(BaseSettings):
                 "ANTT_PSEUDONYM_KEY is not configured.",
             )
         return self.pseudonym_key.get_secret_value().encode("utf-8")
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A 32-byte key for one ``purpose`` (one of the ``*_KEY`` names above), derived from the configured
+        secret with HKDF-SHA-256 (RFC 5869): knowing one purpose's key tells nothing of another's, and no
+        derived key is the pseudonym key."""
+        prk = hmac.new(_HKDF_SALT, self.key_bytes(), hashlib.sha256).digest()
+        return hmac.new(prk, purpose.encode("utf-8") + b"\x01", hashlib.sha256).digest()
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """The audit checkpoint file: configured, else beside the SQLite database, else in the working
+        directory."""
+        if self.audit_checkpoint_file is not None:
+            return self.audit_checkpoint_file
+        if self.is_sqlite:
+            database = self.database_url.split("///", 1)[-1].split("?", 1)[0]
+            if database and database != ":memory:":
+                return Path(database).with_name(Path(database).name + ".audit-checkpoints.jsonl")
+        return Path("antt-audit-checkpoints.jsonl")
 
 
 def _secrets_from_files(environ: dict[str, str]) -> dict[str, str]:

@@ -31,9 +31,14 @@ DATA_TABLES = [
     "indicator_values",
     "import_batches",
     "audit_log",
+    "audit_boundary",
+    "audit_verified",
+    "audit_throttle",
+    "target_versions",
     "sessions",
     "grants",
     "users",
+    "legacy_lock_schedule",
 ]
 
 

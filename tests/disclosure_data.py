@@ -13,6 +13,19 @@ Hồng Bàng     6 drug offences, 2 thefts              none
 (11311)
 ============  =====================================  =====================
 
+The reporting quarter 2026-Q3 (``report-quarter:2026-Q3``, 15/06–14/09/2026, drug offences only; none a
+year before), by reporting month (15th → 14th):
+
+============  =============  =============  =============  =======
+commune       07/2026        08/2026        09/2026        quarter
+============  =============  =============  =============  =======
+Lê Chân       5              0              5              10
+Hồng Bàng     6              7              2              15
+============  =============  =============  =============  =======
+
+In the reporting month 10/2026 (15/09–14/10/2026): Lê Chân 3 drug offences (2 a year before) and 2 sexual
+offences, Hồng Bàng 5 drug offences (its sixth is on 15/10).
+
 Every incident has one suspect. Indicators (year:2025): drug users under management 3 in Lê Chân and 12
 in Hồng Bàng, 0 in Lê Chân for 2024; drug offenders arrested 4 in Lê Chân; narcotic plants destroyed 2 in
 Lê Chân (not sensitive).
@@ -34,6 +47,8 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 SCHEME = "2025-07"
 LE_CHAN, HONG_BANG = "11383", "11311"
 OCTOBER = parse_period("month:2026-10")
+REPORT_OCTOBER = parse_period("report-month:2026-10")
+Q3 = parse_period("report-quarter:2026-Q3")
 
 OFFICER = Actor.for_user("le-chan-officer", [Grant.on(Role.COMMUNE_OFFICER, (SCHEME, LE_CHAN))])
 HONG_BANG_OFFICER = Actor.for_user("hong-bang-officer", [Grant.on(Role.COMMUNE_OFFICER, (SCHEME, HONG_BANG))])
@@ -62,6 +77,12 @@ def _rows() -> list[dict[str, str]]:
     rows += [at(f"2{d}/10/2025", LE_CHAN, "173.1") for d in range(4)]
     rows += [at(f"1{d}/10/2026", HONG_BANG, "249.1") for d in range(6)]
     rows += [at(f"2{d}/10/2026", HONG_BANG, "173.1") for d in range(2)]
+    # report-quarter 2026-Q3: 15/06–14/07, 15/07–14/08, 15/08–14/09
+    rows += [at(f"0{d}/07/2026", LE_CHAN, "249.1") for d in range(1, 6)]
+    rows += [at(f"0{d}/09/2026", LE_CHAN, "249.1") for d in range(1, 6)]
+    rows += [at(f"0{d}/07/2026", HONG_BANG, "249.1") for d in range(1, 7)]
+    rows += [at(f"0{d}/08/2026", HONG_BANG, "249.1") for d in range(1, 8)]
+    rows += [at(f"0{d}/09/2026", HONG_BANG, "249.1") for d in range(1, 3)]
     return rows
 
 

@@ -1,5 +1,7 @@
-"""``antt audit verify`` — walk the audit log's hash chain; ``antt audit export`` — the records of a range
-of days as CSV or JSON (the export is itself audited). The operator acts as ``cli:<os user>``."""
+"""``antt audit verify`` — check the audit log's hash chain (new records only, or ``--full``) and compare the
+log with the last signed checkpoint; ``antt audit checkpoint`` — append a signed checkpoint to the
+checkpoint file (ship it to another machine); ``antt audit export`` — the records of a range of days as CSV
+or JSON. Each is itself audited. The operator acts as ``cli:<os user>``."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import csv
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -14,8 +18,11 @@ from rich.console import Console
 from antt.cli.units import parse_day
 from antt.cli.users import CLIENT, operator_name
 from antt.domain.access import Actor
-from antt.errors import AnttError
+from antt.errors import AnttError, InvalidInput
 from antt.settings import load_settings
+
+if TYPE_CHECKING:
+    from antt.services.audit_log import ChainReport
 
 app = typer.Typer(help="Nhật ký kiểm toán / the audit log", no_args_is_help=True)
 FIELDS = ("id", "at", "actor", "action", "object", "client", "outcome", "details", "prev_hash", "hash")
@@ -32,26 +39,73 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
+def _broken(report: ChainReport) -> AuditChainBroken:
+    vi, en = report.explanation()
+    return AuditChainBroken(
+        f"Nhật ký kiểm toán đã bị sửa hoặc xoá bản ghi: {vi} (bản ghi sai đầu tiên là {report.first_bad_id}).",
+        f"The audit log was tampered with: {en} (the first bad record is {report.first_bad_id}).",
+    )
+
+
 @app.command("verify")
-def verify_command() -> None:
-    """Kiểm tra chuỗi băm của nhật ký / check that no audit record was edited or deleted."""
+def verify_command(
+    full: bool = typer.Option(False, "--full", help="kiểm tra lại mọi bản ghi / rehash every record"),
+    checkpoint: Path | None = typer.Option(
+        None,
+        "--checkpoint",
+        help="tệp mốc kiểm toán (mặc định: tệp đã cấu hình, nếu có) / checkpoint file (default: the "
+        "configured one, if it exists)",
+    ),
+) -> None:
+    """Kiểm tra chuỗi băm của nhật ký / check that no audit record was edited or deleted (exit 9 if so)."""
     from antt.services.audit_log import verify_audit
     from antt.services.database import open_database, require_current_schema
 
+    if checkpoint is not None and not checkpoint.is_file():
+        raise InvalidInput(
+            f"Không có tệp mốc kiểm toán {checkpoint}.", f"There is no checkpoint file {checkpoint}."
+        )
     database = open_database(load_settings())
     try:
         require_current_schema(database)
-        report = verify_audit(database, Actor.system(f"cli:{operator_name()}"), CLIENT)
+        report = verify_audit(
+            database, Actor.system(f"cli:{operator_name()}"), CLIENT, full=full, checkpoint_file=checkpoint
+        )
     finally:
         database.dispose()
     if not report.ok:
-        raise AuditChainBroken(
-            f"Nhật ký kiểm toán đã bị sửa hoặc xoá bản ghi: bản ghi sai đầu tiên là {report.first_bad_id} "
-            f"(trong {report.records}).",
-            f"The audit log was edited or a record deleted: the first bad record is {report.first_bad_id} "
-            f"(of {report.records}).",
-        )
-    Console(highlight=False).print(f"audit log intact / nhật ký nguyên vẹn: {report.records} records")
+        raise _broken(report)
+    how = "full" if report.full else f"{report.walked} new checked"
+    line = f"audit log intact / nhật ký nguyên vẹn: {report.records} records ({how})"
+    if report.checkpoint is not None:
+        line += f"; matches the checkpoint of {report.checkpoint.at:%Y-%m-%d %H:%M} UTC ({report.checkpoint.records} records)"
+    Console(highlight=False).print(line)
+
+
+@app.command("checkpoint")
+def checkpoint_command(
+    file: Path | None = typer.Option(
+        None, "--file", help="tệp mốc (mặc định ANTT_AUDIT_CHECKPOINT_FILE) / checkpoint file"
+    ),
+) -> None:
+    """Ghi một mốc kiểm toán có chữ ký / append a signed checkpoint (records, last hash, time) to the
+    checkpoint file and print it; copy the file to another machine."""
+    from antt.services.audit_log import checkpoint_audit
+    from antt.services.database import open_database, require_current_schema
+    from antt.settings import AUDIT_CHECKPOINT_KEY
+
+    settings = load_settings()
+    database = open_database(settings)
+    try:
+        require_current_schema(database)
+        checkpoint, report = checkpoint_audit(database, Actor.system(f"cli:{operator_name()}"), file, CLIENT)
+    finally:
+        database.dispose()
+    if checkpoint is None:
+        raise _broken(report)
+    sys.stdout.write(checkpoint.line(settings.derived_key(AUDIT_CHECKPOINT_KEY)) + "\n")
+    target = file or settings.checkpoint_path
+    Console(highlight=False, stderr=True).print(f"checkpoint appended to / đã ghi mốc vào {target}")
 
 
 @app.command("export")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +16,7 @@ from rich.console import Console
 
 from antt.cli.output import progress_bar
 from antt.domain.access import Actor
-from antt.errors import Issue
+from antt.errors import ImportRejected, Issue
 from antt.settings import load_settings
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ def incidents_command(
     console = Console(stderr=True)
     try:
         require_current_schema(database)
-        with progress_bar(console, quiet=as_json) as bar:
+        with json_rejection(as_json), progress_bar(console, quiet=as_json) as bar:
             task = bar.add_task(file.name, total=None)
             summary = import_incidents(
                 database,
@@ -87,16 +89,17 @@ def indicators_command(
     actor = Actor.system(f"cli:{getpass.getuser()}")
     try:
         require_current_schema(database)
-        summary = import_indicators(
-            database,
-            settings,
-            actor,
-            file,
-            dry_run=dry_run,
-            source=source,
-            unit_scheme=scheme,
-            synthetic=True if synthetic else None,
-        )
+        with json_rejection(as_json):
+            summary = import_indicators(
+                database,
+                settings,
+                actor,
+                file,
+                dry_run=dry_run,
+                source=source,
+                unit_scheme=scheme,
+                synthetic=True if synthetic else None,
+            )
     finally:
         database.dispose()
     if as_json:
@@ -190,11 +193,42 @@ def _print_warnings(warnings: list[Issue], by_rule: dict[str, int], console: Con
             console.print(f"    … {len(warnings) - MAX_WARNINGS_SHOWN} more (use --json for all)")
 
 
-def print_issues(issues: list[Issue], console: Console) -> None:
-    """Every problem, one per line: errors first, then warnings."""
+def print_issues(issues: list[Issue], console: Console, counts_by_rule: dict[str, int] | None = None) -> None:
+    """The problems, one per line: errors first, then warnings; when only the first of each rule were
+    kept (``counts_by_rule`` counts them all), the count of every rule after them."""
     for issue in sorted(issues, key=lambda i: (not i.is_error, i.row or 0)):
         tag = "LỖI/ERROR" if issue.is_error else "cảnh báo/warning"
         console.print(f"{tag}: {issue.describe()}", markup=False)
+    if counts_by_rule and sum(counts_by_rule.values()) > len(issues):
+        console.print(
+            "chỉ liệt kê các lỗi đầu tiên của mỗi quy tắc / only the first problems of each rule are listed: "
+            + ", ".join(f"{rule} {n}" for rule, n in sorted(counts_by_rule.items(), key=lambda kv: -kv[1])),
+            markup=False,
+        )
+
+
+def rejection_document(exc: ImportRejected) -> dict[str, object]:
+    """``--json`` of a refused file: the first problems of each rule and the count of every rule."""
+    return {
+        "rejected": True,
+        "message_vi": exc.message_vi,
+        "message_en": exc.message_en,
+        "counts_by_rule": exc.counts_by_rule,
+        "truncated": exc.truncated,
+        "issues": [_issue_document(i) for i in exc.issues],
+    }
+
+
+@contextmanager
+def json_rejection(as_json: bool) -> Iterator[None]:
+    """With ``--json``, a refused file is also printed as JSON on stdout (then fails as usual)."""
+    try:
+        yield
+    except ImportRejected as exc:
+        if as_json:
+            json.dump(rejection_document(exc), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        raise
 
 
 def _issue_document(i: Issue) -> dict[str, object]:

@@ -36,7 +36,7 @@ def main() -> None:
         app(standalone_mode=False)
     except AnttError as exc:
         if isinstance(exc, ImportRejected):  # a file: list every problem, row by row
-            imports.print_issues(exc.issues, err)
+            imports.print_issues(exc.issues, err, exc.counts_by_rule)
         err.print(f"antt: {exc}", markup=False)
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):

@@ -88,6 +88,34 @@ traffic police report); period ``report-month:2026-10`` for every reporting mont
 ``traffic_accidents``, ``traffic_deaths``, ``traffic_injuries``: counts within the month, synthetic and
 uncalibrated (REFERENCE has no Hải Phòng figure) — about 46 accidents a month in 2021, 4 % fewer each
 year, a quarter more in January–February, 0.47 deaths and 0.72 injuries per accident.
+
+``indicators-social.csv`` — ``indicator,unit_code,period,value,synthetic``; unit_code ``31`` (the city, as
+the administrative and fire police report); period ``report-month:2026-10`` for every reporting month
+wholly inside the range; counts within the month, every row ``synthetic=1`` and uncalibrated (REFERENCE has
+no Hải Phòng figure):
+
+- social evils handled administratively — ``prostitution_admin_cases`` (≈ 3.5 a month in 2021) and
+  ``_persons`` (cases + ≈ 1.5 per case), ``gambling_admin_cases`` (≈ 22, 60 % more in January–February,
+  Tết) and ``_persons`` (cases + ≈ 2.8 per case), ``drug_use_admin_cases`` (≈ 70) and ``_persons``
+  (cases + ≈ 0.08 per case);
+- fires and explosions — ``fire_cases`` (≈ 14 a month, 30 % more from December to February, the dry
+  season), ``fire_deaths`` (3 % of fires), ``fire_injuries`` (≈ 0.08 per fire), ``fire_damage_vnd`` (each
+  fire's damage log-normal, median 40 million đồng, rounded to 1,000 đồng);
+
+all 3 % fewer each year after 2021.
+
+``indicators-project06.csv`` — ``indicator,unit_code,period,value,synthetic``; one row per commune,
+reporting month (from ``report-month:2024-07``, Decree 69/2024/NĐ-CP in force 1/7/2024, wholly inside the
+range) and indicator, integers, ``synthetic=1``, denominators the commune's residents aged 14 and over
+(≈ 78 % of residents):
+
+- ``chip_id_cards_issued`` — cumulative; 93–99 % of them in the first month, growing 0.1–0.3 point a month,
+  never below the level-2 applications (a level-2 account needs the chip card);
+- ``eid_level2_collected``, ``eid_level2_activated`` — cumulative; activation rises from 55–75 % towards
+  88–97 % (the e-ID lagging communes of ``indicators-eid.csv``: 70–80 %) with a time constant of 6–14
+  months; applications lead activation by one to two months and exceed it by 1–4 %;
+- ``online_public_services`` — online public-service applications received in the month: ≈ 1.2 % of the
+  residents in July 2024, 3 % more each month, Poisson.
 """
 
 from __future__ import annotations
@@ -114,6 +142,15 @@ CITY_FILE = "indicators-city.csv"
 EID_FILE = "indicators-eid.csv"
 DRUGS_FILE = "indicators-drugs.csv"
 TRAFFIC_FILE = "indicators-traffic.csv"
+SOCIAL_FILE = "indicators-social.csv"
+PROJECT06_FILE = "indicators-project06.csv"
+LABELLED_COLUMNS = (
+    "indicator",
+    "unit_code",
+    "period",
+    "value",
+    "synthetic",
+)  # every row says it is synthetic
 CITY_COLUMNS = ("indicator", "unit_code", "period", "value", "unit_of_measure", "source", "synthetic")
 VALUE_COLUMNS = ("indicator", "unit_code", "period", "value")
 
@@ -277,13 +314,15 @@ Row = tuple[str, ...]
 
 @dataclass(frozen=True)
 class IndicatorSet:
-    """The rows of the four files and the intentions behind them (for the ground truth)."""
+    """The rows of the six files and the intentions behind them (for the ground truth)."""
 
     city_rows: tuple[Row, ...]
     eid_rows: tuple[Row, ...]
     drug_rows: tuple[Row, ...]
     eid_lagging: tuple[str, ...]
     traffic_rows: tuple[Row, ...] = ()
+    social_rows: tuple[Row, ...] = ()
+    project06_rows: tuple[Row, ...] = ()
     drug_classes: dict[str, str] = field(default_factory=dict)  # commune -> class in CLASSIFICATION_YEAR
     key_routes: tuple[str, ...] = ()
     population_total: int = 0
@@ -303,12 +342,16 @@ def generate_indicators(
     eid_rows, lagging = _eid_rows(rng, communes, population, start, end)
     drug_rows, classes = _drug_rows(rng, communes, population, end.year)
     traffic_rows = _traffic_rows(rng, start, end)  # drawn last: the other files stay as they were
+    social_rows = _social_rows(rng, start, end)  # likewise, after the traffic figures
+    project06_rows = _project06_rows(rng, communes, population, start, end, frozenset(lagging))
     return IndicatorSet(
         city_rows=tuple(sorted(city_rows)),
         eid_rows=tuple(sorted(eid_rows)),
         drug_rows=tuple(sorted(drug_rows)),
         eid_lagging=tuple(sorted(lagging)),
         traffic_rows=tuple(sorted(traffic_rows)),
+        social_rows=tuple(sorted(social_rows)),
+        project06_rows=tuple(sorted(project06_rows)),
         drug_classes=dict(sorted(classes.items())),
         key_routes=KEY_ROUTE_COMMUNES,
         population_total=sum(population.values()),
@@ -316,20 +359,23 @@ def generate_indicators(
 
 
 def write_indicator_set(out_dir: Path, data: IndicatorSet) -> list[Path]:
-    """Write the four CSV files into ``out_dir``; return their paths."""
+    """Write the six CSV files into ``out_dir``; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / CITY_FILE, out_dir / EID_FILE, out_dir / DRUGS_FILE, out_dir / TRAFFIC_FILE]
+    names = (CITY_FILE, EID_FILE, DRUGS_FILE, TRAFFIC_FILE, SOCIAL_FILE, PROJECT06_FILE)
+    paths = [out_dir / name for name in names]
     _write_csv(paths[0], CITY_COLUMNS, data.city_rows)
     _write_csv(paths[1], VALUE_COLUMNS, data.eid_rows)
     _write_csv(paths[2], VALUE_COLUMNS, data.drug_rows)
     _write_csv(paths[3], VALUE_COLUMNS, data.traffic_rows)
+    _write_csv(paths[4], LABELLED_COLUMNS, data.social_rows)
+    _write_csv(paths[5], LABELLED_COLUMNS, data.project06_rows)
     return paths
 
 
 def write_indicators(
     out_dir: Path, rng: np.random.Generator, population: dict[str, int], start: date, end: date
 ) -> list[Path]:
-    """Generate and write the four indicator files (see the module docstring for their columns)."""
+    """Generate and write the six indicator files (see the module docstring for their columns)."""
     return write_indicator_set(out_dir, generate_indicators(rng, population, start, end))
 
 
@@ -418,6 +464,107 @@ def _traffic_rows(rng: np.random.Generator, start: date, end: date) -> list[Row]
             ("traffic_deaths", CITY_CODE, key, str(deaths)),
             ("traffic_injuries", CITY_CODE, key, str(injuries)),
         ]
+    return rows
+
+
+# --- social evils and fires ---------------------------------------------------------------------------
+# synthetic and uncalibrated: REFERENCE publishes no Hải Phòng figure of either
+SOCIAL_DECLINE_PER_YEAR = 0.03
+# indicator of cases -> (cases a month in 2021, persons per case beyond the first, Tết factor Jan–Feb)
+SOCIAL_EVIL_RATES: dict[str, tuple[float, float, float]] = {
+    "prostitution_admin": (3.5, 1.5, 1.0),
+    "gambling_admin": (22.0, 2.8, 1.6),
+    "drug_use_admin": (70.0, 0.08, 1.0),
+}
+FIRES_PER_MONTH_2021 = 14.0
+FIRE_DRY_SEASON_FACTOR = 1.3  # December to February
+FIRE_DEATHS_PER_FIRE = 0.03
+FIRE_INJURIES_PER_FIRE = 0.08
+FIRE_DAMAGE_MEDIAN_VND = 40e6
+FIRE_DAMAGE_SIGMA = 1.3
+
+
+def _report_months(start: date, end: date, first: tuple[int, int] = (0, 1)) -> list[tuple[int, int, str]]:
+    """``(year, month, key)`` of the reporting months (15th → 14th) wholly inside ``start`` … ``end``, from
+    ``first`` (year, month) on."""
+    from antt.domain.periods import parse_period
+
+    found = []
+    for y, m in _months(start, end):
+        key = f"report-month:{y:04d}-{m:02d}"
+        period = parse_period(key)
+        if (y, m) >= first and period.start >= start and period.end <= end:
+            found.append((y, m, key))
+    return found
+
+
+def _social_rows(rng: np.random.Generator, start: date, end: date) -> list[Row]:
+    """City-wide social evils handled administratively and fires per reporting month, synthetic."""
+    rows: list[Row] = []
+    for y, m, key in _report_months(start, end):
+        trend = (1 - SOCIAL_DECLINE_PER_YEAR) ** (y - 2021)
+        values: dict[str, int] = {}
+        for name, (rate, extra, tet) in SOCIAL_EVIL_RATES.items():
+            cases = int(rng.poisson(rate * trend * (tet if m in (1, 2) else 1.0)))
+            values[f"{name}_cases"] = cases
+            values[f"{name}_persons"] = cases + int(rng.poisson(extra * cases))
+        fires = int(
+            rng.poisson(FIRES_PER_MONTH_2021 * trend * (FIRE_DRY_SEASON_FACTOR if m in (12, 1, 2) else 1))
+        )
+        damage = rng.lognormal(math.log(FIRE_DAMAGE_MEDIAN_VND), FIRE_DAMAGE_SIGMA, size=fires)
+        values["fire_cases"] = fires
+        values["fire_deaths"] = int(rng.binomial(fires, FIRE_DEATHS_PER_FIRE)) if fires else 0
+        values["fire_injuries"] = int(rng.poisson(FIRE_INJURIES_PER_FIRE * fires))
+        values["fire_damage_vnd"] = 1000 * round(float(damage.sum()) / 1000)
+        rows += [(name, CITY_CODE, key, str(v), "1") for name, v in values.items()]
+    return rows
+
+
+# --- Project 06 (Decree 69/2024) --------------------------------------------------------------------
+PROJECT06_FIRST_MONTH = (2024, 7)  # Decree 69/2024/NĐ-CP in force 1/7/2024
+RESIDENTS_14_PLUS = 0.78
+ONLINE_SERVICES_RATE = 0.012  # applications a month per resident, July 2024
+ONLINE_SERVICES_GROWTH = 0.03  # a month
+
+
+def _project06_rows(
+    rng: np.random.Generator,
+    communes: list[Unit],
+    population: dict[str, int],
+    start: date,
+    end: date,
+    lagging: frozenset[str],
+) -> list[Row]:
+    """Per commune and reporting month: level-2 e-ID applications and activations, chip ID cards
+    (cumulative) and online public-service applications (within the month), synthetic."""
+    months = _report_months(start, end, PROJECT06_FIRST_MONTH)
+    t = np.arange(len(months), dtype=float)
+    rows: list[Row] = []
+    for unit in communes:
+        code = unit.code
+        adults = RESIDENTS_14_PLUS * population[code]
+        a0 = float(rng.uniform(0.55, 0.75))
+        ceiling = float(rng.uniform(0.70, 0.80) if code in lagging else rng.uniform(0.88, 0.97))
+        ceiling = max(ceiling, a0 + 0.05)
+        tau = float(rng.uniform(6.0, 14.0))
+        lead = float(rng.uniform(1.0, 2.0))
+        over = float(rng.uniform(1.01, 1.04))
+
+        def share(x: np.ndarray, a0: float = a0, ceiling: float = ceiling, tau: float = tau) -> np.ndarray:
+            return np.asarray(ceiling - (ceiling - a0) * np.exp(-x / tau))
+
+        activated = np.round(share(t) * adults).astype(int)
+        collected = np.maximum(np.round(over * share(t + lead) * adults).astype(int), activated)
+        cards_share = float(rng.uniform(0.93, 0.99)) + float(rng.uniform(0.001, 0.003)) * t
+        cards = np.maximum(np.round(cards_share * adults).astype(int), collected)
+        online = rng.poisson(ONLINE_SERVICES_RATE * population[code] * (1 + ONLINE_SERVICES_GROWTH) ** t)
+        for i, (_y, _m, key) in enumerate(months):
+            rows += [
+                ("chip_id_cards_issued", code, key, str(int(cards[i])), "1"),
+                ("eid_level2_activated", code, key, str(int(activated[i])), "1"),
+                ("eid_level2_collected", code, key, str(int(collected[i])), "1"),
+                ("online_public_services", code, key, str(int(online[i])), "1"),
+            ]
     return rows
 
 

@@ -12,7 +12,9 @@ may view data (:data:`Action.VIEW_DASHBOARD`); an auditor's or an administrator-
 what data the user sees.
 
 Small counts of sensitive categories (drug users, sexual offences) are shown as "<5" to roles without
-:data:`Action.VIEW_SENSITIVE_SMALL_COUNTS` (:func:`suppress_small`).
+:data:`Action.VIEW_SENSITIVE_SMALL_COUNTS` (:func:`suppress_small`); the whole disclosure policy, which
+also stops the arithmetic that would give them back, is :mod:`antt.services.disclosure`
+(docs/disclosure.md).
 """
 
 from __future__ import annotations
@@ -43,15 +45,21 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"  # users, grants, locking and disabling accounts
     READ_AUDIT = "read_audit"  # the audit log: read, verify, export
     VIEW_SENSITIVE_SMALL_COUNTS = "view_sensitive_small_counts"  # see 1–4 drug users / sexual offences
+    VIEW_NATIONAL_SECURITY = "view_national_security"  # crimes against national security (BLHS ch. XIII)
 
 
 _DATA_READER = frozenset({Action.VIEW_DASHBOARD, Action.VIEW_INCIDENTS, Action.EXPORT_REPORT})
 
 #: what each role may do (on the units of its grant)
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
-    Role.LEADER: _DATA_READER | {Action.VIEW_SENSITIVE_SMALL_COUNTS},
+    Role.LEADER: _DATA_READER | {Action.VIEW_SENSITIVE_SMALL_COUNTS, Action.VIEW_NATIONAL_SECURITY},
     Role.ANALYST: _DATA_READER
-    | {Action.VIEW_PERSONS, Action.IMPORT_DATA, Action.VIEW_SENSITIVE_SMALL_COUNTS},
+    | {
+        Action.VIEW_PERSONS,
+        Action.IMPORT_DATA,
+        Action.VIEW_SENSITIVE_SMALL_COUNTS,
+        Action.VIEW_NATIONAL_SECURITY,
+    },
     Role.COMMUNE_OFFICER: _DATA_READER | {Action.IMPORT_DATA},
     Role.ADMINISTRATOR: frozenset(
         {Action.VIEW_DASHBOARD, Action.MANAGE_TARGETS, Action.MANAGE_USERS, Action.READ_AUDIT}
@@ -66,6 +74,10 @@ SUPPRESSION_K = 5
 """Counts of sensitive categories from 1 to ``SUPPRESSION_K - 1`` are hidden from roles without the
 privilege (shown as :data:`SUPPRESSED_LABEL`)."""
 SUPPRESSED_LABEL = f"<{SUPPRESSION_K}"
+WITHHELD_LABEL = "x"
+"""How a sensitive figure hidden whatever its value is written (the statistical offices' "x",
+confidential): one of its parts is a small count, or its window is not a release period
+(docs/disclosure.md)."""
 
 
 @dataclass(frozen=True, slots=True)

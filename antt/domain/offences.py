@@ -5,6 +5,10 @@ the clause applied — ≤ 3 years or non-custodial: minor; > 3–7: serious; > 
 or death: especially serious. When the clause is unknown, an article has a severity *range* (the lightest
 and the heaviest of its clauses). The article → reporting-group mapping is configuration (the official
 police mapping is not published, REFERENCE §3.3): it lives in ``antt/data/offences.csv``.
+
+Brackets change with the law: each row of ``offence_clauses.csv`` is one version of a clause with its
+validity dates, so an offence committed on a day is classed by the bracket in force that day (Penal Code
+Art. 7; sources and the 2025 amendment in ``antt/data/OFFENCES-SOURCES.md``).
 """
 
 from __future__ import annotations
@@ -110,6 +114,11 @@ class Offence:
         """False for the few articles of Part II that define terms or penalties (e.g. Art. 122, 352):
         every offence's official name begins with "Tội"."""
         return self.name_vi.startswith("Tội ")
+
+    def clause_on(self, clause: int, on: date) -> Clause | None:
+        """The version of ``clause`` in force on ``on`` (a clause re-enacted by an amending law has one row
+        per version, e.g. up to 30/6/2025 and from 1/7/2025 for Luật 86/2025/QH15); ``None`` if none."""
+        return next((c for c in self.clauses if c.clause == clause and c.in_force_on(on)), None)
 
     def severity(self, clause: int | None, on: date) -> SeverityRange | None:
         """The severity of ``clause`` on ``on``; the article's range if the clause is unknown or has no

@@ -217,8 +217,7 @@ def today_local(now: datetime | None = None) -> date:
 def custom(start: date, end: date) -> Period:
     """Any inclusive window of at most :data:`MAX_YEARS` years: ``custom:YYYY-MM-DD..YYYY-MM-DD``."""
     key = f"custom:{start.isoformat()}{_RANGE_SEP}{end.isoformat()}"
-    _guard(key, lambda: _check_window(start, end, key))
-    return Period(start, end, key)
+    return _guard(key, lambda: (_check_window(start, end, key), Period(start, end, key))[1])
 
 
 def period_from(text: str | None, start: date | None = None, end: date | None = None) -> Period:
@@ -556,16 +555,41 @@ def _span_name(period: Period, base: str, *, vietnamese: bool, reporting: bool) 
 _T = TypeVar("_T")
 
 
+FIRST_SUPPORTED_DAY = date(1800, 1, 1)
+LAST_SUPPORTED_DAY = date(2299, 12, 31)
+"""Periods lie within these days: far wider than any record (imports refuse dates before 2000 and in the
+future), and far enough from Python's own limits (years 1–9999) that comparisons, trends and projections
+a century either side never overflow."""
+
+
+def check_supported_day(day: date | None, name: str = "as_of") -> None:
+    """Refuse a ``day`` outside the supported days, naming the field: an "as of" day in year 1 or 9999
+    would overflow the comparison a year before or after. ``None`` (not given) passes."""
+    if day is None or FIRST_SUPPORTED_DAY <= day <= LAST_SUPPORTED_DAY:
+        return
+    vi = f"Ngày {name} = {day:%d/%m/%Y} nằm ngoài khoảng ngày hỗ trợ (năm 1800–2299)"
+    en = f"The {name} day {day:%d/%m/%Y} is outside the supported dates (years 1800–2299)"
+    raise InvalidInput(
+        f"{vi}.", f"{en}.", [Issue(rule="date.unsupported", message_vi=vi, message_en=en, value=str(day))]
+    )
+
+
 def _guard(text: str, build: Callable[[], _T]) -> _T:
-    """Run ``build``; a date outside Python's range (years 1–9999) becomes an :class:`InvalidInput`."""
+    """Run ``build``; a period outside the supported days (or Python's) becomes an :class:`InvalidInput`."""
     try:
-        return build()
+        result = build()
     except (ValueError, OverflowError):
-        raise _malformed(
-            text,
-            "Kỳ nằm ngoài khoảng ngày hỗ trợ (năm 1–9999)",
-            "The period falls outside the supported dates (years 1–9999)",
-        ) from None
+        result = None
+    else:
+        if not isinstance(result, Period) or (
+            result.start >= FIRST_SUPPORTED_DAY and result.end <= LAST_SUPPORTED_DAY
+        ):
+            return result
+    raise _malformed(
+        text,
+        "Kỳ nằm ngoài khoảng ngày hỗ trợ (năm 1800–2299)",
+        "The period falls outside the supported dates (years 1800–2299)",
+    )
 
 
 def _issue(text: str, rule: str, vi: str, en: str) -> Issue:

@@ -32,6 +32,13 @@ def _date(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _whole_population(text: str) -> bool:
+    """The crosswalk's ``population`` column: ``whole`` (all residents went there) or empty (not stated)."""
+    if text not in ("", "whole"):
+        raise ValueError(f"crosswalk.csv: population must be 'whole' or empty, not {text!r}")
+    return text == "whole"
+
+
 @lru_cache(maxsize=1)
 def unit_catalog() -> UnitCatalog:
     schemes = [
@@ -66,6 +73,7 @@ def unit_catalog() -> UnitCatalog:
             r["new_code"],
             Transfer(r["transfer"]),
             r["note_vi"],
+            whole_population=_whole_population(r["population"]),
         )
         for r in _rows("units", "crosswalk.csv")
     ]

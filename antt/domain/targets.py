@@ -1,7 +1,12 @@
 """Targets (chỉ tiêu): an indicator, a unit scope, a period and a rule, with the document that set it.
 
-Targets are data — a file the administrator edits (``antt/data/targets.yaml`` by default), versioned, each
-entry citing its source — and their status is always computed, never typed in. Rule kinds:
+Targets are data — the shipped defaults (``antt/data/targets.yaml``) and the city's own, set by an
+administrator with the document that sets them (``antt targets set``, ``/admin/targets``; stored, versioned)
+— and their status is always computed, never typed in. What a leader signs must be the law's, so every
+target says where it comes from (:class:`SourceStatus`): ``document`` — a document (number, date, issuing
+body, its wording) sets this figure; ``inferred`` — the figure is ANTT's reading of reports or speeches,
+no document found sets it; ``none`` — no source at all ("chưa có văn bản"). Only the first carries the
+weight of a document; the others are labelled wherever the target appears. Rule kinds:
 
 * ``relative_to_baseline`` — e.g. social-order crime ≤ 95 % of the same period last year;
 * ``threshold`` — e.g. clearance > 75 %, very serious > 90 %, GRDP growth ≥ 12.35 %;
@@ -50,6 +55,20 @@ class TargetStatus(StrEnum):
     NO_DATA = "no_data"
 
 
+class SourceStatus(StrEnum):
+    DOCUMENT = "document"  # a document sets the figure: number, date, issuing body, wording
+    INFERRED = "inferred"  # read from reports or speeches: no document found sets it
+    NONE = "none"  # no source document at all
+
+
+#: how each source status is written next to a target (Vietnamese, English)
+SOURCE_LABELS: dict[SourceStatus, tuple[str, str]] = {
+    SourceStatus.DOCUMENT: ("Có văn bản", "source document"),
+    SourceStatus.INFERRED: ("Suy ra, chưa có văn bản", "inferred, no source document"),
+    SourceStatus.NONE: ("Chưa có văn bản", "no source document"),
+}
+
+
 STATUS_LABELS_VI = {
     TargetStatus.MET: "Đạt",
     TargetStatus.ON_TRACK: "Đúng tiến độ",
@@ -81,10 +100,68 @@ class Rule:
         return OPERATORS[op](actual, required)
 
     def describe_vi(self) -> str:
+        """The rule in Vietnamese as a document writes it: ``≥ 12,35``, ``không vượt quá 95 % cùng kỳ``,
+        the number at the precision it was set (never rounded), a decimal comma, a real ≥ / ≤ sign."""
         if self.kind is RuleKind.RELATIVE_TO_BASELINE:
-            return f"không vượt quá {100 * (self.max_ratio or 0):g}% cùng kỳ năm trước"
+            return f"không vượt quá {vietnamese_number(100 * (self.max_ratio or 0))} % cùng kỳ năm trước"
         deadline = f" đến ngày {self.deadline:%d/%m/%Y}" if self.deadline else ""
-        return f"{self.op} {self.value:g}{deadline}"
+        return f"{OPERATOR_SIGNS[self.op]} {vietnamese_number(self.value or 0)}{deadline}"
+
+
+OPERATOR_SIGNS = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+def vietnamese_number(value: float) -> str:
+    """``value`` with a decimal comma and dots between thousands, at its own precision (up to 6 decimals,
+    no float noise): 12.35 → ``12,35``, 1175 → ``1.175``, 95.00000000000001 → ``95``."""
+    text = f"{round(value, 6):,.6f}".rstrip("0").rstrip(".")
+    return text.translate(_SWAP_SEPARATORS)
+
+
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """The document that sets a target: ``number`` as it is printed (``96/2019/QH14``; empty when the
+    sources seen do not give it — shown as not verified), the day it was issued or adopted, the issuing
+    body, and the target as the document words it."""
+
+    issuer: str
+    issued: date
+    wording: str
+    number: str = ""
+    title: str = ""  # e.g. "Nghị quyết về công tác phòng, chống tội phạm …"
+    url: str = ""
+
+    def kind_vi(self) -> str:
+        """The kind of document its title starts with (``Nghị quyết``, ``Kế hoạch`` …), else ``Văn bản``."""
+        return next((k for k in DOCUMENT_KINDS if self.title.startswith(k)), "Văn bản")
+
+    def cite_vi(self) -> str:
+        """``Nghị quyết số 96/2019/QH14 ngày 27/11/2019 của Quốc hội`` — as a report cites a document (the
+        number marked unverified when it is not known)."""
+        number = f"số {self.number}" if self.number else "(chưa xác minh số hiệu)"
+        return f"{self.kind_vi()} {number} ngày {self.issued:%d/%m/%Y} của {self.issuer}"
+
+    def cite_en(self) -> str:
+        number = f"No. {self.number}" if self.number else "(number not verified)"
+        return f"{number} of {self.issued:%d/%m/%Y}, {self.issuer}"
+
+
+DOCUMENT_KINDS = (
+    "Nghị quyết",
+    "Quyết định",
+    "Kế hoạch",
+    "Chỉ thị",
+    "Kết luận",
+    "Đề án",
+    "Chương trình",
+    "Luật",
+    "Nghị định",
+    "Thông tư",
+    "Công văn",
+)
 
 
 @dataclass(frozen=True)
@@ -97,10 +174,26 @@ class Target:
     unit_scope: str
     rule: Rule
     period: str  # a period's textual form (antt.domain.periods), e.g. report-year:2026
-    source: str
+    source: str = ""  # a short citation (free text); the document itself is ``document``
     source_url: str = ""
-    confidence: str = ""
+    confidence: str = ""  # H / M / L as REFERENCE tags what the sources show
     note: str = ""
+    source_status: SourceStatus = SourceStatus.NONE
+    document: SourceDocument | None = None  # the document that sets it (or, when inferred, is cited for it)
+    basis: str = ""  # inferred: how the figure was read, and from what
+    origin: str = "default"  # "default": shipped in antt/data/targets.yaml; "city": set by an administrator
+    version: int = 0  # the stored version of a city target (0: the shipped default)
+
+    def source_label_vi(self) -> str:
+        """The source as a report or a tile states it: the document, or what the target lacks."""
+        if self.source_status is SourceStatus.DOCUMENT and self.document is not None:
+            return self.document.cite_vi()
+        return SOURCE_LABELS[self.source_status][0].lower()
+
+    def source_label_en(self) -> str:
+        if self.source_status is SourceStatus.DOCUMENT and self.document is not None:
+            return self.document.cite_en()
+        return SOURCE_LABELS[self.source_status][1]
 
 
 def parse_targets(document: Mapping[str, Any]) -> tuple[int, list[Target]]:
@@ -117,6 +210,38 @@ def parse_targets(document: Mapping[str, Any]) -> tuple[int, list[Target]]:
     return version, targets
 
 
+def _day(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def parse_document(entry: Mapping[str, Any] | None) -> SourceDocument | None:
+    """A ``document:`` block (issuer, issued, wording required; number, title, url optional)."""
+    if not entry:
+        return None
+    document = SourceDocument(
+        issuer=str(entry["issuer"]).strip(),
+        issued=_day(entry["issued"]),
+        wording=str(entry["wording"]).strip(),
+        number=str(entry.get("number") or "").strip(),
+        title=str(entry.get("title") or "").strip(),
+        url=str(entry.get("url") or "").strip(),
+    )
+    if not (document.issuer and document.wording):
+        raise ValueError("a document needs its issuing body and its wording of the target")
+    return document
+
+
+def _source_status(entry: Mapping[str, Any], document: SourceDocument | None) -> SourceStatus:
+    """The declared status, checked: ``document`` needs the document; ``inferred`` needs its basis."""
+    declared = entry.get("source_status")
+    status = SourceStatus(declared) if declared else SourceStatus.DOCUMENT if document else SourceStatus.NONE
+    if status is SourceStatus.DOCUMENT and document is None:
+        raise ValueError(f"target {entry.get('id')!r}: source_status document without a document")
+    if status is SourceStatus.INFERRED and not str(entry.get("basis") or "").strip():
+        raise ValueError(f"target {entry.get('id')!r}: an inferred target must say how (basis)")
+    return status
+
+
 def _target(entry: Mapping[str, Any]) -> Target:
     rule = entry["rule"]
     kind = RuleKind(rule["kind"])
@@ -124,6 +249,7 @@ def _target(entry: Mapping[str, Any]) -> Target:
     if op not in OPERATORS:
         raise ValueError(f"unknown operator {op!r}")
     deadline = rule.get("deadline")
+    document = parse_document(entry.get("document"))
     return Target(
         id=str(entry["id"]),
         name_vi=str(entry["name_vi"]),
@@ -143,11 +269,55 @@ def _target(entry: Mapping[str, Any]) -> Target:
             else None,
         ),
         period=str(entry.get("period", "")),
-        source=str(entry["source"]),
-        source_url=str(entry.get("source_url", "")),
-        confidence=str(entry.get("confidence", "")),
-        note=str(entry.get("note", "")),
+        source=str(entry.get("source") or ""),
+        source_url=str(entry.get("source_url") or (document.url if document else "")),
+        confidence=str(entry.get("confidence") or ""),
+        note=str(entry.get("note") or ""),
+        source_status=_source_status(entry, document),
+        document=document,
+        basis=str(entry.get("basis") or "").strip(),
+        origin=str(entry.get("origin") or "default"),
+        version=int(entry.get("version") or 0),
     )
+
+
+def target_entry(target: Target) -> dict[str, Any]:
+    """``target`` as a targets-document entry (the shape :func:`parse_targets` reads): what is stored for a
+    city target's version, and what ``antt targets list --format json`` prints."""
+    rule: dict[str, Any] = {"kind": target.rule.kind.value}
+    if target.rule.kind is RuleKind.RELATIVE_TO_BASELINE:
+        rule |= {"baseline": "same_period_last_year", "max_ratio": target.rule.max_ratio}
+    else:
+        rule |= {"op": target.rule.op, "value": target.rule.value}
+    if target.rule.deadline:
+        rule["deadline"] = target.rule.deadline.isoformat()
+    entry: dict[str, Any] = {
+        "id": target.id,
+        "name_vi": target.name_vi,
+        "name_en": target.name_en,
+        "group": target.group,
+        "indicator": target.indicator,
+        "unit_scope": target.unit_scope,
+        "rule": rule,
+        "period": target.period,
+        "source_status": target.source_status.value,
+        "source": target.source,
+        "source_url": target.source_url,
+        "confidence": target.confidence,
+        "note": target.note,
+        "basis": target.basis,
+    }
+    if target.document is not None:
+        d = target.document
+        entry["document"] = {
+            "number": d.number,
+            "issued": d.issued.isoformat(),
+            "issuer": d.issuer,
+            "title": d.title,
+            "wording": d.wording,
+            "url": d.url,
+        }
+    return entry
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ Thượng in scheme ``2025-01`` and Phường Thành Đông in ``2025-07`` (REFE
 
 The crosswalk maps each old unit to the new unit(s) it went into: ``whole`` when all of it went into one
 new unit, ``part`` when it was split; a statistic carried across a ``part`` link is approximate unless
-coordinates decide.
+coordinates decide. For 14 of Hải Phòng's split communes the conversion table also says which successor
+received the whole population ("Nhập một phần diện tích, toàn bộ dân số"; the others got land only): an
+incident without coordinates goes there (REFERENCE, "A split commune's cases …").
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ class CrosswalkLink:
     new_code: str
     transfer: Transfer
     note_vi: str = ""
+    # the table's remark "toàn bộ dân số": every resident of the old unit went to this new unit
+    whole_population: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +106,7 @@ class UnitCatalog:
     links: list[CrosswalkLink]
     _by_key: dict[tuple[str, str], Unit] = field(init=False, repr=False)
     _links_from: dict[tuple[str, str], list[CrosswalkLink]] = field(init=False, repr=False)
-    _report_targets: dict[tuple[str, str, str], list[str]] = field(init=False, repr=False)
+    _report_targets: dict[tuple[str, str, str], tuple[list[str], str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.schemes = sorted(self.schemes, key=lambda s: s.valid_from)
@@ -201,18 +205,40 @@ class UnitCatalog:
 
         Returns ``(code, approximate)``. One successor: exact (a ``part`` link whose other parts left the
         city still has only one place to go). Several successors: the coordinates decide when they fall
-        in one of them (``located``); otherwise the incident goes to the successor that kept the old code
-        (else the first) and is flagged approximate — totals are conserved either way.
+        in one of them (``located``); otherwise the incident goes to :meth:`default_successor` and is
+        flagged approximate — totals are conserved either way.
         """
-        key = (unit.scheme, unit.code, scheme or self.current.code)
-        targets = self._report_targets.get(key)
-        if targets is None:
-            targets = self._report_targets[key] = [c.new.code for c in self.convert(unit, scheme)]
+        target = scheme or self.current.code
+        key = (unit.scheme, unit.code, target)
+        found = self._report_targets.get(key)
+        if found is None:
+            targets = [c.new.code for c in self.convert(unit, target)]
+            default = targets[0] if len(targets) == 1 else self.default_successor(unit, targets, target)
+            found = self._report_targets[key] = (targets, default)
+        targets, default = found
         if len(targets) == 1:
             return targets[0], False
         if located is not None and located in targets:
             return located, False
-        return (unit.code if unit.code in targets else targets[0]), True
+        return default, True
+
+    def default_successor(self, unit: Unit, targets: list[str], scheme: str) -> str:
+        """Of the ``targets`` (codes in ``scheme``) a split ``unit`` went to, where its cases go without a point.
+
+        Where the cases of a split commune happened is unknown without coordinates, but its residents are
+        where the conversion table says they went: the successor that received the whole population
+        ("toàn bộ dân số") gets them — for 7 of those 14 communes that is not the one that kept the code
+        (old Thị trấn Trường Sơn 11656 → An Lão 11629, not Phù Liễn 11446). Where the table says nothing
+        about the population the rule is a convention: the successor that kept the old code, else the
+        lowest code.
+        """
+        people = [link for link in self.links_from(unit.scheme, unit.code) if link.whole_population]
+        if len(people) == 1:
+            nxt = self.get(people[0].new_scheme, people[0].new_code)
+            code = nxt.code if nxt.scheme == scheme else self.report_unit(nxt, None, scheme)[0]
+            if code in targets:
+                return code
+        return unit.code if unit.code in targets else targets[0]
 
     def _convert_district(self, district: Unit, target: str) -> list[Conversion]:
         links = self.links_from(district.scheme, district.code)

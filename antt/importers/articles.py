@@ -64,9 +64,17 @@ class Articles:
             )
             return None, None, ("article.not_in_force", {"valid": valid}), None
         warning = None
-        if clause is not None and offence.clauses and all(c.clause != clause for c in offence.clauses):
+        if clause is not None and offence.clauses and not _clause_exists(offence, clause, on):
             warning = ("clause.unknown", {"article": offence.article, "clause": clause})
         return _facts(offence, clause, on), clause, None, warning
+
+
+def _clause_exists(offence: Offence, clause: int, on: date | None) -> bool:
+    """Whether the article has ``clause`` on the day (any version, when the day is unknown): clause 5 of
+    art. 248 exists only from 1/7/2025 (Luật 86/2025/QH15)."""
+    if on is None:
+        return any(c.clause == clause for c in offence.clauses)
+    return offence.clause_on(clause, on) is not None
 
 
 def legal_changes(offences: OffenceTable) -> list[date]:

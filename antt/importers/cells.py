@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -42,6 +43,20 @@ V = TypeVar("V")
 
 # What reading a date cell gives: (UTC moment, local day, rule broken, (text, date) of an Excel serial)
 MomentResult = tuple[datetime | None, date | None, str | None, tuple[str, str] | None]
+
+
+# what nobody sees in a cell: byte-order marks (a file pasted into another keeps its BOM mid-file),
+# zero-width spaces and joiners, word joiners, soft hyphens
+_INVISIBLE = str.maketrans("", "", "\ufeff\u200b\u200c\u200d\u2060\u00ad")
+
+
+def clean_key(text: str) -> str:
+    """An identifier or code as a person reads it: without invisible characters and surrounding
+    whitespace (no-break spaces included), in NFC — so "\ufeffHP-2026-000001 " and "HP-2026-000001" are
+    one incident, not two."""
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFC", text.translate(_INVISIBLE)).strip()
 
 
 def remember(cache: dict[K, V], key: K, value: V) -> V:

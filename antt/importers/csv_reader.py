@@ -1,5 +1,11 @@
 """Reading CSV for import: encoding detection (UTF-8 with or without BOM, UTF-16 "Unicode text",
-Windows-1258), delimiter detection, and streaming rows with no per-cell Python work."""
+Windows-1258), delimiter detection, and streaming rows with no per-cell Python work.
+
+Memory stays bounded whatever the file: text is decoded in 1 MiB chunks cut at line ends, a line longer
+than :data:`MAX_LINE_CHARS` is refused (a 200 MB file of one line once cost 1.3 GB before it failed), and
+a cell longer than :data:`MAX_FIELD_CHARS` is a format error (:mod:`csv` stops there, its
+``field_size_limit``), which also bounds a quoted cell that is opened and never closed.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from functools import partial
 from typing import IO, Any
 
 from antt.errors import ImportRejected, Issue, Severity
+from antt.importers.cells import clean_key
 from antt.importers.table import (  # noqa: F401 - shared constants and rejections
     _CHUNK,
     _NOT_CP1258_TEXT,
@@ -24,8 +31,12 @@ from antt.importers.table import (  # noqa: F401 - shared constants and rejectio
     CSV_EXTENSIONS,
     Table,
     _empty,
+    _int_vi,
     _rejected,
 )
+
+MAX_LINE_CHARS = 1 << 20  # a record of 19 cells, each within its own limit, is a few KB
+MAX_FIELD_CHARS = 131_072  # csv's default field_size_limit, set again by every reading (it is global)
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ def _open_csv(fh: IO[bytes], name: str) -> Table:
         )
 
     fh.seek(encoding.start)
+    csv.field_size_limit(MAX_FIELD_CHARS)
     pieces = _decoded_pieces(fh, encoding.codec, name)
     leading: list[str] = []  # pieces up to the first one with text (blank lines still count as rows)
     for piece in pieces:
@@ -74,8 +86,7 @@ def _open_csv(fh: IO[bytes], name: str) -> Table:
             break
     if header is None:
         raise _empty(name)
-    headers = [cell.strip() for cell in header]
-    headers[0] = headers[0].lstrip("\ufeff").strip()
+    headers = [clean_key(cell) for cell in header]
     return Table(
         file_name=name,
         kind="csv",
@@ -264,6 +275,17 @@ def _decoded_pieces(fh: IO[bytes], codec: str, name: str, label: str | None = No
         else:
             cut = text.rfind("\n") + 1 or text.rfind("\r", 0, len(text) - 1) + 1
             piece, carry = text[:cut], text[cut:]
+            if len(carry) > MAX_LINE_CHARS:
+                line += piece.count("\n")
+                raise _rejected(
+                    "csv.line_too_long",
+                    name,
+                    f"Tệp CSV có dòng {line} dài hơn {_int_vi(MAX_LINE_CHARS)} ký tự: tệp không phải bảng "
+                    f"dữ liệu CSV, hoặc các dòng không được ngắt đúng. {_SAVE_AS_CSV_VI}",
+                    f"Line {line} of the CSV file is longer than {MAX_LINE_CHARS:,} characters: the file is not "
+                    f"a CSV table, or its lines are not broken properly. {_SAVE_AS_CSV_EN}",
+                    row=line,
+                )
         if piece:
             line += piece.count("\n")
             yield piece if piece.isascii() else unicodedata.normalize("NFC", piece)

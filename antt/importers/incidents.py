@@ -30,6 +30,7 @@ from antt.errors import Issue, Severity
 from antt.importers.articles import Articles, OffenceFacts
 from antt.importers.cells import (
     MomentReader,
+    clean_key,
     flag_of,
     mask,
     person_id_parts,
@@ -39,6 +40,7 @@ from antt.importers.cells import (
 )
 from antt.importers.columns import INCIDENT_COLUMNS, match_headers
 from antt.importers.geo import UnitLocator
+from antt.importers.issue_log import IssueLog
 from antt.importers.places import Places
 from antt.importers.rules import make_issue
 
@@ -91,6 +93,8 @@ class ValidationProgress:
     fallback_rows: int
     assignments: dict[str, int]
     issues: list[Issue]
+    errors: int  # every error so far, counted ones included
+    tally: tuple[dict[str, int], int]  # the issues only counted (see ``IssueLog.tally``)
 
 
 @dataclass
@@ -107,7 +111,7 @@ class IncidentValidator:
     # of incidents outside it, which it may not overwrite (see the incident import service)
     allowed_units: Collection[str] | None = None
     foreign_ids: Collection[str] = frozenset()
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=IssueLog)  # the first of each rule; all are counted
     rows_seen: int = 0
     rows_valid: int = 0
     assignments: Counter[str] = field(default_factory=Counter)
@@ -154,6 +158,8 @@ class IncidentValidator:
             self.fallback_rows,
             dict(self.assignments),
             self.issues[first_issue:],
+            self._errors,
+            self.issues.tally() if isinstance(self.issues, IssueLog) else ({}, 0),
         )
 
     def absorb(self, progress: ValidationProgress) -> None:
@@ -163,6 +169,9 @@ class IncidentValidator:
         self.assignments = Counter(progress.assignments)
         for issue in progress.issues:
             self._add(issue)
+        self._errors = progress.errors
+        if isinstance(self.issues, IssueLog):
+            self.issues.take_over(progress.tally)
 
     def records(self, rows: Iterable[tuple[int, list[object]]]) -> Iterator[list[IncidentRecord]]:
         """Validate ``rows``; yield chunks of valid records (invalid rows are reported, not yielded)."""
@@ -299,7 +308,10 @@ class IncidentValidator:
         if raw is None:
             self._issue("value.required", row, "source_id")
             return None
-        source_id = nfc(str(raw))
+        source_id = clean_key(str(raw))
+        if not source_id:  # nothing but invisible characters
+            self._issue("value.required", row, "source_id")
+            return None
         if len(source_id) > MAX_SOURCE_ID:
             self._issue("text.too_long", row, "source_id", source_id, limit=MAX_SOURCE_ID)
         first = self._seen_ids.setdefault(source_id, row)

@@ -29,7 +29,7 @@ class IndicatorInfo(NamedTuple):
     name_vi: str
     name_en: str
     unit_of_measure: str
-    kind: str  # "count" | "percent" | "rank" | "score" | "flag"
+    kind: str  # "count" | "amount" (money, whole đồng) | "percent" | "rank" | "score" | "flag"
 
 
 KNOWN_INDICATORS: dict[str, IndicatorInfo] = {
@@ -82,6 +82,84 @@ KNOWN_INDICATORS: dict[str, IndicatorInfo] = {
     "traffic_injuries": IndicatorInfo(
         "Số người bị thương do tai nạn giao thông", "People injured in traffic accidents", "người", "count"
     ),
+    # social evils handled administratively (tệ nạn xã hội, xử lý vi phạm hành chính): counts within the
+    # period; the criminal cases of the same kinds are incidents (Penal Code arts. 321, 322, 327–329, 256a)
+    "prostitution_admin_cases": IndicatorInfo(
+        "Số vụ vi phạm hành chính về mại dâm bị xử lý",
+        "Prostitution: administrative violation cases handled",
+        "vụ",
+        "count",
+    ),
+    "prostitution_admin_persons": IndicatorInfo(
+        "Số người vi phạm hành chính về mại dâm bị xử lý",
+        "Prostitution: persons handled administratively",
+        "người",
+        "count",
+    ),
+    "gambling_admin_cases": IndicatorInfo(
+        "Số vụ đánh bạc bị xử lý vi phạm hành chính",
+        "Gambling: administrative violation cases handled",
+        "vụ",
+        "count",
+    ),
+    "gambling_admin_persons": IndicatorInfo(
+        "Số người đánh bạc bị xử lý vi phạm hành chính",
+        "Gambling: persons handled administratively",
+        "người",
+        "count",
+    ),
+    "drug_use_admin_cases": IndicatorInfo(
+        "Số vụ sử dụng trái phép chất ma túy bị xử lý vi phạm hành chính",
+        "Illegal drug use: administrative violation cases handled",
+        "vụ",
+        "count",
+    ),
+    "drug_use_admin_persons": IndicatorInfo(
+        "Số người sử dụng trái phép chất ma túy bị xử lý vi phạm hành chính",
+        "Illegal drug use: persons handled administratively",
+        "người",
+        "count",
+    ),
+    # fires and explosions (cháy, nổ): counts within the period; damage as estimated, in đồng
+    "fire_cases": IndicatorInfo("Số vụ cháy, nổ", "Fires and explosions", "vụ", "count"),
+    "fire_deaths": IndicatorInfo(
+        "Số người chết do cháy, nổ", "People killed in fires and explosions", "người", "count"
+    ),
+    "fire_injuries": IndicatorInfo(
+        "Số người bị thương do cháy, nổ", "People injured in fires and explosions", "người", "count"
+    ),
+    "fire_damage_vnd": IndicatorInfo(
+        "Thiệt hại về tài sản do cháy, nổ (ước tính)",
+        "Property damage from fires and explosions (estimated)",
+        "đồng",
+        "amount",
+    ),
+    # Project 06 as measured since Decree 69/2024/NĐ-CP (REFERENCE §5.1): level-2 e-ID accounts and chip
+    # ID cards cumulative at the period's end; online public-service dossiers within the period
+    "eid_level2_collected": IndicatorInfo(
+        "Hồ sơ tài khoản định danh điện tử mức 2 đã thu nhận",
+        "Level-2 e-ID account applications collected",
+        "tài khoản",
+        "count",
+    ),
+    "eid_level2_activated": IndicatorInfo(
+        "Tài khoản định danh điện tử mức 2 đã kích hoạt",
+        "Level-2 e-ID accounts activated",
+        "tài khoản",
+        "count",
+    ),
+    "chip_id_cards_issued": IndicatorInfo(
+        "Thẻ căn cước (căn cước công dân gắn chíp) đã cấp",
+        "Chip ID cards issued",
+        "thẻ",
+        "count",
+    ),
+    "online_public_services": IndicatorInfo(
+        "Hồ sơ dịch vụ công trực tuyến đã tiếp nhận",
+        "Online public-service applications received",
+        "hồ sơ",
+        "count",
+    ),
     # population and socio-economic (REFERENCE §8)
     "population": IndicatorInfo("Dân số", "Population", "người", "count"),
     "grdp_growth_pct": IndicatorInfo("Tốc độ tăng trưởng GRDP", "GRDP growth", "%", "percent"),
@@ -101,6 +179,7 @@ VALUE_RANGES: dict[str, tuple[float, float]] = {
 KIND_RANGES: dict[str, tuple[float, float]] = {"percent": (0.0, 1000.0)}
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "count": ("số đếm", "count"),
+    "amount": ("số tiền (đồng)", "amount of money (đồng)"),
     "rank": ("thứ hạng", "rank"),
     "percent": ("tỷ lệ phần trăm", "percentage"),
     "score": ("điểm số", "score"),

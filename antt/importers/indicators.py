@@ -1,7 +1,10 @@
 """Validation of indicator-value files into :class:`IndicatorValueRecord`.
 
-Indicator values are the measured quantities that do not come from incidents: e-ID accounts, drug users
-under management, drug-use places, drug arrests, population, GRDP growth, PCI score/rank, PAR Index/rank.
+Indicator values are the measured quantities that do not come from incidents: e-ID accounts (level 2),
+chip ID cards, online public services, drug users under management, drug-use places, drug arrests, social
+evils and fires, traffic accidents, population, GRDP growth, PCI score/rank, PAR Index/rank
+(the catalogue, :data:`~antt.importers.indicator_rules.KNOWN_INDICATORS`, and the format:
+``docs/formats/indicators.md``).
 
 Two layouts are accepted (headers in English or Vietnamese, any case, with or without diacritics):
 
@@ -35,6 +38,7 @@ from antt.domain.periods import Period, parse_period, today_local
 from antt.domain.text import fold, nfc
 from antt.domain.units import Level, Scheme, UnitCatalog
 from antt.errors import InvalidInput, Issue, Severity
+from antt.importers.cells import clean_key
 from antt.importers.columns import Column, match_headers
 from antt.importers.indicator_rules import (
     KIND_NAMES,
@@ -47,6 +51,7 @@ from antt.importers.indicator_rules import (
     IndicatorInfo,
     make_issue,
 )
+from antt.importers.issue_log import IssueLog
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -162,7 +167,7 @@ class IndicatorValidator:
     synthetic: bool | None = None
     allowed_units: frozenset[tuple[str, str]] | None = None
     chunk_rows: int = 5000
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=IssueLog)  # the first of each rule; all are counted
     rows_seen: int = 0
     values_valid: int = 0
     by_indicator: Counter[str] = field(default_factory=Counter)
@@ -262,7 +267,7 @@ class IndicatorValidator:
         for name, pos in self._position_items:
             value = cells[pos] if pos < n else None
             if isinstance(value, str):
-                value = nfc(value.strip()) or None
+                value = clean_key(value) or None  # BOM, zero-width characters: see cells.clean_key
             values[name] = value
         return values
 
@@ -486,7 +491,7 @@ class IndicatorValidator:
             self._issue("value.format", row, column, raw)
             return None
         kind = info.kind
-        if kind in ("count", "rank") and not value.is_integer():
+        if kind in ("count", "amount", "rank") and not value.is_integer():
             kind_vi, kind_en = KIND_NAMES[kind]
             self._issue(
                 "value.not_whole", row, column, raw, indicator=indicator, kind_vi=kind_vi, kind_en=kind_en

@@ -4,6 +4,11 @@ Every figure is in the units of the reporting (current) scheme; incidents record
 carried forward through the crosswalk at import, and a figure that depends on a split (``part``) link
 without coordinates says so (``approximate``). Clearance is counted as of a date: for the comparison
 period, as of the same lag after it, so both periods have had the same time to clear their cases.
+
+What the actor may see of sensitive categories is decided here, once, by :mod:`antt.services.disclosure`:
+the sensitive incidents of the communes it lacks the privilege on stay out of every figure but the drug
+group's own (``excluded``), and those figures carry what is hidden (``Row.hidden``, ``totals_hidden``),
+which :func:`result_document` writes out as ``null`` with ``suppressed_fields`` and ``withheld_fields``.
 """
 
 from __future__ import annotations
@@ -15,15 +20,25 @@ from typing import Any
 
 from antt.analytics.compstat import Change, Contribution, Measures, contributions, total
 from antt.domain.access import Actor
-from antt.domain.periods import Comparison, Period, today_local
+from antt.domain.periods import Comparison, Period, check_supported_day, today_local
 from antt.domain.reference import offence_table, unit_catalog
 from antt.domain.text import sort_key
 from antt.domain.units import Level, Unit
 from antt.errors import InvalidInput, NotFound
+from antt.services.disclosure import (
+    NOTHING_HIDDEN,
+    SENSITIVE_GROUPS,
+    Hidden,
+    exclusions,
+    masked,
+    protection,
+    sensitive_groups,
+)
 from antt.storage.compstat import measures_by_unit_and_group
 from antt.storage.engine import Database
 
 ALL = "all"
+NOTHING: frozenset[str] = frozenset()
 
 
 class By(StrEnum):
@@ -37,6 +52,7 @@ class Row:
     unit: Unit
     group: str  # a reporting-group code, or "all"
     change: Change
+    hidden: Hidden = NOTHING_HIDDEN  # what the actor may not see of it
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,10 @@ class CompstatResult:
     rows: list[Row]
     totals: Change
     contributors: list[Contribution]  # communes driving the change of the scope's total
+    totals_hidden: Hidden = NOTHING_HIDDEN
+    # communes whose drug and sexual-offence incidents are left out of every figure but the drug group's
+    # own: those of the scope the actor lacks the privilege on (docs/disclosure.md, rule 2)
+    excluded: frozenset[str] = frozenset()
 
 
 def parse_by(text: str) -> By:
@@ -105,6 +125,7 @@ def compstat(
     by: By = By.UNIT,
     as_of: date | None = None,
 ) -> CompstatResult:
+    check_supported_day(as_of)
     scope, communes = scope_of(actor, unit_code)
     groups = groups_of(group)
     compare = period.compare(comparison)
@@ -112,15 +133,36 @@ def compstat(
     compare_as_of = as_of - (period.start - compare.start)
     codes = [c.code for c in communes]
     with database.transaction(write=False) as session:
-        now = measures_by_unit_and_group(session, period.start, period.end, as_of, units=codes, groups=groups)
+        shield = protection(
+            session,
+            actor,
+            codes,
+            period,
+            compare,
+            groups=groups,
+            as_of=as_of,
+            compare_as_of=compare_as_of,
+            today=today_local(),
+        )
+        left_out = exclusions(shield.protected, drugs=False)  # sexual offences; drug cells below
+        now = measures_by_unit_and_group(
+            session, period.start, period.end, as_of, units=codes, groups=groups, exclude=left_out
+        )
         before = measures_by_unit_and_group(
-            session, compare.start, compare.end, compare_as_of, units=codes, groups=groups
+            session, compare.start, compare.end, compare_as_of, units=codes, groups=groups, exclude=left_out
         )
 
-    # Sum the grouped rows once per cell, commune, group and in all; rows below are then look-ups.
+    # Sum the grouped rows once per cell, commune, group and in all; rows below are then look-ups. A
+    # figure mixing groups leaves out the drug cells of the protected communes (rule 2).
+    only_sensitive = sensitive_groups(groups)
     keys = now.keys() | before.keys()
     cells = {key: Change(Measures(*now.get(key, ())), Measures(*before.get(key, ()))) for key in keys}
-    by_unit = {u: total(c for (cu, _), c in cells.items() if cu == u) for u in {k[0] for k in keys}}
+    mixed = {
+        key: c
+        for key, c in cells.items()
+        if only_sensitive or not (key[0] in shield.protected and key[1] in SENSITIVE_GROUPS)
+    }
+    by_unit = {u: total(c for (cu, _), c in mixed.items() if cu == u) for u in {k[0] for k in keys}}
     by_group = {g: total(c for (_, cg), c in cells.items() if cg == g) for g in {k[1] for k in keys}}
     empty = Change(Measures(), Measures())
 
@@ -133,15 +175,24 @@ def compstat(
             return by_group.get(grp, empty)
         return total(by_unit.values())
 
+    def row(unit: Unit, grp: str, units: list[str], change: Change) -> Row:
+        sensitive = only_sensitive if grp == ALL else sensitive_groups([grp])
+        return Row(unit, grp, change, shield.hidden(units, change) if sensitive else NOTHING_HIDDEN)
+
     rows: list[Row] = []
     ordered = sorted(communes, key=lambda u: (sort_key(u.short_name), u.code))
     if by is By.UNIT:
-        rows = [Row(u, group or ALL, cell(u.code, None)) for u in ordered]
+        rows = [row(u, group or ALL, [u.code], cell(u.code, None)) for u in ordered]
     elif by is By.GROUP:
-        rows = [Row(scope, g, cell(None, g)) for g in groups]
+        rows = [row(scope, g, codes, cell(None, g)) for g in groups]
     else:
-        rows = [Row(u, g, cell(u.code, g)) for u in ordered for g in groups]
-    by_commune = {u.code: cell(u.code, None) for u in communes}
+        rows = [row(u, g, [u.code], cell(u.code, g)) for u in ordered for g in groups]
+    totals = cell(None, None)
+    # a contributor is a commune's change: of the drug group alone, only the communes the actor may see
+    # are ranked, and their shares are of those communes' change (rules 1 and 3)
+    by_commune = {
+        u.code: cell(u.code, None) for u in communes if not (only_sensitive and u.code in shield.protected)
+    }
     return CompstatResult(
         period=period,
         compare=compare,
@@ -152,13 +203,18 @@ def compstat(
         groups=groups,
         by=by,
         rows=rows,
-        totals=cell(None, None),
+        totals=totals,
         contributors=contributions(by_commune),
+        totals_hidden=shield.hidden(codes, totals) if only_sensitive else NOTHING_HIDDEN,
+        excluded=NOTHING if only_sensitive else shield.protected,
     )
 
 
 def result_document(result: CompstatResult) -> dict[str, Any]:
-    """The JSON form shared by the CLI and the API."""
+    """The JSON form shared by the CLI and the API, as the actor of :func:`compstat` may see it: hidden
+    figures are ``null``, named in ``suppressed_fields`` (and ``withheld_fields`` when hidden whatever
+    their value); ``excluded_units`` are the communes whose drug and sexual-offence incidents are left out
+    of every figure but the drug group's own."""
 
     def figures(c: Change) -> dict[str, object]:
         return {
@@ -199,16 +255,23 @@ def result_document(result: CompstatResult) -> dict[str, Any]:
         "groups": result.groups,
         "by": result.by.value,
         "rows": [
-            {"unit_code": r.unit.code, "unit_name": r.unit.name, "group": r.group, **figures(r.change)}
+            {
+                "unit_code": r.unit.code,
+                "unit_name": r.unit.name,
+                "group": r.group,
+                **masked(figures(r.change), r.hidden),
+            }
             for r in result.rows
         ],
-        "totals": figures(result.totals),
+        "totals": masked(figures(result.totals), result.totals_hidden),
+        "excluded_units": sorted(result.excluded),
         "contributors": [
             {
                 "unit_code": c.key,
                 "unit_name": unit_catalog().get(unit_catalog().current.code, c.key).name,
                 "change": c.change,
                 "share": None if c.share is None else round(c.share, 3),
+                "suppressed": False,
             }
             for c in result.contributors
         ],

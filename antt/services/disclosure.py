@@ -1,53 +1,59 @@
-"""Small counts of sensitive categories, hidden from roles without the privilege (issue 6 §4): one place
-decides, and the pages, the API and the report exports all call it.
+"""Statistical disclosure control: small counts of sensitive categories, and every way back to them, kept
+from roles without the privilege (issue 6 §4, issue 17 §4; the policy and its proof: docs/disclosure.md).
+One place decides; CompStat, the time series, the grid, the indicators, the incident list and the report
+all go through it.
 
-**What is sensitive.** A count is sensitive when it counts
+**What is sensitive.** The reporting group ``drugs`` (Penal Code arts. 247–259), sexual offences (arts.
+141–147, :data:`SEXUAL_OFFENCE_ARTICLES`, in the ``social_order`` group) and the indicators of
+:data:`SENSITIVE_INDICATORS`. A user *lacks the privilege on a commune* when they do not hold
+:data:`~antt.domain.access.Action.VIEW_SENSITIVE_SMALL_COUNTS` there; such a commune is *protected* for
+them (:meth:`Disclosure.protected`).
 
-* the reporting group ``drugs`` (Penal Code chapter XX, arts. 247–259): every count of a cell of that
-  group — incidents of the period and of the comparison period, very serious and especially serious
-  ones, suspects, those by an organised group — and every bin of a time series or of the day × hour grid
-  counting that group only;
-* sexual offences (arts. 141–147, :data:`SEXUAL_OFFENCE_ARTICLES`). They belong to the ``social_order``
-  group and nothing in ANTT counts incidents by article, so they show only as rows of the incident list:
-  :func:`withheld_categories` decides which rows it leaves out;
-* the indicators of :data:`SENSITIVE_INDICATORS`: drug users under management and drug offenders arrested
-  (counts of people), and drug-use places (mostly a home: a small count points at households). Not
-  sensitive: ``narcotic_plants_destroyed`` (plants, not people), ``on_key_route`` (a flag), and every other
-  indicator.
+**The four rules**, for the protected communes of a user:
 
-A total that mixes sensitive and other groups (all offences of a commune, the social-order group) is not
-sensitive.
+1. *Threshold (primary suppression).* A sensitive count from 1 to ``SUPPRESSION_K - 1`` is hidden
+   (``None``, shown "<5"), with every value that gives it back (change, percent change, z, rates).
+2. *Sensitive incidents stay out of every other figure.* Drug-group and sexual-offence incidents of a
+   protected commune count in no figure the user sees except the drug group's own cells: not in the
+   all-offence totals, not in ``social_order``, not in the series or grid of other groups, not in the
+   incident list (:func:`exclusions`). So no total minus other figures (groups, communes, list rows)
+   gives a hidden cell back: the hidden cell is in no total (complementary suppression by exclusion).
+3. *Fixed release periods.* A protected commune's drug figures are released only for whole reporting
+   months, quarters, half-years and years (15th → 14th, Decree 09/2019) that have ended
+   (:func:`antt.domain.disclosure.release_months`), and a figure of several months only when no month
+   has a hidden count (the figure's parts are all shown, so it adds nothing); any other window (custom,
+   calendar month, last 28 days, week or year to date, a day) gets the figure withheld, whatever its
+   value — zero included. A figure of several communes is treated the same way, commune by commune.
+4. *No rows, no dates.* The incident list never lists a protected commune's sensitive incidents.
 
-**The rule.** For an actor without :data:`~antt.domain.access.Action.VIEW_SENSITIVE_SMALL_COUNTS` on the
-unit a figure is about, a sensitive count from 1 to ``SUPPRESSION_K - 1`` is replaced by ``None`` and the
-figure is marked (``"suppressed": true`` and the names of the hidden fields in ``"suppressed_fields"``);
-the pages show :data:`~antt.domain.access.SUPPRESSED_LABEL` ("<5"). Zero stays 0 and 5 or more is shown.
-What would give the hidden count back is hidden with it: the change, the percent change, z and its signal,
-the share placed approximately, the clearance rate of the hidden period, and the clearance rate of the
-grave cases when their count or the incidents' count is hidden. A figure about the whole scope (the city
-row, the totals) is shown only to an actor holding the privilege on every commune it counts.
-
-**Not done here: complementary suppression.** A hidden cell can still be worked out from figures that
-are shown: a commune's drug count from its all-offences total minus its other groups, a column total
-minus the other communes of an annex, a series' total minus its other bins, or the social-order count
-minus the listed rows. Primary suppression stops the direct reading of a small count; stopping the
-arithmetic would mean hiding non-sensitive figures too (a second cell per row and column) and is left
-for a later decision.
+Withheld figures are ``None`` and named in ``withheld_fields`` (shown "x"); small ones in
+``suppressed_fields`` too (shown "<5").
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from antt.analytics.compstat import Change
-from antt.domain.access import SUPPRESSION_K, Action, Actor
+from sqlalchemy.orm import Session
+
+from antt.analytics.compstat import Change, Measures
+from antt.domain.access import Action, Actor
+from antt.domain.disclosure import is_small, release_months
+from antt.domain.periods import Period
 from antt.domain.reference import unit_catalog
 from antt.domain.units import Level
-from antt.services.indicators import SeriesPoint
-from antt.services.trends import Series, WeekdayHour
+from antt.storage.compstat import measures_by_unit_and_group
+from antt.storage.exclusions import Exclusion
+
+if TYPE_CHECKING:  # only types: these services import this module
+    from antt.services.indicators import SeriesPoint
+    from antt.services.trends import Series, WeekdayHour
+
+__all__ = ["is_small"]
 
 PRIVILEGE = Action.VIEW_SENSITIVE_SMALL_COUNTS
 ALL = "all"
@@ -56,13 +62,28 @@ SENSITIVE_GROUPS: frozenset[str] = frozenset({"drugs"})
 """Reporting groups every count of which is sensitive (``reporting_groups.csv``)."""
 SEXUAL_OFFENCE_ARTICLES: frozenset[str] = frozenset(str(article) for article in range(141, 148))
 """Penal Code arts. 141–147 (rape to using children for pornography), in the ``social_order`` group."""
+SEXUAL_OFFENCE_GROUP = "social_order"
 SENSITIVE_INDICATORS: frozenset[str] = frozenset(
     {"drug_users_managed", "drug_offenders_arrested", "drug_use_places"}
 )
-"""Imported indicators whose values are sensitive counts (see the module docstring)."""
+"""Imported indicators whose values are sensitive counts (drug users and arrested offenders are people;
+drug-use places are mostly homes). ``narcotic_plants_destroyed`` counts plants and is not sensitive."""
 
-COUNT_FIELDS = ("current", "previous", "grave", "suspects", "organised_group", "previous_suspects")
-"""The counts of a CompStat cell that are hidden when small (``previous_suspects`` only in reports)."""
+CURRENT_FIELDS = ("current", "grave", "suspects", "organised_group")
+"""The counts of a CompStat cell in its period."""
+PREVIOUS_FIELDS = ("previous", "previous_suspects")
+"""The counts of a CompStat cell in its comparison period (``previous_suspects`` only in reports)."""
+COUNT_FIELDS = CURRENT_FIELDS + PREVIOUS_FIELDS
+DERIVED_FIELDS = (
+    "change",
+    "pct_change",
+    "z",
+    "signal",
+    "approximate_share",
+    "clearance_rate",
+    "previous_clearance_rate",
+    "grave_clearance_rate",
+)
 
 DRUGS = "drugs"
 SEXUAL_OFFENCES = "sexual_offences"
@@ -70,12 +91,7 @@ LIST_CATEGORIES: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] 
     DRUGS: (SENSITIVE_GROUPS, None),
     SEXUAL_OFFENCES: (None, SEXUAL_OFFENCE_ARTICLES),
 }
-"""The sensitive categories of the incident list: name → (reporting groups, articles) its rows match."""
-
-
-def is_small(value: float | None) -> bool:
-    """A count that would be hidden: from 1 to ``SUPPRESSION_K - 1`` (zero says nobody: it is shown)."""
-    return value is not None and 0 < value < SUPPRESSION_K
+"""The sensitive categories of incidents: name → (reporting groups, articles) their rows match."""
 
 
 def sensitive_groups(groups: Iterable[str]) -> bool:
@@ -84,19 +100,54 @@ def sensitive_groups(groups: Iterable[str]) -> bool:
     return bool(codes) and codes <= SENSITIVE_GROUPS
 
 
+def derived_from(counts: Collection[str]) -> frozenset[str]:
+    """The values that would give back one of the hidden ``counts``."""
+    derived: set[str] = set()
+    if set(counts) & {"current", "previous"}:
+        derived |= {"change", "pct_change", "z", "signal", "approximate_share"}
+    if "current" in counts:
+        derived.add("clearance_rate")
+    if "previous" in counts:
+        derived.add("previous_clearance_rate")
+    if set(counts) & {"current", "grave"}:
+        derived.add("grave_clearance_rate")
+    return frozenset(derived)
+
+
 def hidden_fields(counts: Mapping[str, int | None]) -> frozenset[str]:
-    """The fields of a sensitive figure to hide from an actor without the privilege: its small counts
-    (:data:`COUNT_FIELDS`) and every value that would give one of them back."""
-    hidden = {name for name in COUNT_FIELDS if is_small(counts.get(name))}
-    if hidden & {"current", "previous"}:
-        hidden |= {"change", "pct_change", "z", "signal", "approximate_share"}
-    if "current" in hidden:
-        hidden.add("clearance_rate")
-    if "previous" in hidden:
-        hidden.add("previous_clearance_rate")
-    if hidden & {"current", "grave"}:
-        hidden.add("grave_clearance_rate")
-    return frozenset(hidden)
+    """The fields of a sensitive figure hidden by the threshold rule alone: its small counts and what
+    would give one back."""
+    small = {name for name in COUNT_FIELDS if is_small(counts.get(name))}
+    return frozenset(small) | derived_from(small)
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What of one figure an actor may not see: ``small`` counts (1 to 4: "<5"), ``withheld`` counts
+    (any value: "x" — a part of them is hidden, or the window is not a release period) and the ``derived``
+    values that would give either back."""
+
+    small: frozenset[str] = frozenset()
+    withheld: frozenset[str] = frozenset()
+    derived: frozenset[str] = frozenset()
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return self.small | self.withheld | self.derived
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int | None], withheld: Iterable[str] = ()) -> Hidden:
+        """The threshold rule on ``counts``, plus the ``withheld`` counts."""
+        small = frozenset(n for n in COUNT_FIELDS if is_small(counts.get(n)))
+        held = frozenset(withheld) - small
+        return cls(small, held, derived_from(small | held))
+
+
+NOTHING_HIDDEN = Hidden()
+ALL_WITHHELD = Hidden(frozenset(), frozenset(COUNT_FIELDS), frozenset(DERIVED_FIELDS))
 
 
 def change_counts(change: Change) -> dict[str, int | None]:
@@ -118,7 +169,7 @@ def privilege_key(actor: Actor) -> Hashable:
 
 @dataclass(frozen=True)
 class Disclosure:
-    """What one actor may see of small sensitive counts."""
+    """What one actor may see of sensitive counts."""
 
     actor: Actor
 
@@ -138,25 +189,17 @@ class Disclosure:
     def sees_everything(self) -> bool:
         return self.actor.units_for(PRIVILEGE) is None
 
+    def protected(self, codes: Iterable[str]) -> frozenset[str]:
+        """The communes among ``codes`` whose sensitive figures the actor may not see in full."""
+        if self.sees_everything:
+            return frozenset()
+        return frozenset(code for code in codes if not self.sees(code))
+
     def count(self, value: int, *, sensitive: bool, unit_code: str | None) -> int | None:
         """``value``, or ``None`` when it is a small sensitive count the actor may not see."""
         if sensitive and is_small(value) and not self.sees(unit_code):
             return None
         return value
-
-    def hidden(
-        self, counts: Mapping[str, int | None], *, sensitive: bool, unit_code: str | None
-    ) -> frozenset[str]:
-        """The fields of a figure with ``counts`` to hide from the actor (none when not sensitive)."""
-        if not sensitive or self.sees(unit_code):
-            return frozenset()
-        return hidden_fields(counts)
-
-    def change_hidden(
-        self, change: Change, *, groups: Sequence[str], unit_code: str | None
-    ) -> frozenset[str]:
-        """:meth:`hidden` for a CompStat cell counting ``groups`` in ``unit_code``."""
-        return self.hidden(change_counts(change), sensitive=sensitive_groups(groups), unit_code=unit_code)
 
 
 @lru_cache(maxsize=1)
@@ -167,58 +210,101 @@ def _current_scheme() -> tuple[str, frozenset[str]]:
     return scheme, frozenset(u.code for u in catalog.in_scheme(scheme, Level.PROVINCE))
 
 
-def masked(figures: Mapping[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
-    """``figures`` with the ``hidden`` fields set to ``None``, marked ``suppressed``."""
-    return {
-        **figures,
-        **{name: None for name in hidden if name in figures},
-        "suppressed": bool(hidden),
-        "suppressed_fields": sorted(name for name in hidden if name in figures),
-    }
+def exclusions(protected: Collection[str], *, drugs: bool = True) -> list[Exclusion]:
+    """The incidents left out of the figures (rule 2): the sexual offences of the ``protected`` communes
+    and, with ``drugs``, their drug-group incidents too."""
+    if not protected:
+        return []
+    found = [Exclusion.of(protected, articles=SEXUAL_OFFENCE_ARTICLES)]
+    if drugs:
+        found.append(Exclusion.of(protected, groups=SENSITIVE_GROUPS))
+    return found
 
 
 # ------------------------------------------------------------------------------------------ CompStat
 
 
-def compstat_document(actor: Actor, document: Mapping[str, Any]) -> dict[str, Any]:
-    """A CompStat document (:func:`antt.services.compstat.result_document`) as ``actor`` may see it.
+@dataclass(frozen=True)
+class Protection:
+    """What one actor may see of the drug-group figures of a CompStat query (rules 1 and 3).
 
-    Rows of a sensitive group, and the totals when every group counted is sensitive, have their small
-    counts hidden (:func:`hidden_fields`); a contributor's change is hidden when its commune's cell has a
-    hidden count, or when the document holds no row of that commune alone to tell. Every row, the totals
-    and every contributor carry ``suppressed`` (and the figures ``suppressed_fields``), true or false.
+    ``protected`` are the communes of the scope the actor lacks the privilege on. ``released`` says
+    whether the period and its comparison period are both release periods; ``month_small`` gives, per
+    protected commune, the counts (:data:`COUNT_FIELDS`) small in at least one of their reporting months.
     """
-    disclosure = Disclosure(actor)
-    groups: list[str] = list(document["groups"])
-    only_sensitive = sensitive_groups(groups)
 
-    def row_hidden(row: Mapping[str, Any]) -> frozenset[str]:
-        group = row["group"]
-        sensitive = only_sensitive if group == ALL else sensitive_groups([group])
-        return disclosure.hidden(row, sensitive=sensitive, unit_code=row["unit_code"])
+    protected: frozenset[str] = frozenset()
+    released: bool = True
+    month_small: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
-    rows = [masked(row, row_hidden(row)) for row in document["rows"]]
-    scope = document["unit"]["code"]
-    totals = masked(
-        document["totals"], disclosure.hidden(document["totals"], sensitive=only_sensitive, unit_code=scope)
+    def hidden(self, units: Iterable[str], change: Change) -> Hidden:
+        """The hidden fields of a drug-group figure counting ``units`` (communes)."""
+        mine = self.protected.intersection(units)
+        if not mine:
+            return NOTHING_HIDDEN
+        if not self.released:
+            return ALL_WITHHELD
+        withheld = frozenset().union(*(self.month_small.get(u, frozenset()) for u in mine))
+        return Hidden.of(change_counts(change), withheld)
+
+
+def protection(
+    session: Session,
+    actor: Actor,
+    communes: Iterable[str],
+    period: Period,
+    compare: Period,
+    *,
+    groups: Collection[str],
+    as_of: date,
+    compare_as_of: date,
+    today: date,
+) -> Protection:
+    """The :class:`Protection` of a CompStat query of ``groups`` over ``communes``, reading the counts
+    of the reporting months of ``period`` and ``compare`` when a protected commune's drug group is
+    counted."""
+    protected = Disclosure(actor).protected(communes)
+    if not protected or not SENSITIVE_GROUPS & set(groups):
+        return Protection(protected)
+    months_now, months_before = release_months(period, today), release_months(compare, today)
+    if months_now is None or months_before is None:
+        return Protection(protected, released=False)
+    small: dict[str, set[str]] = {code: set() for code in protected}
+    sides = (
+        (months_now, as_of, ("current", "grave", "suspects", "organised_group")),
+        (months_before, compare_as_of, ("previous", None, "previous_suspects", None)),
     )
-    contributors = []
-    for contributor in document["contributors"]:
-        code = contributor["unit_code"]
-        hide = False
-        if only_sensitive and not disclosure.sees(code):
-            own = [r for r in document["rows"] if r["unit_code"] == code]
-            if code == scope and not own:
-                own = [document["totals"]]
-            hide = len(own) != 1 or bool(hidden_fields(own[0]))
-        contributors.append(
-            {
-                **contributor,
-                **({"change": None, "share": None} if hide else {}),
-                "suppressed": hide,
-            }
-        )
-    return {**document, "rows": rows, "totals": totals, "contributors": contributors}
+    for months, day, names in sides:
+        for start, end in months:
+            cells = measures_by_unit_and_group(
+                session, start, end, day, units=sorted(protected), groups=sorted(SENSITIVE_GROUPS)
+            )
+            for (unit, _group), values in cells.items():
+                m = Measures(*values)
+                counted = (m.incidents, m.grave, m.suspects, m.organised_group)
+                small[unit] |= {n for n, v in zip(names, counted, strict=True) if n and is_small(v)}
+    return Protection(protected, True, {code: frozenset(f) for code, f in small.items()})
+
+
+def masked(figures: Mapping[str, Any], hidden: Hidden) -> dict[str, Any]:
+    """``figures`` with the ``hidden`` fields set to ``None``, marked ``suppressed``; ``withheld_fields``
+    names the counts hidden whatever their value ("x")."""
+    names = hidden.fields
+    return {
+        **figures,
+        **{name: None for name in names if name in figures},
+        "suppressed": bool(names & figures.keys()),
+        "suppressed_fields": sorted(name for name in names if name in figures),
+        "withheld_fields": sorted(name for name in hidden.withheld if name in figures),
+    }
+
+
+def compstat_document(actor: Actor, document: Mapping[str, Any]) -> dict[str, Any]:
+    """The CompStat document as ``actor`` may see it. :func:`antt.services.compstat.compstat` already
+    applies the rules for the actor it is given and :func:`~antt.services.compstat.result_document` writes
+    them out, so this returns ``document`` as it is; it stays for the callers that name the step."""
+    del actor
+    return dict(document)
 
 
 # ----------------------------------------------------------------------------------------- trends
@@ -233,6 +319,7 @@ class SeriesFigures:
     total: int | None
     last_year_total: int | None
     suppressed: bool
+    withheld: bool = False  # every count hidden: a drug series of a protected commune (rule 3)
 
     def bin_suppressed(self, index: int) -> bool:
         return self.current[index] is None or self.last_year[index] is None
@@ -246,36 +333,31 @@ class GridFigures:
     at_midnight: int | None
     total: int | None
     suppressed: bool
+    withheld: bool = False
 
 
 def series_figures(actor: Actor, result: Series) -> SeriesFigures:
-    """A time series' bins and totals, each small count hidden when the series counts only sensitive
-    groups and ``actor`` lacks the privilege on its scope."""
-    disclosure = Disclosure(actor)
-    sensitive, unit = sensitive_groups(result.groups), result.scope.code
-
-    def shown(value: int) -> int | None:
-        return disclosure.count(value, sensitive=sensitive, unit_code=unit)
-
-    current = [shown(b.current) for b in result.bins]
-    last_year = [shown(b.last_year) for b in result.bins]
-    total, last_year_total = shown(result.total), shown(result.last_year_total)
-    suppressed = None in current or None in last_year or total is None or last_year_total is None
-    return SeriesFigures(current, last_year, total, last_year_total, suppressed)
+    """A time series as ``actor`` may see it. A series of the drug group counting a protected commune is
+    withheld whole: its bins are days, weeks or calendar months, never release periods, and its total is
+    CompStat's (which gives it for release periods). Other series leave the protected communes' sensitive
+    incidents out already (:func:`antt.services.trends.series`)."""
+    del actor  # the series was counted for the actor: ``result.protected`` says what it may not see
+    n = len(result.bins)
+    if sensitive_groups(result.groups) and result.protected:
+        return SeriesFigures([None] * n, [None] * n, None, None, suppressed=True, withheld=True)
+    current, last_year = [b.current for b in result.bins], [b.last_year for b in result.bins]
+    return SeriesFigures(
+        list(current), list(last_year), result.total, result.last_year_total, suppressed=False
+    )
 
 
 def grid_figures(actor: Actor, result: WeekdayHour) -> GridFigures:
     """The day-of-week × hour grid as ``actor`` may see it (as :func:`series_figures`)."""
-    disclosure = Disclosure(actor)
-    sensitive, unit = sensitive_groups(result.groups), result.scope.code
-
-    def shown(value: int) -> int | None:
-        return disclosure.count(value, sensitive=sensitive, unit_code=unit)
-
-    counts = [[shown(n) for n in row] for row in result.counts]
-    at_midnight, total = shown(result.at_midnight), shown(result.total)
-    suppressed = any(None in row for row in counts) or at_midnight is None or total is None
-    return GridFigures(counts, at_midnight, total, suppressed)
+    del actor
+    if sensitive_groups(result.groups) and result.protected:
+        counts: list[list[int | None]] = [[None] * 24 for _ in range(7)]
+        return GridFigures(counts, None, None, suppressed=True, withheld=True)
+    return GridFigures([list(row) for row in result.counts], result.at_midnight, result.total, False)
 
 
 # ------------------------------------------------------------------------------------- indicators
@@ -284,7 +366,8 @@ def grid_figures(actor: Actor, result: WeekdayHour) -> GridFigures:
 def indicator_points(actor: Actor, indicator: str, points: Iterable[SeriesPoint]) -> list[dict[str, Any]]:
     """The values of ``indicator`` as ``actor`` may see them: a small value of a sensitive indicator
     (:data:`SENSITIVE_INDICATORS`) is ``None`` and ``suppressed`` unless the actor holds the privilege
-    on its unit."""
+    on its unit. Indicator values are imported per unit and period, each period as it was reported: no
+    total of them is shown beside them, so the threshold rule alone applies."""
     disclosure = Disclosure(actor)
     sensitive = indicator in SENSITIVE_INDICATORS
     found = []
@@ -306,14 +389,10 @@ def indicator_points(actor: Actor, indicator: str, points: Iterable[SeriesPoint]
 # -------------------------------------------------------------------------------- incident list
 
 
-def withheld_categories(actor: Actor, counts: Mapping[tuple[str, str], int]) -> list[tuple[str, str]]:
-    """The (commune, category) pairs of the incident list whose rows ``actor`` may not see: a sensitive
-    category (:data:`LIST_CATEGORIES`) with 1 to 4 incidents in a commune where the actor lacks the
-    privilege — listing them would show the small count. ``counts`` are the listed filter's incidents per
-    (commune, category)."""
-    disclosure = Disclosure(actor)
-    return sorted(
-        (unit, category)
-        for (unit, category), n in counts.items()
-        if is_small(n) and not disclosure.sees(unit)
-    )
+def withheld_categories(protected: Iterable[str], group: str | None) -> list[tuple[str, str]]:
+    """The (commune, category) pairs the incident list leaves out (rule 4): each sensitive category the
+    ``group`` filter can hold, in every protected commune — whatever their counts, so the notice itself
+    tells nothing."""
+    holds = {DRUGS: SENSITIVE_GROUPS, SEXUAL_OFFENCES: frozenset({SEXUAL_OFFENCE_GROUP})}
+    categories = [name for name, groups in holds.items() if group in (None, ALL) or group in groups]
+    return sorted((unit, category) for unit in protected for category in categories)

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from antt.domain.access import Action, Actor, UnitKey
-from antt.errors import ImportRejected, Issue, PermissionDenied
+from antt.errors import Conflict, ImportRejected, Issue, PermissionDenied
+from antt.importers.issue_log import IssueLog, counts_by_rule
 from antt.importers.readers import Table, open_table
 from antt.settings import Settings
 from antt.storage import audit
@@ -78,8 +80,32 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+_KIND_VI = {"incidents": "vụ việc", "indicators": "chỉ số"}
+
+
+def one_import_at_a_time(session: Session, kind: str) -> None:
+    """Refuse to start while another import of ``kind`` holds its lock (PostgreSQL), until it ends.
+
+    Two imports of one file at once otherwise both insert the same new incidents (or persons, or
+    indicator values — keys shared across sources) and the second ends in a unique violation: an internal
+    error. A transaction-scoped advisory lock per kind makes it a clear conflict instead, at once; it is
+    released with the transaction. SQLite needs none: a writing transaction takes the database's only
+    write lock at BEGIN, so the second import waits for the first.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(f"antt.import.{kind}".encode()).digest()[:8], "big", signed=True)
+    if not session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}).scalar_one():
+        raise Conflict(
+            f"Đang có một lần nhập dữ liệu {_KIND_VI.get(kind, kind)} khác; hãy thử lại khi lần nhập đó xong. "
+            "Không có dữ liệu nào được ghi.",
+            f"Another import of {kind} is running; try again when it has finished. Nothing was written.",
+        )
+
+
 def start_batch(session: Session, kind: str, source: str, file: ImportFile, actor: Actor) -> ImportBatch:
-    """The batch record, flushed so that rows can refer to its id."""
+    """The batch record, flushed so that rows can refer to its id; one import of a kind at a time."""
+    one_import_at_a_time(session, kind)
     started = utc_now()
     batch = ImportBatch(
         kind=kind,
@@ -128,24 +154,34 @@ def finish_batch(
 
 
 def warnings_by_rule(warnings: list[Issue]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for w in warnings:
-        counts[w.rule] = counts.get(w.rule, 0) + 1
-    return counts
+    return {rule: n for rule, n in counts_by_rule(warnings).items() if n}
+
+
+def warnings_of(issues: list[Issue]) -> list[Issue]:
+    """The warnings among ``issues``; from an :class:`IssueLog`, again one (the first of each rule,
+    every one counted), so that a summary's ``warnings_by_rule`` counts them all."""
+    if not isinstance(issues, IssueLog):
+        return [i for i in issues if not i.is_error]
+    warnings = IssueLog(keep_per_rule=issues.keep_per_rule)
+    list.extend(warnings, (i for i in issues if not i.is_error))
+    errors = {i.rule for i in issues if i.is_error}
+    warnings.dropped.update({rule: n for rule, n in issues.dropped.items() if rule not in errors})
+    return warnings
 
 
 def rejection(name: str, issues: list[Issue], rows_seen: int) -> ImportRejected:
-    """Every issue of a file that failed (or held no rows); nothing was written."""
+    """The issues of a file that failed (or held no rows); nothing was written. From a validator's
+    :class:`IssueLog` these are the first of each rule, with the count of every one."""
     if rows_seen == 0 and not any(i.is_error for i in issues):
-        issues = [
-            *issues,
-            Issue("file.no_rows", "Tệp không có dòng dữ liệu nào.", "The file has no data rows.", file=name),
-        ]
-    errors = sum(1 for i in issues if i.is_error)
+        issues.append(
+            Issue("file.no_rows", "Tệp không có dòng dữ liệu nào.", "The file has no data rows.", file=name)
+        )
+    errors = issues.error_total if isinstance(issues, IssueLog) else sum(1 for i in issues if i.is_error)
     return ImportRejected(
         f"{name}: {errors} lỗi; không có dữ liệu nào được ghi.",
         f"{name}: {errors} error(s); nothing was written.",
         issues,
+        counts_by_rule(issues),
     )
 
 

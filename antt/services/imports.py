@@ -23,6 +23,7 @@ from antt.services.import_batches import (
     rejection,
     start_batch,
     warnings_by_rule,
+    warnings_of,
 )
 from antt.services.import_pipeline import PARALLEL_FROM_BYTES, can_fork, prepared_chunks
 from antt.settings import Settings
@@ -124,7 +125,7 @@ def import_incidents(
                 if validator.error_count or validator.rows_seen == 0:
                     raise rejection(file.name, validator.issues, validator.rows_seen)
                 counts = writer.finish()
-                warnings = [i for i in validator.issues if not i.is_error]
+                warnings = warnings_of(validator.issues)
                 summary = ImportSummary(
                     file_name=file.name,
                     file_sha256=file.sha256,
@@ -147,7 +148,7 @@ def import_incidents(
                     batch,
                     actor,
                     counts=(summary.rows_total, summary.new, summary.updated, summary.unchanged),
-                    warnings=len(warnings),
+                    warnings=sum(summary.warnings_by_rule.values()),
                     summary={
                         "assignments": summary.assignments,
                         "warnings_by_rule": summary.warnings_by_rule,

@@ -3,10 +3,12 @@
 Incident rows carry no personal identifiers (persons are pseudonymised in their own table), so listing
 them is not a read of person-level data; the person links stay out of this view.
 
-Listing rows shows their number: for an actor without the privilege of seeing small sensitive counts, the
-rows of a sensitive category (drug offences, sexual offences) are left out of the list in each commune
-where the filter finds 1 to 4 of them (:func:`antt.services.disclosure.withheld_categories`); the page
-says which (commune, category) pairs were left out, and ``total`` counts the listed rows only.
+Listing rows shows their number and their dates, and dates rebuild any count: for an actor without the
+privilege of seeing small sensitive counts, the rows of the sensitive categories (drug offences, sexual
+offences) of the communes it lacks the privilege on are never listed, whatever their number (rule 4 of
+docs/disclosure.md; :func:`antt.services.disclosure.withheld_categories`). The page says which
+(commune, category) pairs are left out — every one the filter could hold, so the notice tells nothing —
+and ``total`` counts the listed rows only.
 """
 
 from __future__ import annotations
@@ -17,14 +19,9 @@ from datetime import date, datetime
 from antt.domain.access import Actor
 from antt.domain.periods import Period
 from antt.services.compstat import ALL, scope_of
-from antt.services.disclosure import LIST_CATEGORIES, Disclosure, withheld_categories
+from antt.services.disclosure import Disclosure, exclusions, withheld_categories
 from antt.storage.engine import Database
-from antt.storage.incident_list import (
-    Exclusion,
-    count_incidents,
-    counts_by_unit_matching,
-    incident_page,
-)
+from antt.storage.incident_list import count_incidents, incident_page
 
 PAGE_SIZE = 100
 
@@ -55,7 +52,7 @@ class IncidentPage:
     page: int
     pages: int
     lines: list[IncidentLine]
-    # (commune code, category) pairs whose 1–4 rows are not listed for this actor (see the module docstring)
+    # (commune code, category) pairs whose rows are not listed for this actor (see the module docstring)
     withheld: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -72,14 +69,10 @@ def list_incidents(
     _, communes = scope_of(actor, unit_code)
     units = None if unit_code is None and actor.units is None else [c.code for c in communes]
     groups = None if group in (None, ALL) else [group]
+    protected = Disclosure(actor).protected(c.code for c in communes)
+    withheld = withheld_categories(protected, group)
+    exclude = exclusions(protected)
     with database.transaction(write=False) as session:
-        withheld: list[tuple[str, str]] = []
-        if not Disclosure(actor).sees_everything:
-            counts = counts_by_unit_matching(
-                session, period.start, period.end, units=units, groups=groups, categories=LIST_CATEGORIES
-            )
-            withheld = withheld_categories(actor, counts)
-        exclude: list[Exclusion] = [(unit, LIST_CATEGORIES[category]) for unit, category in withheld]
         total = count_incidents(
             session, period.start, period.end, units=units, groups=groups, exclude=exclude
         )

@@ -26,6 +26,7 @@ from antt.services.import_batches import (
     rejection,
     start_batch,
     warnings_by_rule,
+    warnings_of,
 )
 from antt.settings import Settings
 from antt.storage.engine import Database
@@ -119,7 +120,7 @@ def import_indicators(
                 if validator.error_count or validator.rows_seen == 0:
                     raise rejection(file.name, validator.issues, validator.rows_seen)
                 counts = writer.finish()
-                warnings = [i for i in validator.issues if not i.is_error]
+                warnings = warnings_of(validator.issues)
                 summary = IndicatorImportSummary(
                     file_name=file.name,
                     file_sha256=file.sha256,
@@ -143,7 +144,7 @@ def import_indicators(
                     batch,
                     actor,
                     counts=(summary.values_total, summary.new, summary.updated, summary.unchanged),
-                    warnings=len(warnings),
+                    warnings=sum(summary.warnings_by_rule.values()),
                     summary={
                         "file_rows": summary.rows_total,
                         "by_indicator": summary.by_indicator,

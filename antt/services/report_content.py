@@ -4,9 +4,11 @@ Counts first, then the change in counts; a percent change only with its base, an
 small; the significance of a change stated as the Poisson z = 2(√C − √P) with its thresholds (|z| ≥ 2
 notable, ≥ 3 strong). Target statuses are the computed ones, quoted — nothing here judges.
 
-A small count of a sensitive category that the report's author may not see (drug offences of a commune,
-:mod:`antt.services.disclosure`) is written "<5" in the text and the tables, without the change, percent
-and z that would give it back, and is left out of the chart.
+A drug figure that the report's author may not see (:mod:`antt.services.disclosure`, docs/disclosure.md)
+is written "<5" when it is a small count and "x" when it is withheld whatever its value (not a reporting
+period, or a month inside it is small), without the change, percent and z that would give it back, and is
+left out of the chart. For such an author the other figures leave out the drug and sexual-offence
+incidents of their communes, and the report says so.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from antt.analytics.compstat import SMALL_BASE, Z_NOTABLE, Z_STRONG, Change, Measures, pct_change, total
-from antt.domain.access import SUPPRESSED_LABEL, Actor
+from antt.domain.access import SUPPRESSED_LABEL, WITHHELD_LABEL, Actor
 from antt.domain.documents import format_count, format_decimal, format_percent
 from antt.domain.reference import offence_table
-from antt.domain.targets import GROUPS_VI, STATUS_LABELS_VI, Evaluation
+from antt.domain.targets import GROUPS_VI, STATUS_LABELS_VI, Evaluation, RuleKind, SourceStatus
 from antt.domain.units import Unit
 from antt.reports.document import (
     Area,
@@ -37,8 +39,9 @@ from antt.reports.document import (
     Stamp,
     Table,
 )
-from antt.services.compstat import CompstatResult
-from antt.services.disclosure import Disclosure, sensitive_groups
+from antt.services.compstat import CompstatResult, Row
+from antt.services.disclosure import NOTHING_HIDDEN, SENSITIVE_GROUPS, Disclosure, Hidden
+from antt.services.social_order import SOCIAL_EVILS, FigureChange, SocialOrderFigures
 
 CITY = "Hải Phòng"
 MINISTRY = "BỘ CÔNG AN"
@@ -68,6 +71,21 @@ class TrafficFigure:
     previous: dict[str, float] | None
 
 
+PROJECT06_CUMULATIVE = ("eid_level2_collected", "eid_level2_activated", "chip_id_cards_issued")
+ONLINE_SERVICES = "online_public_services"
+
+
+@dataclass(frozen=True)
+class Project06Figures:
+    """Project 06 as measured since Decree 69/2024/NĐ-CP: per indicator of :data:`PROJECT06_CUMULATIVE`,
+    each unit's latest ``(period end, value)`` by the report's end; the online public-service dossiers of
+    the period per unit (those whose months tile it) and for the scope beside the same period last year."""
+
+    latest_by_unit: dict[str, dict[str, tuple[date, float]]]
+    online_by_unit: dict[str, float] = field(default_factory=dict)
+    online: FigureChange | None = None
+
+
 @dataclass(frozen=True)
 class Figures:
     by_group: CompstatResult
@@ -80,35 +98,52 @@ class Figures:
     # the latest e-ID figures by the period's end: indicator → unit code → (period end, value)
     eid_by_unit: dict[str, dict[str, tuple[date, float]]] = field(default_factory=dict)
     traffic: TrafficFigure | None = None
+    social: SocialOrderFigures | None = None  # social evils and fires, when any figure covers the period
+    project06: Project06Figures | None = None  # level-2 e-ID, chip cards, online services, when imported
 
-    def hidden(self, change: Change, group: str, unit_code: str | None = None) -> frozenset[str]:
-        """The fields of a cell of ``group`` (in ``unit_code``; default the report's scope) to hide."""
-        unit = unit_code or self.by_group.scope.code
-        groups = self.by_group.groups if group == "all" else [group]
-        return self.disclosure.change_hidden(change, groups=groups, unit_code=unit)
+    def hidden(self, group: str) -> Hidden:
+        """What the author may not see of ``group``'s figure of the report's scope."""
+        return next((r.hidden for r in self.by_group.rows if r.group == group), NOTHING_HIDDEN)
 
 
 def group_names() -> dict[str, str]:
     return {g.code: g.name_vi for g in offence_table().groups}
 
 
-def _count(value: int, name: str, hidden: Collection[str]) -> str:
-    return SUPPRESSED_LABEL if name in hidden else format_count(value)
+def _label(name: str, hidden: Hidden) -> str | None:
+    """How a hidden field is written: "<5" for a small count (and what it gives back), "x" for a withheld
+    one; ``None`` when the field is shown."""
+    if name not in hidden.fields:
+        return None
+    if name in hidden.withheld or (name not in hidden.small and not hidden.small):
+        return WITHHELD_LABEL
+    return SUPPRESSED_LABEL
 
 
-def _cell(value: Cell, name: str, hidden: Collection[str]) -> Cell:
-    return SUPPRESSED_LABEL if name in hidden else value
+def _count(value: int, name: str, hidden: Hidden) -> str:
+    return _label(name, hidden) or format_count(value)
 
 
-def change_phrase(c: Change, hidden: Collection[str] = ()) -> str:
+def _cell(value: Cell, name: str, hidden: Hidden) -> Cell:
+    label = _label(name, hidden)
+    return value if label is None else label
+
+
+def change_phrase(c: Change, hidden: Hidden = NOTHING_HIDDEN) -> str:
     """``120 vụ (cùng kỳ 100 vụ; tăng 20 vụ, +20,0% so với 100 vụ; z = +1,89, trong dao động ngẫu nhiên)``.
 
-    With ``hidden`` counts: ``<5 vụ (cùng kỳ 7 vụ; số nhỏ hơn 5 không công bố, không nêu tăng, giảm)``."""
+    With ``hidden`` counts: ``<5 vụ (cùng kỳ 7 vụ; số nhỏ hơn 5 không công bố, không nêu tăng, giảm)``;
+    withheld ones: ``x vụ (cùng kỳ x vụ; chỉ công bố theo kỳ báo cáo đã kết thúc, không nêu tăng, giảm)``."""
     now, before = c.current.incidents, c.previous.incidents
-    if "change" in hidden:
+    if "change" in hidden.fields:
+        why = (
+            f"số nhỏ hơn {SUPPRESSED_LABEL[1:]} không công bố"
+            if hidden.small
+            else "chỉ công bố theo kỳ báo cáo đã kết thúc, tháng nào cũng từ 5 vụ trở lên hoặc không có vụ nào"
+        )
         return (
             f"{_count(now, 'current', hidden)} vụ (cùng kỳ {_count(before, 'previous', hidden)} vụ; "
-            f"số nhỏ hơn {SUPPRESSED_LABEL[1:]} không công bố, không nêu tăng, giảm)"
+            f"{why}, không nêu tăng, giảm)"
         )
     if c.change == 0:
         moved = "không thay đổi"
@@ -184,7 +219,7 @@ def situation(figures: Figures, *, with_map: bool = False) -> Section:
             f"{change_phrase(result.totals)}. So sánh với {result.compare.label_vi()}."
         )
     ]
-    hidden = {r.group: figures.hidden(r.change, r.group) for r in result.rows}
+    hidden = {r.group: r.hidden for r in result.rows}
     blocks += [
         Paragraph(f"- {names[r.group]}: {change_phrase(r.change, hidden[r.group])}.") for r in result.rows
     ]
@@ -231,11 +266,20 @@ def situation(figures: Figures, *, with_map: bool = False) -> Section:
             ],
         )
     )
-    blocks.append(group_chart(result, [g for g, h in hidden.items() if h & {"current", "previous"}]))
+    if result.excluded:
+        blocks.append(
+            Paragraph(
+                "Ghi chú: số liệu tổng hợp không gồm các vụ phạm tội về ma túy và xâm phạm tình dục của "
+                "địa bàn mà người lập báo cáo không được xem số nhỏ (số vụ ma túy nêu riêng ở dòng của "
+                "nhóm đó).",
+                italic=True,
+            )
+        )
+    blocks.append(group_chart(result, [g for g, h in hidden.items() if h.fields & {"current", "previous"}]))
     drawn = commune_map(figures) if with_map else None
     if drawn is not None:
         blocks.append(drawn)
-    return Section("I. TÌNH HÌNH AN NINH, TRẬT TỰ", blocks)
+    return Section("I. TÌNH HÌNH AN NINH, TRẬT TỰ", blocks, social_order_sections(figures))
 
 
 RATE_COVERAGE = 0.9  # map rates per 10,000 residents when this share of communes has a population
@@ -299,18 +343,14 @@ def results(figures: Figures) -> Section:
         f"(cùng kỳ {format_count(before.organised_group)} vụ).",
     ]
     if drugs is not None:
-        hidden = figures.hidden(drugs, "drugs")
+        hidden = figures.hidden("drugs")
         lines.append(
             f"- Phòng, chống ma túy: phát hiện {_count(drugs.current.incidents, 'current', hidden)} vụ, "
             f"{_count(drugs.current.suspects, 'suspects', hidden)} đối tượng (cùng kỳ "
             f"{_count(drugs.previous.incidents, 'previous', hidden)} vụ, "
             f"{_count(drugs.previous.suspects, 'previous_suspects', hidden)} đối tượng)."
         )
-    if figures.eid is not None:
-        lines.append(
-            f"- Đề án 06: {format_count(round(figures.eid.value))} tài khoản định danh điện tử đã kích hoạt "
-            f"(số liệu mới nhất của {figures.eid.units} đơn vị báo cáo, đến ngày {figures.eid.period_end:%d/%m/%Y})."
-        )
+    lines += project06_lines(figures)
     return Section("II. KẾT QUẢ CÔNG TÁC", [Paragraph(line) for line in lines])
 
 
@@ -328,11 +368,23 @@ def evaluation_phrase(e: Evaluation) -> str:
     if e.actual is not None:
         facts.append(f"thực hiện {_value(e.actual)}")
     if e.required is not None:
-        facts.append(f"yêu cầu {e.target.rule.describe_vi()} (mức {_value(e.required)})")
+        required = e.target.rule.describe_vi()
+        if e.target.rule.kind is RuleKind.RELATIVE_TO_BASELINE:  # the limit it works out to, in cases
+            required += f" (mức {_value(e.required)})"
+        facts.append(f"yêu cầu {required}")
     if e.expected is not None:
         facts.append(f"dự báo cuối kỳ {_value(e.expected)}")
     facts.append(f"số liệu đến ngày {e.as_of:%d/%m/%Y}")
+    facts.append(source_phrase(e))
     return f"- {parts[0]}; " + "; ".join(facts) + "."
+
+
+def source_phrase(e: Evaluation) -> str:
+    """Where the target comes from, as the report states it: ``căn cứ Nghị quyết số … ngày … của …``, or
+    ``nguồn: chưa có văn bản`` (``suy ra, chưa có văn bản``) — never an undocumented figure as the law's."""
+    if e.target.source_status is SourceStatus.DOCUMENT:
+        return f"căn cứ {e.target.source_label_vi()}"
+    return f"nguồn: {e.target.source_label_vi()}"
 
 
 def assessment(figures: Figures) -> Section:
@@ -343,17 +395,27 @@ def assessment(figures: Figures) -> Section:
             subsections.append(Section(title, [Paragraph(evaluation_phrase(e)) for e in found]))
     intro = Paragraph(
         "Trạng thái từng chỉ tiêu do ANTT tính từ số liệu (không nhập tay): Đạt, Đúng tiến độ (xác suất đạt "
-        "từ 70%), Có nguy cơ (từ 30%), Không đạt, Chưa có số liệu."
+        "từ 70%), Có nguy cơ (từ 30%), Không đạt, Chưa có số liệu. Mỗi chỉ tiêu ghi văn bản đặt ra nó; chỉ "
+        "tiêu chưa có văn bản ghi rõ “chưa có văn bản”."
     )
     return Section("III. ĐÁNH GIÁ VIỆC THỰC HIỆN CHỈ TIÊU", [intro], subsections)
 
 
+def _in_totals(result: CompstatResult, row: Row) -> bool:
+    """Whether ``row``'s cell counts in the totals of several groups: not a drug cell of a commune whose
+    sensitive incidents are left out for the author (rule 2 of docs/disclosure.md)."""
+    return not (row.unit.code in result.excluded and row.group in SENSITIVE_GROUPS)
+
+
 def unit_totals(result: CompstatResult) -> dict[Unit, Change]:
     """Each commune of a by-unit-and-group result over all its groups, in the result's order: the rows of
-    Phụ lục 3 and 4 and the map's values (all groups together, so no sensitive category stands alone)."""
+    Phụ lục 3 and 4 and the map's values (all groups together, so no sensitive category stands alone;
+    without the drug cells left out for the author)."""
     by_unit: dict[Unit, list[Change]] = {}
     for row in result.rows:
-        by_unit.setdefault(row.unit, []).append(row.change)
+        by_unit.setdefault(row.unit, [])
+        if _in_totals(result, row):
+            by_unit[row.unit].append(row.change)
     return {unit: total(changes) for unit, changes in by_unit.items()}
 
 
@@ -361,7 +423,7 @@ def annexes(figures: Figures) -> list[Table]:
     result = figures.by_unit_group
     names = group_names()
     groups = result.groups
-    cells: dict[tuple[str, str], Change] = {(r.unit.code, r.group): r.change for r in result.rows}
+    cells: dict[tuple[str, str], Row] = {(r.unit.code, r.group): r for r in result.rows}
     per_unit = unit_totals(result)
     units = list(per_unit)
     columns = [Column("STT", Kind.COUNT, 5), Column("Mã", width=8), Column("Xã, phường, đặc khu", width=28)]
@@ -372,25 +434,15 @@ def annexes(figures: Figures) -> list[Table]:
         rows: list[list[Cell]] = []
         column_sums = [0] * (len(groups) + 1)
         for i, u in enumerate(units, 1):
-            values = [
-                (cells[(u.code, g)].current if current else cells[(u.code, g)].previous).incidents
-                for g in groups
-            ]
-            shown = [
-                _cell(v, name, figures.hidden(cells[(u.code, g)], g, u.code))
-                for v, g in zip(values, groups, strict=True)
-            ]
-            rows.append([i, u.code, u.name, *shown, sum(values)])
-            column_sums = [a + b for a, b in zip(column_sums, [*values, sum(values)], strict=True)]
-        # a group's column sums its communes: a count of the scope, hidden like the scope's own figure
+            found = [cells[(u.code, g)] for g in groups]
+            values = [(r.change.current if current else r.change.previous).incidents for r in found]
+            shown = [_cell(v, name, r.hidden) for v, r in zip(values, found, strict=True)]
+            whole = sum(v for v, r in zip(values, found, strict=True) if _in_totals(result, r))
+            rows.append([i, u.code, u.name, *shown, whole])
+            column_sums = [a + b for a, b in zip(column_sums, [*values, whole], strict=True)]
+        # a group's column sums its communes: the scope's figure of that group, hidden as it is
         sums: list[Cell] = [
-            SUPPRESSED_LABEL
-            if j < len(groups)
-            and figures.disclosure.count(
-                column_sums[j], sensitive=sensitive_groups([groups[j]]), unit_code=result.scope.code
-            )
-            is None
-            else column_sums[j]
+            _cell(column_sums[j], name, figures.hidden(groups[j])) if j < len(groups) else column_sums[j]
             for j in range(len(groups) + 1)
         ]
         label = result.period.label_vi() if current else result.compare.label_vi()
@@ -437,7 +489,7 @@ def annexes(figures: Figures) -> list[Table]:
         change,
         work_annex(per_unit, columns[:3], result.period.label_vi()),
     ]
-    eid = eid_annex(figures, units, columns[:3])
+    eid = project06_annex(figures, units, columns[:3]) or eid_annex(figures, units, columns[:3])
     return tables + ([eid] if eid is not None else [])
 
 
@@ -531,6 +583,246 @@ def eid_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> Table 
             None,
         ],
         note="Số liệu lũy kế, theo kỳ nhập gần nhất kết thúc không muộn hơn ngày cuối kỳ báo cáo.",
+    )
+
+
+# --- social evils and fires (part I), Project 06 (part II and Phụ lục 5) --------------------------------
+
+
+def _amount(value: float) -> str:
+    """Money as police reports write it: ``1,25 tỷ đồng``, ``350,0 triệu đồng``, ``800.000 đồng``."""
+    if abs(value) >= 1e9:
+        return f"{format_decimal(value / 1e9, 2)} tỷ đồng"
+    if abs(value) >= 1e6:
+        return f"{format_decimal(value / 1e6, 1)} triệu đồng"
+    return f"{format_count(round(value))} đồng"
+
+
+def _side(c: FigureChange, current: bool, unit: str) -> str | None:
+    """One side of a figure as written: ``12 vụ``, ``<5 người``, ``x người``; ``None`` when unknown."""
+    label = c.current_label if current else c.previous_label
+    value = c.current if current else c.previous
+    if label is not None:
+        return f"{label} {unit}"
+    if value is None:
+        return None
+    return _amount(value) if unit == "đồng" else f"{format_count(round(value))} {unit}"
+
+
+def indicator_change_phrase(c: FigureChange, what: str, unit: str) -> str:
+    """``số vụ tăng 2 vụ, +20,0% so với 10 vụ`` — the change of one figure against its base; nothing is
+    said of a hidden figure's change, nor of one without a comparison figure."""
+    if c.hidden:
+        return f"không nêu tăng, giảm {what}"
+    change = c.change
+    if change is None or c.previous is None:
+        return f"chưa có đủ số liệu cùng kỳ để so sánh {what}"
+    if round(change) == 0:
+        return f"{what} không thay đổi"
+    moved = f"{what} {'tăng' if change > 0 else 'giảm'} {format_count(abs(round(change)))} {unit}"
+    if c.pct_change is not None:
+        moved += f", {_signed(format_percent, c.pct_change)} so với {format_count(round(c.previous))} {unit}"
+        if c.small_base:
+            moved += f" (cơ số dưới {SMALL_BASE} {unit}, tỷ lệ % không ổn định)"
+    return moved
+
+
+def _stated(parts: list[str | None]) -> str:
+    return ", ".join(p for p in parts if p is not None)
+
+
+def social_evil_phrase(name: str, cases: FigureChange, persons: FigureChange) -> str | None:
+    """``- Đánh bạc: 25 vụ, 96 người (cùng kỳ: 20 vụ, 80 người; số vụ tăng 5 vụ, +25,0% so với 20 vụ).``;
+    ``None`` when neither figure of the period is known."""
+    now = _stated([_side(cases, True, "vụ"), _side(persons, True, "người")])
+    if not now:
+        return None
+    before = _stated([_side(cases, False, "vụ"), _side(persons, False, "người")])
+    compared = indicator_change_phrase(cases, "số vụ", "vụ")
+    return f"- {name[:1].upper()}{name[1:]}: {now} (cùng kỳ: {before or 'chưa có số liệu'}; {compared})."
+
+
+def fires_phrase(figures: SocialOrderFigures) -> str | None:
+    """``- Xảy ra 12 vụ cháy, nổ, làm chết 1 người, bị thương 2 người, thiệt hại tài sản ước tính 1,25 tỷ
+    đồng (cùng kỳ: …; số vụ giảm 3 vụ, −20,0% so với 15 vụ).``; ``None`` without the period's cases."""
+    cases = figures["fire_cases"]
+    if cases.current is None:
+        return None
+
+    def stated(current: bool) -> str | None:
+        first = _side(cases, current, "vụ")
+        if first is None:
+            return None
+        parts = [f"xảy ra {first} cháy, nổ"]
+        for name, words in (("fire_deaths", "làm chết"), ("fire_injuries", "bị thương")):
+            side = _side(figures[name], current, "người")
+            if side is not None:
+                parts.append(f"{words} {side}")
+        damage = _side(figures["fire_damage_vnd"], current, "đồng")
+        if damage is not None:
+            parts.append(f"thiệt hại tài sản ước tính {damage}")
+        return ", ".join(parts)
+
+    now = stated(True) or ""
+    before = stated(False)
+    return (
+        f"- {now[:1].upper()}{now[1:]} (cùng kỳ: {before or 'chưa có số liệu'}; "
+        f"{indicator_change_phrase(cases, 'số vụ', 'vụ')})."
+    )
+
+
+def social_order_sections(figures: Figures) -> list[Section]:
+    """Part I's "Tệ nạn xã hội" and "Cháy, nổ", from the imported figures that cover the period (none
+    when nothing is imported: the report does not claim a zero it was not given)."""
+    social = figures.social
+    if social is None:
+        return []
+    sections: list[Section] = []
+    lines = [
+        social_evil_phrase(e.name_vi, social[e.cases], social[e.persons])
+        for e in SOCIAL_EVILS
+        if e.cases in social.figures
+    ]
+    if any(lines):
+        intro = Paragraph(
+            f"{social.period.label_vi()}, phát hiện, xử lý vi phạm hành chính về tệ nạn xã hội "
+            f"(so với {social.compare.label_vi()}):"
+        )
+        sections.append(
+            Section("Tệ nạn xã hội", [intro, *(Paragraph(line) for line in lines if line is not None)])
+        )
+    fires = fires_phrase(social) if "fire_cases" in social.figures else None
+    if fires is not None:
+        sections.append(Section("Cháy, nổ", [Paragraph(fires)]))
+    return sections
+
+
+def _project06_total(p: Project06Figures, name: str) -> tuple[float, int, date] | None:
+    """The sum over units of their latest figure of ``name``, how many units, the newest date."""
+    found = p.latest_by_unit.get(name) or {}
+    if not found:
+        return None
+    return sum(v for _, v in found.values()), len(found), max(end for end, _ in found.values())
+
+
+def project06_lines(figures: Figures) -> list[str]:
+    """Part II's Project 06 lines: level-2 e-ID accounts collected and activated, chip ID cards and the
+    period's online public-service dossiers when imported; else the older e-ID figure, if any."""
+    p = figures.project06
+    if p is None:
+        if figures.eid is None:
+            return []
+        return [
+            f"- Đề án 06: {format_count(round(figures.eid.value))} tài khoản định danh điện tử đã kích hoạt "
+            f"(số liệu mới nhất của {figures.eid.units} đơn vị báo cáo, đến ngày "
+            f"{figures.eid.period_end:%d/%m/%Y})."
+        ]
+    done = []
+    collected = _project06_total(p, "eid_level2_collected")
+    activated = _project06_total(p, "eid_level2_activated")
+    if collected is not None:
+        done.append(f"thu nhận {format_count(round(collected[0]))} hồ sơ")
+    if activated is not None:
+        done.append(f"kích hoạt {format_count(round(activated[0]))} tài khoản")
+    known = [t for t in (collected, activated) if t is not None]
+    lines = [
+        f"- Đề án 06, tài khoản định danh điện tử mức 2 (Nghị định 69/2024/NĐ-CP): {', '.join(done)} "
+        f"(lũy kế, số liệu mới nhất của {max(t[1] for t in known)} đơn vị báo cáo, đến ngày "
+        f"{max(t[2] for t in known):%d/%m/%Y})."
+    ]
+    cards = _project06_total(p, "chip_id_cards_issued")
+    if cards is not None:
+        lines.append(
+            f"- Cấp thẻ căn cước (gắn chíp): {format_count(round(cards[0]))} thẻ (lũy kế, số liệu của "
+            f"{cards[1]} đơn vị báo cáo, đến ngày {cards[2]:%d/%m/%Y})."
+        )
+    if p.online is not None and p.online.current is not None:
+        before = _side(p.online, False, "hồ sơ")
+        lines.append(
+            f"- Dịch vụ công trực tuyến: tiếp nhận {format_count(round(p.online.current))} hồ sơ trong kỳ "
+            f"(cùng kỳ: {before or 'chưa có số liệu'}; "
+            f"{indicator_change_phrase(p.online, 'số hồ sơ', 'hồ sơ')})."
+        )
+    return lines
+
+
+def project06_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> Table | None:
+    """Phụ lục 5 as measured since Decree 69/2024: per commune the assigned target (when imported), level-2
+    accounts collected and activated, activated over the target, chip ID cards issued (each the latest
+    figure by the period's end), and the period's online public-service dossiers. ``None`` without any
+    level-2 figure (:func:`eid_annex` then gives the older table)."""
+    p = figures.project06
+    if p is None:
+        return None
+    latest = {
+        **p.latest_by_unit,
+        "eid_accounts_assigned": figures.eid_by_unit.get("eid_accounts_assigned", {}),
+    }
+
+    def value(name: str, code: str) -> float | None:
+        found = latest.get(name, {}).get(code)
+        return None if found is None else found[1]
+
+    counted = ("eid_accounts_assigned", "eid_level2_collected", "eid_level2_activated")
+    rows: list[list[Cell]] = []
+    sums = [0.0] * 5  # assigned, collected, activated, cards, online
+    share_base = [0.0, 0.0]
+    for i, u in enumerate(units, 1):
+        assigned, collected, activated = (value(n, u.code) for n in counted)
+        cards = value("chip_id_cards_issued", u.code)
+        online = p.online_by_unit.get(u.code)
+        share = None
+        if assigned and activated is not None:
+            share = round(100 * activated / assigned, 1)
+            share_base = [share_base[0] + activated, share_base[1] + assigned]
+        for j, v in enumerate((assigned, collected, activated, cards, online)):
+            sums[j] += v or 0.0
+        ends = [latest[n][u.code][0] for n in latest if u.code in latest[n]]
+        rows.append(
+            [
+                i,
+                u.code,
+                u.name,
+                assigned,
+                collected,
+                activated,
+                share,
+                cards,
+                online,
+                max(ends).strftime("%d/%m/%Y") if ends else None,
+            ]
+        )
+    return Table(
+        key="PL5 Đề án 06",
+        title=(
+            "Phụ lục 5. Đề án 06: tài khoản định danh điện tử mức 2, thẻ căn cước và dịch vụ công trực "
+            "tuyến theo xã, phường, đặc khu"
+        ),
+        columns=[
+            *lead,
+            Column("Chỉ tiêu giao", Kind.COUNT),
+            Column("Mức 2 đã thu nhận", Kind.COUNT),
+            Column("Mức 2 đã kích hoạt", Kind.COUNT),
+            Column("Kích hoạt mức 2/chỉ tiêu (%)", Kind.PERCENT),
+            Column("Thẻ căn cước đã cấp", Kind.COUNT),
+            Column("Hồ sơ DVC trực tuyến trong kỳ", Kind.COUNT),
+            Column("Số liệu đến ngày", width=12),
+        ],
+        rows=rows,
+        total=[
+            "",
+            "",
+            "Tổng số",
+            *sums[:3],
+            round(100 * share_base[0] / share_base[1], 1) if share_base[1] else None,
+            *sums[3:],
+            None,
+        ],
+        note=(
+            "Tài khoản mức 2 theo Nghị định 69/2024/NĐ-CP. Tài khoản, thẻ căn cước: số liệu lũy kế, theo kỳ "
+            "nhập gần nhất kết thúc không muộn hơn ngày cuối kỳ báo cáo; hồ sơ dịch vụ công trực tuyến: "
+            "trong kỳ báo cáo (trống khi số liệu các tháng không phủ kín kỳ)."
+        ),
     )
 
 

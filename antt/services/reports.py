@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from enum import StrEnum
 
 from antt.domain.access import Actor
@@ -25,7 +25,18 @@ from antt.services.compstat import By, compstat, scope_of
 from antt.services.disclosure import Disclosure
 from antt.services.geo import commune_geometries
 from antt.services.indicators import indicator_values
-from antt.services.report_content import EID_INDICATORS, EidFigure, Figures, TrafficFigure, compose
+from antt.services.report_content import (
+    EID_INDICATORS,
+    ONLINE_SERVICES,
+    PROJECT06_CUMULATIVE,
+    EidFigure,
+    Figures,
+    Project06Figures,
+    TrafficFigure,
+    compose,
+)
+from antt.services.social_order import social_order_comparison, window_sums_by_unit
+from antt.services.social_order import tiles as tiles  # the traffic figures' check, long defined here
 from antt.services.targets import targets_status
 from antt.services.units import populations
 from antt.storage.audit import append
@@ -132,6 +143,9 @@ def gather(
         name: _latest_by_unit(database, actor, name, unit_code, eid_end) for name in EID_INDICATORS
     }
     scheme = by_group.scope.scheme
+    social = social_order_comparison(
+        database, actor, by_group.period, unit_code=unit_code, as_of=by_group.as_of
+    )
     return Figures(
         by_group,
         by_unit_group,
@@ -142,6 +156,8 @@ def gather(
         geometries=commune_geometries(scheme),
         eid_by_unit=eid_by_unit,
         traffic=traffic,
+        social=social if social.has_social_evils or social.has_fires else None,
+        project06=_project06(database, actor, unit_code, by_group.period, eid_end),
     )
 
 
@@ -193,14 +209,24 @@ def _traffic(
     return sums
 
 
-def tiles(period: Period, spans: list[tuple[date, date]]) -> bool:
-    """Whether the sorted ``spans`` cover ``period`` day for day, back to back, without overlap."""
-    day = period.start
-    for start, end in spans:
-        if start != day:
-            return False
-        day = end + timedelta(days=1)
-    return bool(spans) and day == period.end + timedelta(days=1)
+def _project06(
+    database: Database, actor: Actor, unit_code: str | None, period: Period, end: date
+) -> Project06Figures | None:
+    """Project 06 as measured since Decree 69/2024: each unit's latest level-2 e-ID and chip-card figures
+    by ``end`` (cumulative), and the online public-service dossiers of the period per unit and for the
+    scope against the same period last year (within the period: summed over months that tile it).
+    ``None`` when no level-2 figure is imported (the report then states the older e-ID figures)."""
+    latest = {name: _latest_by_unit(database, actor, name, unit_code, end) for name in PROJECT06_CUMULATIVE}
+    if not latest["eid_level2_activated"] and not latest["eid_level2_collected"]:
+        return None
+    online = social_order_comparison(
+        database, actor, period, unit_code=unit_code, as_of=end, indicators=(ONLINE_SERVICES,)
+    )[ONLINE_SERVICES]
+    return Project06Figures(
+        latest_by_unit=latest,
+        online_by_unit=window_sums_by_unit(database, actor, ONLINE_SERVICES, period, unit_code, as_of=end),
+        online=online if online.current is not None else None,
+    )
 
 
 def _eid(activated: dict[str, tuple[date, float]]) -> EidFigure | None:
@@ -215,8 +241,11 @@ def _eid(activated: dict[str, tuple[date, float]]) -> EidFigure | None:
 def report_unit(actor: Actor, unit_code: str | None) -> str | None:
     """The unit a report is for. An author bound to communes writes for a commune, never for the city:
     with one commune it may be left out; with several, one must be chosen."""
-    if unit_code is not None or actor.units is None:
-        return unit_code
+    if unit_code is not None:
+        unit, _ = scope_of(actor, unit_code)  # out of scope: not found; the city's own code: the city
+        return None if unit.level is Level.PROVINCE else unit_code
+    if actor.units is None:
+        return None
     _, communes = scope_of(actor, None)
     if len(communes) == 1:
         return communes[0].code

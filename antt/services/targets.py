@@ -7,12 +7,19 @@ predictive distribution. Targets on imported indicators (e-ID, drug-free commune
 stated from their latest value; a cumulative target before its deadline is extrapolated along the trend
 of its last values (no probability: too few points for a model). Status thresholds: on track when the
 probability is at least 70 %, at risk from 30 %, off track below; decided outcomes are met / off track.
+
+The targets evaluated are the *effective* set (:func:`effective_targets`): the shipped defaults
+(``antt/data/targets.yaml``) with the city's stored targets over them — a stored version replaces the
+default of the same id or adds a target, a retired one leaves the set (:mod:`antt.services.target_admin`).
+Every evaluation document says where its target comes from (``source_status``: document / inferred /
+none), so no screen, API answer or report shows an inferred or undocumented figure as the law's.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,22 +27,26 @@ from typing import Any
 import yaml
 
 from antt.domain.access import Actor
-from antt.domain.periods import parse_period, today_local
-from antt.domain.reference import read_data_file, unit_catalog
+from antt.domain.periods import check_supported_day, parse_period, today_local
+from antt.domain.reference import read_data_file
 from antt.domain.targets import Evaluation, Target, parse_targets
 from antt.domain.units import Level
 from antt.errors import InvalidInput, NotFound
+from antt.services.compstat import scope_of
 from antt.services.target_incidents import count_target, rate_target
 from antt.services.target_indicators import indicator_target
+from antt.storage import targets as store
 from antt.storage.engine import Database
 
 __all__ = [
     "Evaluation",
     "TargetSet",
+    "effective_targets",
     "evaluation_document",
     "load_targets",
     "target_group",
     "target_status",
+    "targets_revision",
     "targets_status",
 ]
 
@@ -61,6 +72,36 @@ def load_targets(path: Path | None = None) -> TargetSet:
     )
 
 
+def effective_targets(database: Database) -> TargetSet:
+    """The targets in force: the shipped defaults, each replaced by the newest stored version of its id,
+    then the city's own targets in the order they were first set; retired ones left out."""
+    defaults = load_targets()
+    with database.transaction(write=False) as session:
+        stored = store.current_versions(session)
+    return merge_targets(defaults, stored)
+
+
+def merge_targets(defaults: TargetSet, stored: list[store.TargetVersion]) -> TargetSet:
+    by_id: dict[str, Target | None] = {t.id: t for t in defaults.targets}
+    for version in stored:
+        if version.action == store.RETIRE:
+            by_id[version.target_id] = None
+            continue
+        entry = {**version.definition, "origin": "city", "version": version.version}
+        (target,) = parse_targets({"targets": [entry]})[1]
+        by_id[version.target_id] = replace(target, id=version.target_id)
+    digest = hashlib.sha256(defaults.sha256.encode())
+    digest.update(json.dumps([(v.target_id, v.version) for v in stored]).encode())
+    source = defaults.source + (f" + {len(stored)} mục do thành phố đặt / set by the city" if stored else "")
+    return TargetSet(defaults.version, digest.hexdigest(), source, [t for t in by_id.values() if t])
+
+
+def targets_revision(database: Database) -> int:
+    """Changes whenever a stored target changes: part of the key of cached evaluations."""
+    with database.transaction(write=False) as session:
+        return store.revision(session)
+
+
 def targets_status(
     database: Database,
     actor: Actor,
@@ -69,15 +110,17 @@ def targets_status(
     unit_code: str | None = None,
     targets: TargetSet | None = None,
 ) -> list[Evaluation]:
-    """Evaluate every target for the city (or, for incident-based targets, one commune)."""
+    """Evaluate every target for the city, or, for incident-based targets, the communes of ``unit_code``
+    or of an actor bound to communes: a target set for the city as a whole (e-ID, drug-free share, GRDP,
+    PCI, PAR) is not shown for communes, whose figures it does not measure."""
+    check_supported_day(as_of)
     day = as_of or today_local()
     units = _scope(actor, unit_code)
-    result = []
-    for target in (targets or load_targets()).targets:
-        if unit_code is not None and not target.indicator.startswith(("incidents.", "clearance_rate")):
-            continue  # indicator targets are set for the city
-        result.append(_evaluate(database, target, day, units))
-    return result
+    return [
+        _evaluate(database, target, day, units)
+        for target in (targets or effective_targets(database)).targets
+        if units is None or _per_commune(target)
+    ]
 
 
 def target_status(
@@ -90,9 +133,10 @@ def target_status(
     targets: TargetSet | None = None,
 ) -> Evaluation:
     """One target's evaluation (the target detail page); an unknown id is ``NotFound``."""
+    check_supported_day(as_of)
     units = _scope(actor, unit_code)
-    for target in (targets or load_targets()).targets:
-        if target.id == target_id:
+    for target in (targets or effective_targets(database)).targets:
+        if target.id == target_id and (units is None or _per_commune(target)):
             return _evaluate(database, target, as_of or today_local(), units)
     raise NotFound(f"Không có chỉ tiêu {target_id!r}.", f"No target {target_id!r}.")
 
@@ -103,18 +147,18 @@ def target_group(target: Target) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "incidents" and parts[2] == "count" else None
 
 
+def _per_commune(target: Target) -> bool:
+    """Whether ``target`` can be evaluated on some communes: those counted from incidents can."""
+    return target.indicator.startswith(("incidents.", "clearance_rate"))
+
+
 def _scope(actor: Actor, unit_code: str | None) -> list[str] | None:
-    catalog = unit_catalog()
-    communes = [
-        u
-        for u in catalog.in_scheme(catalog.current.code, Level.COMMUNE)
-        if actor.units is None or u.key in actor.units
-    ]
-    if unit_code is None:
-        return None if actor.units is None else [u.code for u in communes]
-    if unit_code not in {u.code for u in communes}:
-        raise NotFound(f"Không có xã/phường mã {unit_code}.", f"No commune with code {unit_code}.")
-    return [unit_code]
+    """The commune codes a target is evaluated over: ``None`` for the whole city (no unit, or the city's
+    own code, for a city-wide actor), else the communes of the unit within the actor's scope."""
+    unit, communes = scope_of(actor, unit_code)
+    if unit.level is Level.PROVINCE and actor.units is None:
+        return None
+    return [c.code for c in communes]
 
 
 def _evaluate(database: Database, target: Target, as_of: date, units: list[str] | None) -> Evaluation:
@@ -153,5 +197,33 @@ def evaluation_document(e: Evaluation) -> dict[str, Any]:
         "source": e.target.source,
         "source_url": e.target.source_url,
         "confidence": e.target.confidence,
+        **source_document(e.target),
         "series": [[label, r(v)] for label, v in e.series],
+    }
+
+
+def source_document(target: Target) -> dict[str, Any]:
+    """Where ``target`` comes from, as the API and the pages show it: ``source_status`` (document /
+    inferred / none), its label in both languages ("chưa có văn bản / no source document" when there is no
+    document), the document, how an inferred figure was read, and whether the city set it (and which
+    version)."""
+    status = target.source_status
+    d = target.document
+    return {
+        "source_status": status.value,
+        "source_label": target.source_label_vi(),
+        "source_label_en": target.source_label_en(),
+        "document": None
+        if d is None
+        else {
+            "number": d.number,
+            "issued": d.issued.isoformat(),
+            "issuer": d.issuer,
+            "title": d.title,
+            "wording": d.wording,
+            "url": d.url,
+        },
+        "basis": target.basis,
+        "origin": target.origin,
+        "version": target.version,
     }

@@ -5,6 +5,10 @@ Both count what :func:`antt.services.compstat.compstat` counts — incidents by 
 (``occurred_on``), their unit in the reporting scheme and their reporting group, limited to the actor's
 communes — so the bins of a series add up to CompStat's current total, its last-year bins to CompStat's
 same-period-last-year total, and the grid's 168 cells to the current total again.
+
+Like CompStat, they leave the drug and sexual-offence incidents of the communes the actor lacks the
+privilege on out of every count but the drug group's own; ``protected`` names those communes, and
+:func:`antt.services.disclosure.series_figures` withholds a drug series that counts one of them.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from antt.domain.periods import Comparison, Period
 from antt.domain.units import Unit
 from antt.errors import InvalidInput
 from antt.services.compstat import groups_of, scope_of
+from antt.services.disclosure import Disclosure, exclusions, sensitive_groups
 from antt.storage.compstat import counts_by_day, counts_by_weekday_hour
 from antt.storage.engine import Database
 
@@ -52,6 +57,7 @@ class Series:
     groups: list[str]  # the reporting groups counted
     step: Step
     bins: list[Bin]
+    protected: frozenset[str] = frozenset()  # communes the actor lacks the privilege on (see above)
 
     @property
     def labels(self) -> list[str]:
@@ -83,6 +89,7 @@ class WeekdayHour:
     # incidents at exactly 00:00:00 local time, all in counts[·][0]: they include every incident whose
     # source gave a date without a time (the importer stores it as local midnight and keeps no flag)
     at_midnight: int
+    protected: frozenset[str] = frozenset()  # communes the actor lacks the privilege on (see above)
 
     @property
     def total(self) -> int:
@@ -134,9 +141,13 @@ def series(
     step = step or auto_step(period)
     compare = period.compare(Comparison.SAME_PERIOD_LAST_YEAR)
     codes = [c.code for c in communes]
+    protected = Disclosure(actor).protected(codes)
+    left_out = exclusions(protected, drugs=not sensitive_groups(groups))
     with database.transaction(write=False) as session:
-        now = counts_by_day(session, period.start, period.end, units=codes, groups=groups)
-        before = counts_by_day(session, compare.start, compare.end, units=codes, groups=groups)
+        now = counts_by_day(session, period.start, period.end, units=codes, groups=groups, exclude=left_out)
+        before = counts_by_day(
+            session, compare.start, compare.end, units=codes, groups=groups, exclude=left_out
+        )
     windows = bin_windows(period, step)
     counterparts = last_year_windows(period, compare, [start for start, _ in windows])
     bins = [
@@ -151,7 +162,7 @@ def series(
         )
         for (start, end), other in zip(windows, counterparts, strict=True)
     ]
-    return Series(period, compare, scope, groups, step, bins)
+    return Series(period, compare, scope, groups, step, bins, protected)
 
 
 def weekday_hour(
@@ -165,13 +176,16 @@ def weekday_hour(
     """Incidents of ``period`` by local day of the week (Monday first) and local hour of the day."""
     scope, communes = scope_of(actor, unit_code)
     groups = groups_of(group)
+    codes = [c.code for c in communes]
+    protected = Disclosure(actor).protected(codes)
+    left_out = exclusions(protected, drugs=not sensitive_groups(groups))
     with database.transaction(write=False) as session:
         cells = counts_by_weekday_hour(
-            session, period.start, period.end, units=[c.code for c in communes], groups=groups
+            session, period.start, period.end, units=codes, groups=groups, exclude=left_out
         )
     counts = [[cells.get((d, h), (0, 0))[0] for h in range(24)] for d in range(7)]
     at_midnight = sum(m for _, m in cells.values())
-    return WeekdayHour(period, scope, groups, counts, at_midnight)
+    return WeekdayHour(period, scope, groups, counts, at_midnight, protected)
 
 
 def bin_windows(period: Period, step: Step) -> list[tuple[date, date]]:

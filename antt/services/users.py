@@ -24,9 +24,10 @@ from antt.domain.people import pseudonymise
 from antt.domain.reference import unit_catalog
 from antt.domain.units import Level
 from antt.errors import AnttError, Conflict, InvalidInput, NotFound, PermissionDenied, SignInFailed
+from antt.services.audit_log import record_anonymous_failure
+from antt.services.legacy_links import apply_due_lock, link_at_sign_in, lock_legacy_accounts
 from antt.services.sessions import (
     USER_DISABLED,
-    USER_LOCKED,
     aware_utc,
     naive_utc,
     open_session_in,
@@ -124,6 +125,10 @@ class UserView:
     last_sign_in_at: datetime | None
     grants: tuple[GrantView, ...]
     open_sessions: int
+    legacy_active: bool | None = None  # legacy accounts: active in the old system
+    linked_user_id: int | None = None  # legacy accounts: the e-ID user who took it over
+    linked_at: datetime | None = None  # aware UTC
+    link_review: str | None = None  # e-ID users: why a link to a legacy account awaits review
 
     @property
     def ref(self) -> str:
@@ -177,10 +182,13 @@ def sign_in(
     """Sign in the person the identity provider vouched for: a new session (new token) and their actor.
 
     Unknown identity: the user is created without grants and the sign-in is refused
-    (:class:`SignInFailed` ``no_access``). Locked or disabled accounts are refused too. Success and
-    refusal are audited (``auth.sign_in``).
+    (:class:`SignInFailed` ``no_access``) — unless their personal id matches a legacy account they may
+    take over (:mod:`antt.services.legacy_links`): then they receive its grants first. Locked or disabled
+    accounts are refused. Success and refusal are audited (``auth.sign_in``). A scheduled lock of the
+    legacy accounts that has come due is applied first.
     """
     moment = naive_utc(now)
+    apply_due_lock(database, moment, client_address)
     pseudonym = pseudonymise(identity.personal_id, settings.key_bytes()) if identity.personal_id else None
     refused: SignInFailed | None = None
     result: SignIn | None = None
@@ -208,6 +216,11 @@ def sign_in(
                 if user.personal_id_pseudonym not in (None, pseudonym):
                     details["personal_id_changed"] = True
                 user.personal_id_pseudonym = pseudonym
+        link = link_at_sign_in(session, user, pseudonym, moment, client_address)
+        if link.linked is not None:
+            details["linked_legacy_user"] = link.linked.id
+        elif link.review is not None:
+            details["link_review"] = link.review
         grants = store.user_grants(session, user.id)
         reason = None
         if user.legacy:
@@ -258,12 +271,15 @@ def record_sign_in_failure(
     identity: Identity | None = None,
 ) -> None:
     """Audit a sign-in that failed before an identity was accepted (bad state, bad token …):
-    ``auth.sign_in`` with outcome ``failure`` and the reason code."""
+    ``auth.sign_in`` with outcome ``failure`` and the reason code. Without an identity anyone can cause
+    these: at most one record a minute per client, counting the attempts (``record_anonymous_failure``)."""
     details: dict[str, object] = {"reason": error.reason}
     if error.detail:
         details["detail"] = error.detail
-    if identity is not None:
-        details.update(issuer=identity.issuer, subject=identity.subject)
+    if identity is None:
+        record_anonymous_failure(database, "auth.sign_in", client_address, details, now)
+        return
+    details.update(issuer=identity.issuer, subject=identity.subject)
     with database.transaction() as session:
         audit.append(
             session,
@@ -332,6 +348,10 @@ def _views(session: Session, users: Sequence[UserRow]) -> list[UserView]:
             last_sign_in_at=aware_utc(u.last_sign_in_at) if u.last_sign_in_at else None,
             grants=tuple(grants.get(u.id, ())),
             open_sessions=sessions.get(u.id, 0),
+            legacy_active=u.legacy_active,
+            linked_user_id=u.linked_user_id,
+            linked_at=aware_utc(u.linked_at) if u.linked_at else None,
+            link_review=u.link_review,
         )
         for u in users
     ]
@@ -587,7 +607,8 @@ def list_users(database: Database, actor: Actor) -> list[UserView]:
 def lock_legacy(
     database: Database, actor: Actor, *, client_address: str = "", now: datetime | None = None
 ) -> LegacyLock:
-    """Lock every legacy account (from an older system) and end their sessions at once.
+    """Lock every legacy account (from an older system) and end their sessions at once; a scheduled lock
+    is then no longer pending (it is cancelled).
 
     Audited: one ``user.lock`` record per account locked, and one ``users.lock_legacy`` for the run
     (also when there was nothing to lock)."""
@@ -599,41 +620,11 @@ def lock_legacy(
         if reason is not None:
             error = _denied(session, actor, "users.lock_legacy", "", reason, client_address, moment)
         else:
-            locked: list[UserRow] = []
-            ended = 0
-            for user in store.legacy_users(session, store.STATUSES):
-                was = user.status
-                if was == store.ACTIVE:
-                    user.status = store.LOCKED
-                    locked.append(user)
-                n = session_store.end_user_sessions(session, user.id, moment, USER_LOCKED)
-                ended += n
-                if was == store.ACTIVE or n:
-                    audit.append(
-                        session,
-                        actor=actor.name,
-                        action="user.lock",
-                        outcome="success",
-                        obj=f"user:{user.id}",
-                        client=client_address,
-                        details={
-                            "legacy_login": user.legacy_login,
-                            "previous_status": was,
-                            "sessions_ended": n,
-                            "by": "lock_legacy",
-                        },
-                        at=aware_utc(moment),
-                    )
-            session.flush()
-            audit.append(
-                session,
-                actor=actor.name,
-                action="users.lock_legacy",
-                outcome="success",
-                client=client_address,
-                details={"locked": [u.id for u in locked], "sessions_ended": ended},
-                at=aware_utc(moment),
-            )
+            cancelled = store.clear_lock_schedule(session)
+            details: dict[str, object] = {}
+            if cancelled is not None:
+                details["schedule_cancelled"] = aware_utc(cancelled.lock_at).isoformat()
+            locked, ended = lock_legacy_accounts(session, actor.name, client_address, moment, details)
             result = LegacyLock(tuple(_views(session, locked)), ended)
     if error is not None:
         raise error

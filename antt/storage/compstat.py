@@ -7,13 +7,14 @@ the crosswalk at import), so a period that spans 1 July 2025 is compared in one 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, time
 from typing import Any
 
 from sqlalchemy import Integer, Time, and_, case, extract, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from antt.storage.exclusions import Exclusion, excluding
 from antt.storage.tables import IncidentRow
 
 GRAVE = ("very_serious", "especially_serious")
@@ -27,6 +28,7 @@ def measures_by_unit_and_group(
     *,
     units: Collection[str] | None = None,
     groups: Collection[str] | None = None,
+    exclude: Sequence[Exclusion] = (),
 ) -> dict[tuple[str, str], tuple[int, ...]]:
     """Measures per (reporting unit, reporting group) for incidents that occurred in [start, end]:
     (incidents, approximate, cleared, grave, grave cleared, suspects, organised-group cases) — the
@@ -62,6 +64,7 @@ def measures_by_unit_and_group(
         query = query.where(i.report_unit_code.in_(list(units)))
     if groups is not None:
         query = query.where(i.reporting_group.in_(list(groups)))
+    query = excluding(query, exclude)
     return {
         (unit, group): tuple(int(v or 0) for v in values)
         for unit, group, *values in session.execute(query).all()
@@ -102,6 +105,7 @@ def counts_by_day(
     *,
     units: Collection[str] | None = None,
     groups: Collection[str] | None = None,
+    exclude: Sequence[Exclusion] = (),
 ) -> dict[date, int]:
     """Incidents per local day (``occurred_on``) in [start, end]; days without incidents are absent."""
     i = IncidentRow
@@ -110,7 +114,7 @@ def counts_by_day(
         .where(i.occurred_on >= start, i.occurred_on <= end)
         .group_by(i.occurred_on)
     )
-    query = _filtered(query, units, groups)
+    query = excluding(_filtered(query, units, groups), exclude)
     return {day: int(n) for day, n in session.execute(query).all()}
 
 
@@ -124,6 +128,7 @@ def counts_by_weekday_hour(
     *,
     units: Collection[str] | None = None,
     groups: Collection[str] | None = None,
+    exclude: Sequence[Exclusion] = (),
 ) -> dict[tuple[int, int], tuple[int, int]]:
     """Per (local weekday, Monday = 0; local hour 0–23): (incidents, of which at exactly 00:00:00 local),
     for incidents that occurred in [start, end] (local days, as everywhere in CompStat).
@@ -140,7 +145,7 @@ def counts_by_weekday_hour(
         .where(i.occurred_on >= start, i.occurred_on <= end)
         .group_by(weekday, hour)
     )
-    query = _filtered(query, units, groups)
+    query = excluding(_filtered(query, units, groups), exclude)
     return {
         ((int(d) - monday) % 7, int(h)): (int(n), int(m or 0)) for d, h, n, m in session.execute(query).all()
     }

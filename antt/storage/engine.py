@@ -62,8 +62,11 @@ class Database:
     def __init__(self, settings: Settings, **engine_kwargs: Any) -> None:
         self.settings = settings
         self.engine = make_engine(settings, **engine_kwargs)
-        self._readers = sessionmaker(self.engine, expire_on_commit=False)
-        self._writers = sessionmaker(self.engine.execution_options(antt_write=True), expire_on_commit=False)
+        info = {"antt_settings": settings}  # the audit chain key comes from them (antt.storage.audit)
+        self._readers = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._writers = sessionmaker(
+            self.engine.execution_options(antt_write=True), expire_on_commit=False, info=info
+        )
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:

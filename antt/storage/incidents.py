@@ -167,17 +167,12 @@ class IncidentWriter:
         self.foreign_ids: set[str] = set()
         cursor = conn.connection.cursor()
         try:
+            columns = "source_id, content_hash" + ("" if scope is None else ", report_unit_code")
+            cursor.execute(f"SELECT {columns} FROM incidents WHERE source = {mark}", (source,))  # noqa: S608
             if scope is None:
-                cursor.execute(
-                    f"SELECT source_id, content_hash FROM incidents WHERE source = {mark}", (source,)
-                )  # noqa: S608
                 self._existing: dict[str, str] = dict(cast(Iterable[tuple[str, str]], cursor))
             else:
                 allowed = frozenset(scope)
-                cursor.execute(
-                    f"SELECT source_id, content_hash, report_unit_code FROM incidents WHERE source = {mark}",  # noqa: S608
-                    (source,),
-                )
                 self._existing = {}
                 for source_id, digest, unit in cast(Iterable[tuple[str, str, str]], cursor):
                     if unit in allowed:

@@ -27,6 +27,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def upgrade(database: Database, revision: str = "head") -> None:
     config = alembic_config(database.engine)
+    config.attributes["antt_settings"] = database.settings  # 0003 signs the audit chain's legacy boundary
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

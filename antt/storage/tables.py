@@ -255,7 +255,7 @@ class AuditRecord(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column("object", String(300), default="")  # what was acted on
@@ -264,6 +264,48 @@ class AuditRecord(Base):
     details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditBoundary(Base):
+    """Where the keyed (HMAC) chain begins: records before ``keyed_from_id`` were written with the old
+    unkeyed digest and end in ``legacy_head``. ``mac`` (HMAC with the audit chain key) makes the row
+    unforgeable; there is no row when every record is keyed."""
+
+    __tablename__ = "audit_boundary"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    keyed_from_id: Mapped[int] = mapped_column(Integer)
+    legacy_head: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditVerified(Base):
+    """How far the chain has been verified (``records`` records, ending with ``last_id`` / ``last_hash``),
+    so that a check only walks what is new; ``mac`` (audit chain key) makes the row unforgeable."""
+
+    __tablename__ = "audit_verified"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    records: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[datetime] = mapped_column(DateTime)
+    full_at: Mapped[datetime | None] = mapped_column(DateTime)  # the last walk from the first record
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditThrottle(Base):
+    """Anonymous failures of one client and action: when a record was last written for them, and how many
+    attempts came since (they go into the next record, at most one a minute)."""
+
+    __tablename__ = "audit_throttle"
+
+    client: Mapped[str] = mapped_column(String(100), primary_key=True)
+    action: Mapped[str] = mapped_column(String(64), primary_key=True)
+    written_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # since written_at, not yet recorded
+    first_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reasons: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
 
 
 class UserRow(Base):
@@ -286,6 +328,15 @@ class UserRow(Base):
     legacy_login: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # a legacy account: whether the old system had it active, and the e-ID user who took it over (when)
+    legacy_active: Mapped[bool | None] = mapped_column(Boolean)
+    linked_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    linked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # an e-ID user whose link to a legacy account was refused, pending an administrator's review
+    link_review: Mapped[str | None] = mapped_column(String(24))
+    link_review_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class GrantRow(Base):
@@ -306,6 +357,18 @@ class GrantRow(Base):
     granted_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class LegacyLockSchedule(Base):
+    """The lock of every legacy account, scheduled for ``lock_at`` (naive UTC); applied, and removed, at
+    the first sign-in or ``antt users`` command after it. At most one row (``id`` 1)."""
+
+    __tablename__ = "legacy_lock_schedule"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lock_at: Mapped[datetime] = mapped_column(DateTime)
+    scheduled_by: Mapped[str] = mapped_column(String(200))
+    scheduled_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class SessionRow(Base):
     """A server-side sign-in session. ``id`` is the SHA-256 (hex) of the opaque token in the cookie: the
     token itself is never stored."""
@@ -320,3 +383,25 @@ class SessionRow(Base):
     end_reason: Mapped[str | None] = mapped_column(String(24))
     client_address: Mapped[str] = mapped_column(String(100), default="")
     csrf_secret: Mapped[str] = mapped_column(String(64))
+
+
+# --- the city's targets (antt/storage/targets.py) ---------------------------------------------------------
+
+
+class TargetVersionRow(Base):
+    """One version of a target the city set (or of a shipped default it changed or retired): every change
+    is a new row, none is updated or deleted, so the history of each target stays. ``definition`` is the
+    target as a targets-document entry (:func:`antt.domain.targets.target_entry`), with the document that
+    sets it; ``action`` is ``set`` or ``retire`` (the target leaves the effective set from then on)."""
+
+    __tablename__ = "target_versions"
+    __table_args__ = (UniqueConstraint("target_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(12))
+    definition: Mapped[dict[str, object]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))

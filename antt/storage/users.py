@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from antt.domain.access import Grant, Role, UnitKey
-from antt.storage.tables import GrantRow, SessionRow, UserRow
+from antt.storage.tables import GrantRow, LegacyLockSchedule, SessionRow, UserRow
 
 ACTIVE, LOCKED, DISABLED = "active", "locked", "disabled"
 STATUSES = (ACTIVE, LOCKED, DISABLED)
@@ -64,6 +64,7 @@ def add_user(
     full_name: str | None = None,
     legacy: bool = False,
     legacy_login: str | None = None,
+    legacy_active: bool | None = None,
     status: str = ACTIVE,
 ) -> UserRow:
     user = UserRow(
@@ -74,6 +75,7 @@ def add_user(
         status=status,
         legacy=legacy,
         legacy_login=legacy_login,
+        legacy_active=legacy_active if legacy_active is not None else (True if legacy else None),
         created_at=now,
         last_sign_in_at=None,
     )
@@ -166,3 +168,70 @@ def open_session_counts(session: Session, user_ids: Iterable[int] | None = None)
     if user_ids is not None:
         query = query.where(SessionRow.user_id.in_(list(user_ids)))
     return {int(user_id): int(count) for user_id, count in session.execute(query)}
+
+
+# --- legacy accounts: taking them over through the e-ID, and their scheduled lock ----------------------
+
+
+def legacy_with_pseudonym(session: Session, pseudonym: str) -> list[UserRow]:
+    """The legacy accounts recorded with this personal id pseudonym, any status."""
+    return list(
+        session.scalars(
+            select(UserRow)
+            .where(UserRow.legacy.is_(True), UserRow.personal_id_pseudonym == pseudonym)
+            .order_by(UserRow.id)
+        )
+    )
+
+
+def pending_reviews(session: Session) -> list[UserRow]:
+    """Users whose link to a legacy account was refused and awaits review, oldest first."""
+    return list(
+        session.scalars(
+            select(UserRow)
+            .where(UserRow.link_review.is_not(None))
+            .order_by(UserRow.link_review_at, UserRow.id)
+        )
+    )
+
+
+def users_with_grants(session: Session) -> set[int]:
+    return {int(user_id) for user_id in session.scalars(select(GrantRow.user_id).distinct())}
+
+
+def lock_schedule(session: Session) -> LegacyLockSchedule | None:
+    return session.get(LegacyLockSchedule, 1)
+
+
+def set_lock_schedule(session: Session, lock_at: datetime, by: str, now: datetime) -> None:
+    row = session.get(LegacyLockSchedule, 1)
+    if row is None:
+        session.add(LegacyLockSchedule(id=1, lock_at=lock_at, scheduled_by=by, scheduled_at=now))
+    else:
+        row.lock_at, row.scheduled_by, row.scheduled_at = lock_at, by, now
+    session.flush()
+
+
+def take_due_lock(session: Session, now: datetime) -> tuple[datetime, str] | None:
+    """Remove the scheduled lock when it is due and return ``(lock_at, scheduled_by)``; ``None`` when
+    there is none or it is not due. Two sign-ins at once cannot both take it: only the delete that
+    removed the row applies it (on PostgreSQL the second waits for the first, then deletes nothing)."""
+    row = session.get(LegacyLockSchedule, 1)
+    if row is None or row.lock_at > now:
+        return None
+    due = (row.lock_at, row.scheduled_by)
+    taken = session.execute(
+        delete(LegacyLockSchedule)
+        .where(LegacyLockSchedule.id == 1, LegacyLockSchedule.lock_at <= now)
+        .execution_options(synchronize_session=False)
+    )
+    session.expunge(row)
+    return due if getattr(taken, "rowcount", 0) == 1 else None
+
+
+def clear_lock_schedule(session: Session) -> LegacyLockSchedule | None:
+    row = session.get(LegacyLockSchedule, 1)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    return row

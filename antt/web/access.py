@@ -37,12 +37,18 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-async def _require_session(request: Request) -> SessionInfo:
+async def _require_session(request: Request, *, csrf: bool = True) -> SessionInfo:
     session: SessionInfo | None = request.state.session
     if session is None:
         raise NotSignedIn(
             "Cần đăng nhập bằng VNeID để xem trang này.", "Sign in with VNeID to see this page."
         )
+    if csrf:
+        await _check_csrf(request, session)
+    return session
+
+
+async def _check_csrf(request: Request, session: SessionInfo) -> None:
     if request.method not in SAFE_METHODS:
         submitted = request.headers.get(CSRF_HEADER)
         if submitted is None and "form" in request.headers.get("content-type", ""):
@@ -52,14 +58,16 @@ async def _require_session(request: Request) -> SessionInfo:
                 "Yêu cầu không hợp lệ (mã chống giả mạo CSRF sai hoặc đã hết hạn): hãy tải lại trang.",
                 "Invalid request (the CSRF token is wrong or has expired): reload the page.",
             )
-    return session
 
 
 def requires(action: Action) -> Any:
-    """Only a signed-in actor allowed ``action`` (on some unit); others get 401 or an audited 403."""
+    """Only a signed-in actor allowed ``action`` (on some unit); others get 401 or an audited 403.
+
+    The grant is checked before the CSRF token, whose form field may sit in a large upload: the body of a
+    request from someone not allowed is never parsed."""
 
     async def check(request: Request) -> Actor:
-        await _require_session(request)
+        session = await _require_session(request, csrf=False)
         actor: Actor = request.state.actor
         if not actor.can(action):
             record_denied(
@@ -69,6 +77,7 @@ def requires(action: Action) -> Any:
                 "Tài khoản của bạn không được cấp quyền này. Liên hệ quản trị viên nếu cần.",
                 "Your account has not been granted this. Ask an administrator if you need it.",
             )
+        await _check_csrf(request, session)
         return actor
 
     return _declared(check, action.value)

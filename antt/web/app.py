@@ -16,11 +16,12 @@ from antt.services.database import open_database
 from antt.services.status import health
 from antt.settings import Settings, load_settings
 from antt.web import i18n
-from antt.web.access import public
+from antt.web.access import public, signed_in
 from antt.web.api import compstat, indicators, targets, trends, units
 from antt.web.errors import install_error_handlers
 from antt.web.headers import SecurityHeaders
-from antt.web.pages import admin, audit, language, overview, reports, signin
+from antt.web.limits import BodyLimit
+from antt.web.pages import admin, admin_targets, audit, language, overview, reports, signin
 from antt.web.pages import compstat as compstat_page
 from antt.web.pages import imports as imports_page
 from antt.web.pages import incidents as incidents_page
@@ -37,7 +38,9 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         database.dispose()
 
-    app = FastAPI(title="ANTT", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
+    app = FastAPI(
+        title="ANTT", version=__version__, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.settings = settings
     app.state.database = database
     install_error_handlers(app)
@@ -59,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
         imports_page,
         reports,
         admin,
+        admin_targets,
         audit,
         language,
     ):
@@ -67,17 +71,27 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(
         GZipMiddleware, minimum_size=2048
     )  # a CompStat page shrinks ~10×: offices on slow links
+    app.add_middleware(BodyLimit, upload_bytes=settings.max_upload_mb << 20)  # before anything reads a body
     app.add_middleware(SecurityHeaders, sign_in_origin=origin_of(settings.oidc_issuer))
 
     @app.get("/favicon.ico", include_in_schema=False, dependencies=[public()])
     def favicon() -> RedirectResponse:
         return RedirectResponse("/static/favicon.svg", status_code=301)
 
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[signed_in()])
+    def openapi_json() -> JSONResponse:
+        """The API's description, for signed-in users only: it maps what the server holds."""
+        return JSONResponse(app.openapi())
+
     @app.get("/health", tags=["system"], dependencies=[public()])
-    def health_json() -> JSONResponse:
+    def health_json(request: Request) -> JSONResponse:
+        """Whether the server and its schema are ready; the figures only to a signed-in user."""
         h = health(database)
+        status = {"status": "ok" if h.schema_current else "needs_upgrade"}
+        if request.state.session is None:  # a stranger learns nothing of the data or the database
+            return JSONResponse(status, status_code=200 if h.schema_current else 503)
         body = {
-            "status": "ok" if h.schema_current else "needs_upgrade",
+            **status,
             "version": __version__,
             "database": h.database,
             "schema_revision": h.schema_revision,

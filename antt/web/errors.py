@@ -54,23 +54,30 @@ def _page(
     )
 
 
+def error_response(request: Request, exc: AnttError) -> Response:
+    """The one translation of an :class:`AnttError`: the JSON envelope, the HTML error page, or (a GET by
+    someone not signed in) the way to the sign-in page. Also used by middleware that answers before any
+    route runs (``web.limits``)."""
+    if isinstance(exc, NotSignedIn) and not _wants_json(request) and request.method == "GET":
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': here})}", status_code=303)
+    issues = exc.issues if isinstance(exc, InvalidInput) else []
+    if not _wants_json(request):
+        return _page(request, exc.http_status, exc.message_vi, exc.message_en, issues)
+    body: dict[str, object] = {
+        "type": type(exc).__name__,
+        "message_vi": exc.message_vi,
+        "message_en": exc.message_en,
+    }
+    if isinstance(exc, InvalidInput):
+        body["issues"] = _issues(exc.issues)
+    return JSONResponse({"error": body}, status_code=exc.http_status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AnttError)
     async def _antt_error(request: Request, exc: AnttError) -> Response:
-        if isinstance(exc, NotSignedIn) and not _wants_json(request) and request.method == "GET":
-            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(f"/login?{urlencode({'next': here})}", status_code=303)
-        issues = exc.issues if isinstance(exc, InvalidInput) else []
-        if not _wants_json(request):
-            return _page(request, exc.http_status, exc.message_vi, exc.message_en, issues)
-        body: dict[str, object] = {
-            "type": type(exc).__name__,
-            "message_vi": exc.message_vi,
-            "message_en": exc.message_en,
-        }
-        if isinstance(exc, InvalidInput):
-            body["issues"] = _issues(exc.issues)
-        return JSONResponse({"error": body}, status_code=exc.http_status)
+        return error_response(request, exc)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:

@@ -9,6 +9,7 @@ static files are never stored by the browser or a proxy: they carry people's dat
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -58,10 +59,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        static = str(scope.get("path", "")).startswith("/static/")
+        path = str(scope.get("path", ""))
+        static = path.startswith("/static/")
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
                     headers[name] = value
@@ -72,4 +77,18 @@ class SecurityHeaders:
                     headers["Pragma"] = "no-cache"
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette answers an unexpected error outside every middleware, bare; answer it here, with
+            # the headers, then let the error go on to be logged (nothing more is sent for it)
+            if not started:
+                await _server_error(path)(scope, receive, send_with_headers)
+            raise
+
+
+def _server_error(path: str) -> Response:
+    vi, en = "Lỗi máy chủ; đã ghi nhận. Hãy thử lại sau.", "Server error; it has been logged. Try again later."
+    if path.startswith("/api/") or path == "/health":
+        return JSONResponse({"error": {"type": "ServerError", "message_vi": vi, "message_en": en}}, 500)
+    return PlainTextResponse(f"{vi}\n{en}\n", 500)

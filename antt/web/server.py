@@ -22,6 +22,8 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from antt.services.staged_imports import shared_staging
+
 APP = "antt.web.app:app_from_environment"
 
 
@@ -66,6 +68,11 @@ def run(host: str, port: int, workers: int = 1) -> None:
         uvicorn.Server(config).run()
         return
     _listening_socket(host, port, shared=False).close()  # the port is free (no other server shares it)
+    with shared_staging():  # the workers' one upload folder: a check and its confirmation may meet two
+        _run_workers(host, port, workers)
+
+
+def _run_workers(host: str, port: int, workers: int) -> None:
     context = multiprocessing.get_context("spawn")
     processes = [
         context.Process(target=_worker, args=(host, port, workers), name=f"antt-web-{i + 1}")

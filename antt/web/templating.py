@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from antt.domain.access import SUPPRESSED_LABEL
+from antt.domain.access import SUPPRESSED_LABEL, WITHHELD_LABEL
 from antt.services.disclosure import COUNT_FIELDS
 from antt.web import i18n
 
@@ -45,10 +45,18 @@ def suppressing(row: Mapping[str, Any], name: str) -> bool:
 
 def figure(row: Mapping[str, Any], name: str, style: str = "number", *args: Any, **kwargs: Any) -> str:
     """``row[name]`` formatted by ``style`` (``number``, ``signed``, ``percent``), or, when hidden, "<5"
-    for a count and a dash for a value hidden with it, both titled with why."""
+    for a small count, "x" for a count withheld whatever its value (``withheld_fields``) and a dash for a
+    value hidden with them, each titled with why."""
     if suppressing(row, name):
-        label = SUPPRESSED_LABEL if name in COUNT_FIELDS else "—"
-        title = i18n._("Hidden: a count from 1 to 4 of a sensitive category")
+        if name in row.get("withheld_fields", ()):
+            label = WITHHELD_LABEL
+            title = i18n._(
+                "Withheld: drug figures of a commune are given only for ended reporting periods "
+                "none of whose months has 1 to 4"
+            )
+        else:
+            label = SUPPRESSED_LABEL if name in COUNT_FIELDS else "—"
+            title = i18n._("Hidden: a count from 1 to 4 of a sensitive category")
         return Markup('<span class="suppressed" title="{}">{}</span>').format(title, escape(label))
     return FORMATS[style](row[name], *args, **kwargs)
 

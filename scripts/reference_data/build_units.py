@@ -33,6 +33,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
+def population(note: str) -> str:
+    """``whole`` where the table's remark says the whole population went to this unit, else empty.
+
+    "Nhập một phần diện tích, toàn bộ dân số": part of the land, all of the residents — the successor an
+    incident of the split commune goes to when no coordinates decide (antt/domain/units.py).
+    """
+    return "whole" if "toàn bộ dân số" in unicodedata.normalize("NFC", note).casefold() else ""
+
+
 def split_name(name: str) -> tuple[str, str, str]:
     """'Thị Xã Kinh Môn' -> ('Thị xã Kinh Môn', 'Kinh Môn', 'town')."""
     for prefix, kind, _level in KINDS:
@@ -94,9 +103,12 @@ def main() -> None:
 
     with (OUT / "crosswalk.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["old_scheme", "old_code", "new_scheme", "new_code", "transfer", "note_vi"])
+        w.writerow(["old_scheme", "old_code", "new_scheme", "new_code", "transfer", "population", "note_vi"])
         for r in crosswalk:
-            w.writerow(["2025-01", r["old_code"], "2025-07", r["new_code"], r["transfer"], nfc(r["note_vi"])])
+            note = nfc(r["note_vi"])
+            w.writerow(
+                ["2025-01", r["old_code"], "2025-07", r["new_code"], r["transfer"], population(note), note]
+            )
 
     counts: dict[tuple[str, str], int] = {}
     for (scheme, _), row in units.items():

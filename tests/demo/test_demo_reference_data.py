@@ -76,6 +76,8 @@ def test_the_same_seed_writes_byte_identical_files(built: tuple[Path, IndicatorS
         "indicators-eid.csv",
         "indicators-drugs.csv",
         "indicators-traffic.csv",
+        "indicators-social.csv",
+        "indicators-project06.csv",
         "targets.yaml",
         "personas.yaml",
     }
@@ -94,6 +96,8 @@ def test_write_indicators_writes_what_generate_indicators_returns(tmp_path: Path
         "indicators-eid.csv",
         "indicators-drugs.csv",
         "indicators-traffic.csv",
+        "indicators-social.csv",
+        "indicators-project06.csv",
     ]
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
@@ -114,12 +118,68 @@ def test_every_file_is_nfc_utf8_with_sorted_rows(built: tuple[Path, IndicatorSet
         text = raw.decode("utf-8")
         assert b"\r" not in raw, path.name
         assert unicodedata.normalize("NFC", text) == text, path.name
-    for name in ("indicators-city.csv", "indicators-eid.csv", "indicators-drugs.csv"):
+    for name in (
+        "indicators-city.csv",
+        "indicators-eid.csv",
+        "indicators-drugs.csv",
+        "indicators-social.csv",
+        "indicators-project06.csv",
+    ):
         rows = read_rows(out / name)
         keys = [(r["indicator"], r["unit_code"], r["period"]) for r in rows]
         assert keys == sorted(keys) and len(set(keys)) == len(keys), name
     for name in ("targets.yaml", "personas.yaml"):
         assert yaml.safe_load((out / name).read_text(encoding="utf-8"))["label"] == "Dữ liệu mô phỏng"
+
+
+# --- social evils, fires, Project 06 (issue 16 items 6 and 7) -----------------------------------------
+def test_social_evils_and_fires_are_the_citys_monthly_synthetic_figures(
+    built: tuple[Path, IndicatorSet],
+) -> None:
+    from antt.domain.periods import parse_period
+    from antt.services.social_order import SOCIAL_ORDER_INDICATORS
+
+    out, data = built
+    rows = read_rows(out / "indicators-social.csv")
+    assert list(rows[0]) == ["indicator", "unit_code", "period", "value", "synthetic"]
+    assert {r["synthetic"] for r in rows} == {"1"} and {r["unit_code"] for r in rows} == {"31"}
+    assert {r["indicator"] for r in rows} == set(SOCIAL_ORDER_INDICATORS)
+    periods = sorted({r["period"] for r in rows})
+    assert periods[0] == "report-month:2021-02" and periods[-1] == "report-month:2026-06"  # wholly inside
+    assert len(rows) == len(periods) * 10 == len(data.social_rows)
+    assert all(START <= parse_period(p).start and parse_period(p).end <= END for p in periods)
+    value = {(r["indicator"], r["period"]): int(r["value"]) for r in rows}
+    for p in periods:
+        for kind in ("prostitution_admin", "gambling_admin", "drug_use_admin"):
+            assert value[(f"{kind}_persons", p)] >= value[(f"{kind}_cases", p)]  # a case has a person
+        assert value[("fire_deaths", p)] <= value[("fire_cases", p)]
+        assert (value[("fire_damage_vnd", p)] > 0) == (value[("fire_cases", p)] > 0)
+        assert value[("fire_damage_vnd", p)] % 1000 == 0
+    assert 100 <= sum(value[("fire_cases", p)] for p in periods[:12]) <= 240  # ≈ 14 a month
+
+
+def test_project06_figures_are_per_commune_from_july_2024_and_consistent(
+    built: tuple[Path, IndicatorSet], population: dict[str, int]
+) -> None:
+    out, _ = built
+    rows = read_rows(out / "indicators-project06.csv")
+    assert {r["synthetic"] for r in rows} == {"1"}
+    assert len({r["unit_code"] for r in rows}) == 114
+    series: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for r in rows:
+        series[(r["indicator"], r["unit_code"])].append((r["period"], int(r["value"])))
+    periods = [p for p, _ in series[("eid_level2_activated", "11383")]]
+    assert periods[0] == "report-month:2024-07" and periods[-1] == "report-month:2026-06"
+    assert len(periods) == 24
+    for code in population:
+        activated = [v for _, v in series[("eid_level2_activated", code)]]
+        collected = [v for _, v in series[("eid_level2_collected", code)]]
+        cards = [v for _, v in series[("chip_id_cards_issued", code)]]
+        assert activated == sorted(activated) and collected == sorted(collected) and cards == sorted(cards)
+        assert all(a <= c <= k for a, c, k in zip(activated, collected, cards, strict=True)), code
+        assert cards[-1] <= population[code]  # cards of the residents aged 14 and over, and a few more
+    city_activated = sum(series[("eid_level2_activated", c)][-1][1] for c in population)
+    assert 0.6 * 0.78 * sum(population.values()) <= city_activated <= 0.97 * 0.78 * sum(population.values())
 
 
 # --- population ---------------------------------------------------------------------------------------

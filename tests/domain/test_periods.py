@@ -499,3 +499,26 @@ def test_custom_windows_compare_with_windows_of_the_same_length(start: date, len
     previous = period.previous_period()
     assert previous.days() == length and previous.end == start - timedelta(days=1)
     assert abs(period.same_period_last_year().days() - length) <= 1
+
+
+@pytest.mark.parametrize(
+    "text", ["day:9999-12-31", "ytd:9999-12-31", "year:9999", "day:0001-01-01", "custom:0001-01-01..0001-12-31"]
+)
+def test_a_period_beyond_the_supported_days_is_an_input_error_not_an_overflow(text) -> None:
+    # day:9999-12-31 parsed, then overflowed in the trend beside it (HTTP 500): refused at the edge now
+    with pytest.raises(InvalidInput) as info:
+        parse_period(text)
+    assert "1800–2299" in info.value.message_vi and "1800–2299" in info.value.message_en
+    with pytest.raises(InvalidInput):
+        custom(D(9999, 12, 1), D(9999, 12, 31))
+
+
+def test_an_as_of_day_beyond_the_supported_days_is_an_input_error() -> None:
+    from antt.domain.periods import check_supported_day
+
+    check_supported_day(None)
+    check_supported_day(D(2026, 12, 4))
+    for day in (D(1, 1, 1), D(9999, 12, 31)):
+        with pytest.raises(InvalidInput) as info:
+            check_supported_day(day, "as_of")
+        assert "as_of" in info.value.message_en and info.value.issues[0].rule == "date.unsupported"

@@ -92,3 +92,52 @@ def test_units_sort_in_vietnamese_alphabetical_order(catalog) -> None:
 def test_an_unknown_unit_is_not_found(catalog) -> None:
     with pytest.raises(NotFound):
         catalog.get("2025-07", "99999")
+
+
+# --- the successor of a split commune's cases without coordinates ----------------------------------------
+# (old code, successor that received the whole population, successor that got land only) — REFERENCE:
+# "A split commune's cases without coordinates go to the successor that kept the code"
+POPULATION_SUCCESSORS = [
+    ("11656", "11629", "11446"),  # Thị trấn Trường Sơn → An Lão, not Phù Liễn
+    ("11740", "11692", "11455"),  # Phường Tân Thành → Dương Kinh, not Đồ Sơn
+    ("11518", "11506", "11488"),  # Xã Quang Trung → Lê Ích Mộc, not Lưu Kiếm
+    ("11008", "11020", "11002"),  # Xã Thống Nhất → Yết Kiêu, not Thạch Khôi
+    ("11041", "11020", "10999"),  # Xã Lê Lợi → Yết Kiêu, not Gia Lộc
+    ("11071", "11065", "11050"),  # Xã Quang Đức → Trường Tân, not Gia Phúc
+    ("11251", "11242", "10993"),  # Xã Đoàn Tùng → Nguyễn Lương Bằng, not Thượng Hồng
+]
+
+
+def test_the_crosswalk_carries_the_population_remark_of_the_conversion_table(catalog) -> None:
+    marked = [link for link in catalog.links if link.whole_population]
+    assert len(marked) == 14
+    for link in catalog.links:
+        assert link.whole_population == ("toàn bộ dân số" in link.note_vi), link
+    assert all(link.transfer is Transfer.PART for link in marked)
+    assert len({(link.old_scheme, link.old_code) for link in marked}) == 14  # one successor per commune
+
+
+@pytest.mark.parametrize(("old_code", "people", "land"), POPULATION_SUCCESSORS)
+def test_a_split_communes_cases_without_a_point_go_where_its_population_went(
+    catalog, old_code, people, land
+) -> None:
+    old = catalog.get("2025-01", old_code)
+    assert sorted(c.new.code for c in catalog.convert(old)) == sorted([people, land])
+    assert catalog.report_unit(old) == (people, True)
+    assert catalog.report_unit(old, located=land) == (land, False)  # a point still decides
+
+
+def test_without_a_population_remark_the_successor_that_kept_the_code_gets_the_cases(catalog) -> None:
+    cong_hoa = catalog.get("2025-01", "10570")  # Phường Cộng Hòa → 10549 and 10570, "Nhập một phần"
+    assert [c.new.code for c in catalog.convert(cong_hoa)] == ["10549", "10570"]
+    assert catalog.report_unit(cong_hoa) == ("10570", True)
+    gia_vien = catalog.get("2025-01", "11341")  # no successor kept 11341: the lowest code
+    assert catalog.report_unit(gia_vien) == ("11311", True)
+
+
+def test_where_the_population_successor_also_kept_the_code_nothing_changes(catalog) -> None:
+    marked = [link for link in catalog.links if link.whole_population]
+    kept = [link for link in marked if link.new_code == link.old_code]
+    assert len(kept) == 6
+    for link in kept:
+        assert catalog.report_unit(catalog.get(link.old_scheme, link.old_code)) == (link.new_code, True)

@@ -589,3 +589,11 @@ def test_a_role_that_may_not_import_is_refused(database, settings, tmp_path) -> 
     leader = Actor.for_user("leader", [Grant.city(Role.LEADER)])
     with pytest.raises(PermissionDenied):
         run(database, settings, leader, write_csv(tmp_path / "x.csv", [incident(1)]))
+
+
+def test_a_clause_is_checked_against_the_law_in_force_on_the_day(database, settings, actor, tmp_path) -> None:
+    # art. 248 clause 5 was created by Luật 86/2025/QH15 from 1/7/2025: unknown before, known after
+    before = incident(1, occurred_at="15/06/2025 10:00", reported_at="", article="248.5")
+    after = incident(2, occurred_at="15/07/2025 10:00", reported_at="", article="248.5")
+    summary = run(database, settings, actor, write_csv(tmp_path / "c.csv", [before, after]))
+    assert [(w.rule, w.row) for w in summary.warnings if w.rule == "clause.unknown"] == [("clause.unknown", 2)]

@@ -110,6 +110,8 @@ def test_the_demo_indicator_files_import_without_a_single_error(
         "indicators-eid.csv",
         "indicators-drugs.csv",
         "indicators-traffic.csv",
+        "indicators-social.csv",
+        "indicators-project06.csv",
     }
     summaries = import_demo(database, settings, actor, demo_files)
     for name, s in summaries.items():
@@ -133,7 +135,7 @@ def test_the_demo_indicator_files_import_without_a_single_error(
     with database.transaction(write=False) as s:
         batches = s.scalars(select(ImportBatch).order_by(ImportBatch.id)).all()
         audits = s.scalars(select(AuditRecord).where(AuditRecord.action == "import.indicators")).all()
-    assert [b.kind for b in batches] == ["indicators"] * 5 and len(audits) == 5
+    assert [b.kind for b in batches] == ["indicators"] * 7 and len(audits) == 7
     assert batches[0].file_sha256 == hashlib.sha256(demo_files["population.csv"].read_bytes()).hexdigest()
 
 

@@ -21,7 +21,9 @@ from antt.domain.periods import parse_period
 from antt.domain.reference import offence_table
 from antt.domain.targets import STATUS_LABELS_VI
 from antt.services.compstat import By, compstat
+from antt.reports.document import Paragraph
 from antt.services.reports import ReportFormat, ReportOptions, build_report, export_report, render
+from antt.services.social_order import SOCIAL_ORDER_INDICATORS
 from antt.storage.tables import AuditRecord
 
 PERIOD = parse_period("report-month:2026-10")
@@ -308,21 +310,173 @@ def test_the_work_annex_totals_equal_the_compstat_service(city, demo_database) -
     assert annex.total[3:5] == [t.incidents, t.cleared] and annex.total[8:] == [t.suspects, t.organised_group]
 
 
-def test_the_eid_annex_takes_each_communes_latest_figure_by_the_periods_end(city, demo_database) -> None:
+def _latest(database, indicator: str, end: date) -> dict[str, tuple[date, float]]:
+    from antt.domain.access import Actor
+    from antt.services.indicators import indicator_values
+
+    latest: dict[str, tuple[date, float]] = {}
+    for code, _, _, period_end, value in indicator_values(database, Actor.system("t"), indicator, end=end):
+        if period_end <= end and (code not in latest or period_end > latest[code][0]):
+            latest[code] = (period_end, value)
+    return latest
+
+
+def test_the_eid_annex_gives_each_communes_latest_level2_figures_by_the_periods_end(
+    city, demo_database
+) -> None:
     from antt.domain.access import Actor
     from antt.services.indicators import indicator_values
 
     annex = next(t for t in city.annexes if t.key == "PL5 Đề án 06")
-    points = indicator_values(demo_database, Actor.system("t"), "eid_accounts_activated", end=PERIOD.end)
-    latest: dict[str, tuple[date, float]] = {}
-    for code, _, _, end, value in points:
-        if end <= PERIOD.end and (code not in latest or end > latest[code][0]):
-            latest[code] = (end, value)
-    assert len(annex.rows) == 114
+    assert [c.header for c in annex.columns[3:]] == [
+        "Chỉ tiêu giao",
+        "Mức 2 đã thu nhận",
+        "Mức 2 đã kích hoạt",
+        "Kích hoạt mức 2/chỉ tiêu (%)",
+        "Thẻ căn cước đã cấp",
+        "Hồ sơ DVC trực tuyến trong kỳ",
+        "Số liệu đến ngày",
+    ]
+    assert "mức 2" in annex.title and "69/2024/NĐ-CP" in annex.note
+    assigned = _latest(demo_database, "eid_accounts_assigned", PERIOD.end)
+    collected = _latest(demo_database, "eid_level2_collected", PERIOD.end)
+    activated = _latest(demo_database, "eid_level2_activated", PERIOD.end)
+    cards = _latest(demo_database, "chip_id_cards_issued", PERIOD.end)
+    online = {
+        code: value
+        for code, key, *_, value in indicator_values(
+            demo_database, Actor.system("t"), "online_public_services"
+        )
+        if key == PERIOD.key  # the report month's own figure: it tiles the period
+    }
+    assert len(annex.rows) == 114 and len(online) == 114
     for row in annex.rows:
-        assert row[5] == latest[row[1]][1] and row[7] == f"{latest[row[1]][0]:%d/%m/%Y}"
+        code = row[1]
+        assert row[3:6] == [assigned[code][1], collected[code][1], activated[code][1]]
+        assert activated[code][0] == PERIOD.end  # report-month:2026-10 ends on 14/10/2026
         assert row[6] == pytest.approx(round(100 * row[5] / row[3], 1))
-    assert annex.total[5] == sum(v for _, v in latest.values())
+        assert row[7:9] == [cards[code][1], online[code]]
+        assert row[9] == "14/10/2026"  # the level-2 figures' date: later than the e-ID month of September
+    assert annex.total[3:6] == [
+        sum(v for _, v in assigned.values()),
+        sum(v for _, v in collected.values()),
+        sum(v for _, v in activated.values()),
+    ]
+    assert annex.total[7:9] == [sum(v for _, v in cards.values()), sum(online.values())]
+
+
+def test_part_two_states_the_level2_accounts_chip_cards_and_online_services(city, demo_database) -> None:
+    from antt.domain.access import Actor
+    from antt.services.indicators import indicator_values
+
+    collected = _latest(demo_database, "eid_level2_collected", PERIOD.end)
+    activated = _latest(demo_database, "eid_level2_activated", PERIOD.end)
+    cards = _latest(demo_database, "chip_id_cards_issued", PERIOD.end)
+    points = indicator_values(demo_database, Actor.system("t"), "online_public_services")
+    now = round(sum(v for _, key, *_, v in points if key == PERIOD.key))
+    before = round(sum(v for _, key, *_, v in points if key == "report-month:2025-10"))
+    lines = [b.text for b in city.sections[1].blocks if isinstance(b, Paragraph)]
+    count = lambda values: format_count(round(sum(v for _, v in values.values())))  # noqa: E731
+    assert (
+        "- Đề án 06, tài khoản định danh điện tử mức 2 (Nghị định 69/2024/NĐ-CP): thu nhận "
+        f"{count(collected)} hồ sơ, kích hoạt {count(activated)} tài khoản (lũy kế, số liệu mới nhất của "
+        "114 đơn vị báo cáo, đến ngày 14/10/2026)."
+    ) in lines
+    assert (
+        f"- Cấp thẻ căn cước (gắn chíp): {count(cards)} thẻ (lũy kế, số liệu của 114 đơn vị báo cáo, "
+        "đến ngày 14/10/2026)."
+    ) in lines
+    online = next(line for line in lines if line.startswith("- Dịch vụ công trực tuyến"))
+    sign = "tăng" if now > before else "giảm"
+    assert online.startswith(
+        f"- Dịch vụ công trực tuyến: tiếp nhận {format_count(now)} hồ sơ trong kỳ (cùng kỳ: "
+        f"{format_count(before)} hồ sơ; số hồ sơ {sign} {format_count(abs(now - before))} hồ sơ, "
+    )
+    assert f"so với {format_count(before)} hồ sơ)." in online
+    assert not any("tài khoản định danh điện tử đã kích hoạt (số liệu" in line for line in lines)  # not both
+
+
+def test_social_evils_and_fires_are_stated_in_part_one_from_the_imported_months(
+    city, city_docx, city_pdf, commune, demo_database
+) -> None:
+    from antt.domain.access import Actor
+    from antt.services.indicators import indicator_values
+
+    def month(name: str, key: str) -> int:
+        points = indicator_values(demo_database, Actor.system("t"), name, unit_code="31")
+        return round(next(p[4] for p in points if p[1] == key))
+
+    now = {n: month(n, PERIOD.key) for n in SOCIAL_ORDER_INDICATORS}
+    before = {n: month(n, "report-month:2025-10") for n in SOCIAL_ORDER_INDICATORS}
+    part_one = city.sections[0]
+    titles = [s.heading for s in part_one.subsections]
+    assert titles[-2:] == ["Tệ nạn xã hội", "Cháy, nổ"]
+    social, fires = part_one.subsections[-2:]
+    texts = [b.text for b in social.blocks]
+    assert texts[0].startswith(f"{PERIOD.label_vi()}, phát hiện, xử lý vi phạm hành chính về tệ nạn xã hội")
+
+    def moved(a: int, b: int) -> str:
+        if a == b:
+            return "số vụ không thay đổi"
+        text = f"số vụ {'tăng' if a > b else 'giảm'} {abs(a - b)} vụ"
+        if b:
+            sign = "+" if a > b else "−"
+            text += f", {sign}{format_percent(100 * abs(a - b) / b)} so với {b} vụ"
+            if b < 10:
+                text += " (cơ số dưới 10 vụ, tỷ lệ % không ổn định)"
+        return text
+
+    for name, kind in (("Mại dâm", "prostitution"), ("Đánh bạc", "gambling"), ("Sử dụng", "drug_use")):
+        cases, persons = f"{kind}_admin_cases", f"{kind}_admin_persons"
+        line = next(t for t in texts if t.startswith(f"- {name}"))
+        assert line.endswith(
+            f": {format_count(now[cases])} vụ, {format_count(now[persons])} người (cùng kỳ: "
+            f"{format_count(before[cases])} vụ, {format_count(before[persons])} người; "
+            f"{moved(now[cases], before[cases])})."
+        ), line
+    (fire_line,) = [b.text for b in fires.blocks]
+    assert fire_line.startswith(
+        f"- Xảy ra {now['fire_cases']} vụ cháy, nổ, làm chết {now['fire_deaths']} người, bị thương "
+        f"{now['fire_injuries']} người, thiệt hại tài sản ước tính "
+    )
+    assert fire_line.endswith(f"{moved(now['fire_cases'], before['fire_cases'])}).")
+    # the same words in the Word and PDF files the leader signs
+    docx_text, pdf_text = flat(all_text(city_docx)), flat(" ".join(p.extract_text() for p in city_pdf.pages))
+    for line in (texts[1], fire_line):
+        assert flat(line) in docx_text
+    assert "Tệ nạn xã hội" in docx_text and "Cháy, nổ" in docx_text and "Tệ nạn xã hội" in pdf_text
+    # the figures are the city's: a commune's report has none to state
+    assert not any(s.heading in ("Tệ nạn xã hội", "Cháy, nổ") for s in commune.sections[0].subsections)
+
+
+def test_the_social_phrases_say_a_hidden_or_missing_figure_as_such() -> None:
+    from antt.services.report_content import fires_phrase, social_evil_phrase
+    from antt.services.social_order import FigureChange, SocialOrderFigures
+
+    cases = FigureChange("drug_use_admin_cases", None, 7.0, "<5", None)
+    persons = FigureChange("drug_use_admin_persons", 9.0, None)
+    assert social_evil_phrase("sử dụng trái phép chất ma túy", cases, persons) == (
+        "- Sử dụng trái phép chất ma túy: <5 vụ, 9 người (cùng kỳ: 7 vụ; không nêu tăng, giảm số vụ)."
+    )
+    none = FigureChange("gambling_admin_cases", None, 3.0)
+    assert social_evil_phrase("đánh bạc", none, FigureChange("gambling_admin_persons", None, None)) is None
+    figures = SocialOrderFigures(
+        scope=None,  # type: ignore[arg-type]
+        period=PERIOD,
+        compare=PERIOD.same_period_last_year(),
+        as_of=AS_OF,
+        figures={
+            "fire_cases": FigureChange("fire_cases", 12.0, 15.0),
+            "fire_deaths": FigureChange("fire_deaths", 1.0, 0.0),
+            "fire_injuries": FigureChange("fire_injuries", 2.0, None),
+            "fire_damage_vnd": FigureChange("fire_damage_vnd", 1_250_000_000.0, 350_000_000.0),
+        },
+    )
+    assert fires_phrase(figures) == (
+        "- Xảy ra 12 vụ cháy, nổ, làm chết 1 người, bị thương 2 người, thiệt hại tài sản ước tính 1,25 tỷ "
+        "đồng (cùng kỳ: xảy ra 15 vụ cháy, nổ, làm chết 0 người, thiệt hại tài sản ước tính 350,0 triệu "
+        "đồng; số vụ giảm 3 vụ, −20,0% so với 15 vụ)."
+    )
 
 
 def test_the_word_report_opens_in_libreoffice_as_laid_out(city, tmp_path) -> None:
@@ -433,4 +587,6 @@ def test_traffic_and_eid_figures_stop_at_the_day_the_data_are_counted_to(demo_da
     early = build_report(demo_database, Actor.system("t"), PERIOD, as_of=date(2026, 9, 20))
     assert not any(getattr(b, "text", "").startswith("- Tai nạn") for b in early.sections[0].blocks)
     eid = next(t for t in early.annexes if t.key == "PL5 Đề án 06")
-    assert {row[7] for row in eid.rows} == {"31/08/2026"}  # September's figure ends after 20/09
+    # report-month:2026-09 ends on 14/09, before 20/09; October's (to 14/10) is not yet counted
+    assert {row[9] for row in eid.rows} == {"14/09/2026"}
+    assert {row[8] for row in eid.rows} == {None}  # the period's online applications: October not ended

@@ -62,14 +62,22 @@ def test_an_export_range_must_not_end_before_it_starts(database) -> None:
         export_audit(database, AUDITOR, date(2026, 3, 6), date(2026, 3, 5))
 
 
-def test_verify_finds_the_first_edited_record(database) -> None:
+@pytest.mark.parametrize("days", [(date(1, 1, 1), date(1, 1, 1)), (date(2026, 1, 1), date(9999, 12, 31))])
+def test_days_beyond_what_utc_can_hold_are_an_input_error(database, days) -> None:
+    with pytest.raises(InvalidInput, match="out of range"):
+        export_audit(database, AUDITOR, *days)
+    with pytest.raises(InvalidInput, match="out of range"):
+        read_audit(database, AUDITOR, *days)
+
+
+def test_a_full_verify_finds_the_first_edited_record(database) -> None:
     for n in range(4):
         append_at(database, datetime(2026, 3, 5, 1, n, tzinfo=timezone.utc))
     assert verify_audit(database, AUDITOR).ok
     with database.transaction() as session:
         session.execute(update(AuditRecord).where(AuditRecord.id == 3).values(outcome="failure"))
-    report = verify_audit(database, AUDITOR)
-    assert (report.ok, report.first_bad_id) == (False, 3)
+    report = verify_audit(database, AUDITOR, full=True)
+    assert (report.ok, report.first_bad_id, report.problem) == (False, 3, "record_edited")
     assert [r.outcome for r in audit_records(database, "audit.verify")] == ["success", "failure"]
 
 

@@ -104,7 +104,7 @@ def test_a_sign_in_failure_before_any_identity_is_audited(database) -> None:
     record_sign_in_failure(database, error, "198.51.100.4", T0)
     [record] = audit_records(database, "auth.sign_in")
     assert (record.actor, record.outcome, record.client) == ("anonymous", "failure", "198.51.100.4")
-    assert record.details == {"reason": "nonce_mismatch", "detail": "nonce differs"}
+    assert record.details == {"reason": "nonce_mismatch", "detail": "nonce differs", "attempts": 1}
 
 
 # --- grants ------------------------------------------------------------------------------------------

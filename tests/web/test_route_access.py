@@ -22,7 +22,7 @@ def app(settings):
     return create_app(settings)
 
 
-FRAMEWORK = {"/openapi.json"}  # FastAPI's own schema route: describes the API, holds no data
+FRAMEWORK: set[str] = set()  # FastAPI's own routes: none (its schema route is ours, behind sign-in)
 
 
 def api_routes(app) -> list:
@@ -116,3 +116,32 @@ def test_no_route_changes_state_on_get(app) -> None:
             and route.path != "/reports"
         ):
             assert route.methods == {"POST"}, route.path
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example"]
+)
+def test_a_redirect_target_off_this_site_becomes_the_home_page(target) -> None:
+    from antt.web.pages.language import local_path
+
+    assert local_path(target) == "/"
+    assert local_path("/compstat?group=drugs") == "/compstat?group=drugs"
+
+
+def test_an_unexpected_error_is_answered_with_the_security_headers(settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from antt.web.headers import ALWAYS
+
+    app = create_app(settings)
+
+    @app.get("/api/boom", dependencies=[])
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/boom")
+    assert response.status_code == 500 and response.json()["error"]["type"] == "ServerError"
+    assert response.headers["cache-control"] == "no-store"
+    assert all(response.headers[name] == value for name, value in ALWAYS.items() if name != "Content-Security-Policy")
+    assert "boom" not in response.text

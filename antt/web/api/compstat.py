@@ -1,7 +1,10 @@
 """``GET /api/compstat`` — the CompStat table as JSON (the same document as ``antt compstat --format json``).
 
-Small counts of sensitive categories are ``null`` with ``suppressed: true`` for a user without the
-privilege of seeing them (:mod:`antt.services.disclosure`); ``suppressed_fields`` names what is hidden."""
+For a user without the privilege of seeing small counts of sensitive categories on a commune
+(:mod:`antt.services.disclosure`, docs/disclosure.md): its drug and sexual-offence incidents are left out
+of every figure but the drug group's own (``excluded_units``); a small drug count is ``null`` with
+``suppressed: true``, and a drug figure of a window that is not an ended reporting period (or with a small
+month inside) is ``null`` whatever its value (``withheld_fields``)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from pydantic import BaseModel, Field
 from antt.domain.access import Action, Actor
 from antt.domain.periods import Comparison, period_from
 from antt.services.compstat import compstat, parse_by, result_document
-from antt.services.disclosure import compstat_document
 from antt.web.access import requires
 
 router = APIRouter(prefix="/api", tags=["compstat"], dependencies=[requires(Action.VIEW_DASHBOARD)])
@@ -44,8 +46,13 @@ class Figures(BaseModel):
     grave_clearance_rate: float | None
     suspects: int | None
     organised_group: int | None
-    suppressed: bool = Field(description='a figure is hidden from you: shown as "<5"')
+    suppressed: bool = Field(description='a figure is hidden from you: shown as "<5" or "x"')
     suppressed_fields: list[str] = Field(description="the fields hidden (null) for that reason")
+    withheld_fields: list[str] = Field(
+        description='the counts hidden whatever their value ("x"): the drug group of a commune is given '
+        "only for ended reporting periods (report-month, -quarter, -half, -year) none of whose months "
+        "has 1 to 4"
+    )
 
 
 class RowOut(Figures):
@@ -72,6 +79,10 @@ class CompstatOut(BaseModel):
     rows: list[RowOut]
     totals: Figures
     contributors: list[Contributor]
+    excluded_units: list[str] = Field(
+        description="communes whose drug and sexual-offence incidents are left out of every figure but "
+        "the drug group's own (you may not see their small counts)"
+    )
 
 
 @router.get(
@@ -104,4 +115,4 @@ def get_compstat(
         by=parse_by(by),
         as_of=as_of,
     )
-    return compstat_document(actor, result_document(result))
+    return result_document(result)

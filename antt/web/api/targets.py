@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
@@ -13,6 +13,17 @@ from antt.services.targets import evaluation_document, targets_status
 from antt.web.access import requires
 
 router = APIRouter(prefix="/api", tags=["targets"], dependencies=[requires(Action.VIEW_DASHBOARD)])
+
+
+class DocumentOut(BaseModel):
+    """The document that sets a target: number as printed (empty: not verified), date, issuing body."""
+
+    number: str
+    issued: date
+    issuer: str
+    title: str
+    wording: str
+    url: str
 
 
 class TargetOut(BaseModel):
@@ -37,6 +48,13 @@ class TargetOut(BaseModel):
     source: str
     source_url: str
     confidence: str
+    source_status: Literal["document", "inferred", "none"]  # only "document" carries a document's weight
+    source_label: str  # "chưa có văn bản" / "suy ra, chưa có văn bản" / the document cited
+    source_label_en: str  # "no source document" / "inferred, no source document" / the document cited
+    document: DocumentOut | None
+    basis: str  # inferred: what the figure was read from
+    origin: Literal["default", "city"]  # shipped with ANTT, or set by the city's administrator
+    version: int  # the city's version of it (0: the shipped default)
     series: list[list[Any]]
 
 

@@ -1,8 +1,10 @@
 """``GET /api/compstat/series`` and ``GET /api/compstat/weekday-hour`` — the CompStat time series (with
 the same period last year) and the day-of-week × hour grid, for the same filters as ``/api/compstat``.
 
-For the drug group, a count from 1 to 4 is ``null`` (``suppressed: true``) for a user without the
-privilege of seeing small sensitive counts on the scope (:mod:`antt.services.disclosure`)."""
+For a user without the privilege of seeing small sensitive counts on a commune of the scope
+(:mod:`antt.services.disclosure`, docs/disclosure.md), the drug group's series and grid are withheld whole
+(``null``, ``withheld: true``: their bins are never reporting periods), and every other series and grid
+leaves that commune's drug and sexual-offence incidents out."""
 
 from __future__ import annotations
 
@@ -63,7 +65,8 @@ class SeriesOut(BaseModel):
     bins: list[BinOut]
     total: int | None
     last_year_total: int | None
-    suppressed: bool = Field(description="some count is hidden from you (drug group, fewer than 5)")
+    suppressed: bool = Field(description="some count is hidden from you (drug group)")
+    withheld: bool = Field(description="every count is hidden from you (the drug group of your commune)")
 
 
 class WeekdayHourOut(BaseModel):
@@ -77,7 +80,8 @@ class WeekdayHourOut(BaseModel):
         description="incidents at exactly 00:00 local time (in hour 0), including those recorded without a time"
     )
     total: int | None
-    suppressed: bool = Field(description="some count is hidden from you (drug group, fewer than 5)")
+    suppressed: bool = Field(description="some count is hidden from you (drug group)")
+    withheld: bool = Field(description="every count is hidden from you (the drug group of your commune)")
 
 
 def period_out(period: Period) -> PeriodOut:
@@ -113,6 +117,7 @@ def series_out(result: Series, shown: SeriesFigures) -> SeriesOut:
         total=shown.total,
         last_year_total=shown.last_year_total,
         suppressed=shown.suppressed,
+        withheld=shown.withheld,
     )
 
 
@@ -125,6 +130,7 @@ def weekday_hour_out(result: WeekdayHour, shown: GridFigures) -> WeekdayHourOut:
         at_midnight=shown.at_midnight,
         total=shown.total,
         suppressed=shown.suppressed,
+        withheld=shown.withheld,
     )
 
 

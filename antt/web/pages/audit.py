@@ -1,5 +1,6 @@
-"""``/audit`` — the auditor's page: the audit log of a range of days, whether its hash chain is intact,
-and its export (CSV). Reading, verifying and exporting are themselves audited."""
+"""``/audit`` — the auditor's page: the audit log of a range of days, whether its hash chain is intact
+(checked incrementally: only the records since the last check, and against the last checkpoint), and its
+export (CSV). A view writes one ``audit.read`` record; an export one ``audit.export``."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from antt.domain.access import Action
 from antt.domain.periods import today_local
-from antt.services.audit_log import export_audit, read_audit, verify_audit
+from antt.services.audit_log import export_audit, view_audit
 from antt.web.access import client_address, requires
+from antt.web.i18n import current_language
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import form_date
 from antt.web.templating import render
@@ -32,13 +34,17 @@ def audit_page(
     last = form_date(to, "to") or today_local()
     first = form_date(from_, "from") or last - timedelta(days=6)
     database, actor, address = database_of(request), actor_of(request), client_address(request)
-    entries = read_audit(database, actor, first, last, client_address=address)
-    chain = verify_audit(database, actor, address)
-    return render(
-        request,
-        "audit.html",
-        {**page_context(request, "audit"), "entries": entries, "chain": chain, "first": first, "last": last},
-    )
+    view = view_audit(database, actor, first, last, client_address=address)
+    problem_vi, problem_en = view.chain.explanation()
+    context = {
+        **page_context(request, "audit"),
+        "entries": view.entries,
+        "chain": view.chain,
+        "problem": problem_en if current_language() == "en" else problem_vi,
+        "first": first,
+        "last": last,
+    }
+    return render(request, "audit.html", context)
 
 
 @router.post("/audit/export")

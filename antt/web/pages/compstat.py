@@ -1,7 +1,7 @@
 """``/compstat`` — one filter bar driving the table, the commune map, the time series and the week grid.
 
 Every figure comes from the same services as ``/api/compstat`` and ``antt compstat`` (the browser tests
-compare them), and every count links to the incidents behind it. Small counts of sensitive categories are
+compare them), and every count links to the incidents behind it. Sensitive figures are
 hidden as in the API (:mod:`antt.services.disclosure`); the cache is keyed by what the user may see.
 """
 
@@ -18,7 +18,7 @@ from antt.domain.text import sort_key
 from antt.domain.units import Level
 from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
-from antt.services.disclosure import compstat_document, grid_figures, privilege_key, series_figures
+from antt.services.disclosure import grid_figures, privilege_key, series_figures
 from antt.services.trends import series, weekday_hour
 from antt.services.units import list_units, populations
 from antt.web.access import requires
@@ -57,7 +57,7 @@ def compstat_view(request: Request, filters: Filters) -> dict[str, Any]:
             group=filters.group,
             by=by,
         )
-        return compstat_document(actor, result_document(result))
+        return result_document(result)
 
     by_unit, by_group = table(By.UNIT), table(By.GROUP)
     people = populations(database, actor, filters.period.end)

@@ -2,22 +2,38 @@
 
 Step 1 (``POST /imports``) stages the upload and runs the import as a dry run: the same validation and the
 same counts as the real thing, then a rollback. Step 2 (``POST /imports/confirm``) imports the staged
-bytes. A rejected file lists every problem by row and column, in the page's language.
+bytes. A rejected file shows the first problems of each rule with the count of all of them, in the page's
+language, and a link to the full list (a CSV written while the file was checked: memory stays bounded
+however many rows fail).
+
+The upload route reads no body before the router's access check has passed (who may import, then the
+CSRF token), and :mod:`antt.web.limits` caps the body's size: an anonymous or unauthorised upload is
+refused unread.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from antt.domain.access import Action
-from antt.errors import ImportRejected
+from antt.errors import ImportRejected, InvalidInput
 from antt.services.import_batches import import_history
 from antt.services.imports import import_incidents
 from antt.services.indicators import import_indicators
-from antt.services.staged_imports import StagedFile, discard, stage, staged
+from antt.services.staged_imports import (
+    SHOWN_PER_RULE,
+    StagedFile,
+    discard,
+    listing_problems,
+    problems_of,
+    stage,
+    staged,
+)
 from antt.web.access import requires
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.templating import render
@@ -40,7 +56,13 @@ def _run(request: Request, kind: str, file: StagedFile, source: str | None, *, d
 
 def _page(request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
     history = import_history(database_of(request), actor_of(request))
-    values = {**page_context(request, "imports"), "history": history, "kinds": KINDS, **context}
+    values = {
+        **page_context(request, "imports"),
+        "history": history,
+        "kinds": KINDS,
+        "keep_per_rule": SHOWN_PER_RULE,
+        **context,
+    }
     return render(request, "imports.html", values, status_code=status_code)
 
 
@@ -49,26 +71,65 @@ def imports_page(request: Request) -> HTMLResponse:
     return _page(request)
 
 
+def _field(value: object, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
 @router.post("/imports", response_class=HTMLResponse)
-def check_upload(
-    request: Request,
-    file: Annotated[UploadFile, File()],
-    kind: Annotated[str, Form(max_length=16)] = "incidents",
-    source: Annotated[str, Form(max_length=64)] = "",
-) -> HTMLResponse:
-    kind = kind if kind in KINDS else "incidents"
-    staged_file = stage(
-        file.file, file.filename or "upload", request.app.state.settings.import_max_file_bytes
-    )
+async def check_upload(request: Request) -> HTMLResponse:
+    settings = request.app.state.settings
+    form = await request.form(max_files=1, max_fields=8)  # parsed by the CSRF check already, if posted so
     try:
-        summary = _run(request, kind, staged_file, source or None, dry_run=True)
+        upload = form.get("file")
+        kind = _field(form.get("kind"), 16)
+        source = _field(form.get("source"), 64)
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("Chưa chọn tệp để nhập.", "No file was chosen.")
+        limit = min(settings.import_max_file_bytes, settings.max_upload_mb << 20)
+        staged_file = await run_in_threadpool(
+            stage, upload.file, upload.filename or "upload", limit, actor_of(request).name
+        )
+    finally:
+        await form.close()
+    return await run_in_threadpool(
+        _check, request, kind if kind in KINDS else "incidents", staged_file, source
+    )
+
+
+def _check(request: Request, kind: str, staged_file: StagedFile, source: str) -> HTMLResponse:
+    try:
+        with listing_problems(staged_file) as listed:
+            try:
+                summary = _run(request, kind, staged_file, source or None, dry_run=True)
+            except ImportRejected as rejected:
+                if not listed.count:  # refused as a whole file, before any row was read
+                    for issue in rejected.issues:
+                        listed.write(issue)
+                raise
     except ImportRejected as rejected:
-        discard(staged_file)
-        return _page(request, 422, kind=kind, rejected=rejected, file_name=staged_file.name)
+        discard(staged_file, keep_issues=True)
+        return _page(
+            request,
+            422,
+            kind=kind,
+            rejected=rejected,
+            file_name=staged_file.name,
+            issues_token=staged_file.token,
+        )
     except Exception:
         discard(staged_file)
         raise
-    return _page(request, kind=kind, checked=summary, staged=staged_file, source=source)
+    return _page(
+        request, kind=kind, checked=summary, staged=staged_file, source=source, issues_token=staged_file.token
+    )
+
+
+@router.get("/imports/issues/{token}.csv")
+def all_issues(request: Request, token: str) -> FileResponse:
+    """Every problem of a checked file, as CSV (the page shows the first of each rule), for whoever
+    uploaded it; swept with the upload after an hour."""
+    path = problems_of(token, actor_of(request).name)
+    return FileResponse(path, media_type="text/csv; charset=utf-8", filename=f"antt-loi-nhap-{token[:8]}.csv")
 
 
 @router.post("/imports/confirm", response_class=HTMLResponse)
@@ -79,7 +140,7 @@ def confirm_upload(
     kind: Annotated[str, Form(max_length=16)] = "incidents",
     source: Annotated[str, Form(max_length=64)] = "",
 ) -> HTMLResponse:
-    staged_file = staged(token, sha256)
+    staged_file = staged(token, sha256, actor_of(request).name)
     try:
         summary = _run(
             request, kind if kind in KINDS else "incidents", staged_file, source or None, dry_run=False

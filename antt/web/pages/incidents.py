@@ -1,7 +1,8 @@
 """``/incidents`` — the incidents behind a count: CompStat's filters, a page of 100, newest first.
 
-Rows of a sensitive category that the user may not count (1 to 4 in a commune) are not listed; the page
-says which (commune, category) were left out (:func:`antt.services.incidents.list_incidents`)."""
+Rows of a sensitive category are not listed in the communes where the user lacks the privilege, whatever
+their number; the page says which (commune, category) are left out
+(:func:`antt.services.incidents.list_incidents`, docs/disclosure.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from antt.domain.access import SUPPRESSED_LABEL, Action
+from antt.domain.access import Action
 from antt.domain.reference import unit_catalog
 from antt.services.disclosure import DRUGS, SEXUAL_OFFENCES
 from antt.services.incidents import list_incidents
@@ -76,7 +77,6 @@ def incidents_page(
             "unit_names": names,
             "group_names": dict(group_choices()),
             "status_word": status_word,
-            "suppressed_label": SUPPRESSED_LABEL,
             "category_names": {DRUGS: _("drug offences"), SEXUAL_OFFENCES: _("sexual offences")},
         },
     )

@@ -14,8 +14,16 @@ router = APIRouter(include_in_schema=False)
 
 
 def local_path(target: str) -> str:
-    """Only a path on this site (``/…``, not ``//host``): the switch must not become an open redirect."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site (``/…``, not ``//host``): the switch must not become an open redirect.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as ``/``, so ``/<tab>/host`` or ``/\\host``
+    would lead off the site: any control character or backslash is refused as well."""
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)
+    ):
         return target
     return "/"
 

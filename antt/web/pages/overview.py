@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from antt.domain.access import Action
 from antt.domain.periods import parse_period, report_month_of, today_local
 from antt.services.data_cache import cached
-from antt.services.targets import evaluation_document, targets_status
+from antt.services.targets import evaluation_document, targets_revision, targets_status
 from antt.web.access import requires
 from antt.web.pages.charts import short_label
 from antt.web.pages.common import (
@@ -57,8 +57,10 @@ def _period_label(text: str) -> str:
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request) -> HTMLResponse:
     database, actor = database_of(request), actor_of(request)
-    evaluations = cached(
-        database, ("targets", actor.units, today_local()), lambda: targets_status(database, actor)
+    evaluations = cached(  # a change of the city's targets is a new key
+        database,
+        ("targets", actor.units, today_local(), targets_revision(database)),
+        lambda: targets_status(database, actor),
     )
     tiles = [tile(evaluation_document(e)) for e in evaluations]
     groups = [

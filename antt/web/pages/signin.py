@@ -23,6 +23,7 @@ from antt.domain.access import Action
 from antt.errors import SettingsError, SignInFailed
 from antt.services.sessions import end_session
 from antt.services.users import record_sign_in_failure, sign_in
+from antt.settings import SESSION_COOKIE_KEY
 from antt.web.access import client_address, public, signed_in
 from antt.web.i18n import current_language
 from antt.web.pages.common import page_context
@@ -37,8 +38,10 @@ SIGN_IN_SECONDS = 600
 
 
 def _key(request: Request) -> bytes:
-    secret: bytes = request.app.state.settings.key_bytes()
-    return hmac.new(secret, b"antt/web/sign-in-cookie", hashlib.sha256).digest()
+    """The sign-in cookie's MAC key: its own key derived from the configured secret (never the pseudonym
+    key itself, nor the audit keys)."""
+    key: bytes = request.app.state.settings.derived_key(SESSION_COOKIE_KEY)
+    return key
 
 
 def _seal(request: Request, pending: PendingSignIn, next_path: str) -> str:
@@ -64,7 +67,9 @@ def _unseal(request: Request, sealed: str | None) -> tuple[PendingSignIn, str] |
     if not hmac.compare_digest(mac, hmac.new(_key(request), payload.encode(), hashlib.sha256).hexdigest()):
         return None
     data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    return PendingSignIn("", data["s"], data["n"], data["v"], float(data["t"])), str(data["x"])
+    # checked again, not trusted for having been sealed: a key leaked or a sealer bug must not make an
+    # open redirect
+    return PendingSignIn("", data["s"], data["n"], data["v"], float(data["t"])), local_path(str(data["x"]))
 
 
 def oidc_client(request: Request) -> OidcClient:

@@ -14,8 +14,8 @@ from antt.domain.periods import custom, today_local
 from antt.domain.text import sort_key
 from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
-from antt.services.disclosure import compstat_document, series_figures
-from antt.services.targets import evaluation_document, targets_status
+from antt.services.disclosure import series_figures
+from antt.services.targets import evaluation_document, targets_revision, targets_status
 from antt.services.trends import Step, series
 from antt.services.units import populations, unit_profile
 from antt.web.access import requires
@@ -33,7 +33,7 @@ def units_page(request: Request) -> HTMLResponse:
     database, actor = database_of(request), actor_of(request)
     context = page_context(request, "units")
     window = default_period(context["freshness"].data_up_to)
-    result = compstat_document(actor, result_document(compstat(database, actor, window, by=By.UNIT)))
+    result = result_document(compstat(database, actor, window, by=By.UNIT))
     people = populations(database, actor, window.end)
     rows = sorted(result["rows"], key=lambda r: (sort_key(r["unit_name"]), r["unit_code"]))
     for row in rows:
@@ -51,10 +51,8 @@ def unit_page(request: Request, code: Annotated[str, Path(max_length=8)]) -> HTM
     context = page_context(request, "units")
     profile = unit_profile(database, actor, code)
     window = default_period(context["freshness"].data_up_to)
-    figures = compstat_document(
-        actor, result_document(compstat(database, actor, window, unit_code=code, by=By.GROUP))
-    )
-    neighbours = compstat_document(actor, result_document(compstat(database, actor, window, by=By.UNIT)))
+    figures = result_document(compstat(database, actor, window, unit_code=code, by=By.GROUP))
+    neighbours = result_document(compstat(database, actor, window, by=By.UNIT))
     near = {n.code for n in profile.neighbours}
     neighbour_rows = [r for r in neighbours["rows"] if r["unit_code"] in near]
     year_end = window.end
@@ -62,7 +60,7 @@ def unit_page(request: Request, code: Annotated[str, Path(max_length=8)]) -> HTM
     trend = series(database, actor, year, unit_code=code, step=Step.MONTH)
     evaluations = cached(
         database,
-        ("targets", actor.units, code, today_local()),
+        ("targets", actor.units, code, today_local(), targets_revision(database)),
         lambda: targets_status(database, actor, unit_code=code),
     )
     targets = [tile(evaluation_document(e)) for e in evaluations]

@@ -1,0 +1,62 @@
+"""Incidents left out of a query: the rows of some communes that are of some reporting groups and/or some
+Penal Code articles (``NOT (unit IN … AND group IN … AND article IN …)``).
+
+The disclosure policy (:mod:`antt.services.disclosure`) uses it to leave the incidents of sensitive
+categories out of every figure a user without the privilege sees, except the sensitive category's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, and_, not_
+
+from antt.storage.tables import IncidentRow
+
+_Query = TypeVar("_Query", bound=Any)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """The incidents of ``units`` (``None``: every unit) of ``groups`` and of ``articles`` (``None``: any);
+    at least one of ``groups`` and ``articles`` is given."""
+
+    units: frozenset[str] | None
+    groups: frozenset[str] | None = None
+    articles: frozenset[str] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        units: Collection[str] | None,
+        groups: Collection[str] | None = None,
+        articles: Collection[str] | None = None,
+    ) -> Exclusion:
+        return cls(_frozen(units), _frozen(groups), _frozen(articles))
+
+    def matching(self) -> list[ColumnElement[bool]]:
+        """The conditions selecting the excluded incidents."""
+        i = IncidentRow
+        found: list[ColumnElement[bool]] = []
+        if self.units is not None:
+            found.append(i.report_unit_code.in_(sorted(self.units)))
+        if self.groups is not None:
+            found.append(i.reporting_group.in_(sorted(self.groups)))
+        if self.articles is not None:
+            found.append(i.article.in_(sorted(self.articles)))
+        return found
+
+
+def _frozen(values: Collection[str] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
+def excluding(query: _Query, exclusions: Sequence[Exclusion]) -> _Query:
+    """``query`` without the incidents of each of ``exclusions`` (an empty unit set excludes nothing)."""
+    for exclusion in exclusions:
+        if exclusion.units is not None and not exclusion.units:
+            continue
+        query = query.where(not_(and_(*exclusion.matching())))
+    return query
