@@ -1,7 +1,8 @@
 """The demo's target set (``targets.yaml``): Hải Phòng's real targets, as ANTT ships them.
 
-The *targets* are real — ``antt/data/targets.yaml``, each naming its source document, the URL REFERENCE
-cites and REFERENCE's confidence tag; the demo copy sits beside synthetic data and so carries the top-level
+The *targets* are the shipped defaults — ``antt/data/targets.yaml``, each saying where it comes from (the
+document that sets it, an inferred figure, or none: "chưa có văn bản"), the URL REFERENCE cites and
+REFERENCE's confidence tag; the demo copy sits beside synthetic data and so carries the top-level
 label "Dữ liệu mô phỏng" like every demo file.
 """
 

@@ -217,7 +217,7 @@ def today_local(now: datetime | None = None) -> date:
 def custom(start: date, end: date) -> Period:
     """Any inclusive window of at most :data:`MAX_YEARS` years: ``custom:YYYY-MM-DD..YYYY-MM-DD``."""
     key = f"custom:{start.isoformat()}{_RANGE_SEP}{end.isoformat()}"
-    return _guard(key, lambda: (_check_window(start, end, key), Period(start, end, key))[1])
+    return _guard(key, lambda: _checked_window(start, end, key))
 
 
 def period_from(text: str | None, start: date | None = None, end: date | None = None) -> Period:
@@ -429,6 +429,11 @@ def _parse_campaign(text: str, name: str, campaigns: Mapping[str, tuple[date, da
     return Period(start, end, key)
 
 
+def _checked_window(start: date, end: date, key: str) -> Period:
+    _check_window(start, end, key)
+    return Period(start, end, key)
+
+
 def _check_window(start: date, end: date, text: str, kind: str = "custom") -> None:
     if end < start:
         raise _end_before_start(start, end, text, kind)
@@ -579,7 +584,7 @@ def _guard(text: str, build: Callable[[], _T]) -> _T:
     try:
         result = build()
     except (ValueError, OverflowError):
-        result = None
+        pass
     else:
         if not isinstance(result, Period) or (
             result.start >= FIRST_SUPPORTED_DAY and result.end <= LAST_SUPPORTED_DAY

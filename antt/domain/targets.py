@@ -250,6 +250,9 @@ def _target(entry: Mapping[str, Any]) -> Target:
         raise ValueError(f"unknown operator {op!r}")
     deadline = rule.get("deadline")
     document = parse_document(entry.get("document"))
+    origin = str(entry.get("origin") or "default")
+    if origin not in ("default", "city"):
+        raise ValueError(f"unknown origin {origin!r}")
     return Target(
         id=str(entry["id"]),
         name_vi=str(entry["name_vi"]),
@@ -276,7 +279,7 @@ def _target(entry: Mapping[str, Any]) -> Target:
         source_status=_source_status(entry, document),
         document=document,
         basis=str(entry.get("basis") or "").strip(),
-        origin=str(entry.get("origin") or "default"),
+        origin=origin,
         version=int(entry.get("version") or 0),
     )
 

@@ -216,7 +216,7 @@ class LegacyUserValidator:
         active = self._active(row, _text(self._cell(cells, "active")))
         if self.issues.error_total > errors or login is None or pseudonym is None or role is None:
             return None
-        if active is None or units is False or name is None:
+        if active is None or isinstance(units, bool) or name is None:
             return None
         return LegacyRecord(row, login, name, pseudonym, role, units, active)
 

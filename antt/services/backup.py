@@ -141,6 +141,7 @@ def backup_database(
     database.settings.key_bytes()  # the audit record needs the key: refuse now, before writing anything
     secret = archive.read_key_file(key_file) if key_file else None
     target = output_path(out)
+    archive.sweep_leftovers(target.parent)
     try:
         result = _write_backup(database, target, secret, logical)
     except Exception as exc:
@@ -178,12 +179,12 @@ def _write_backup(database: Database, target: Path, secret: bytes | None, logica
     try:
         with handle:
             if source is not None and not logical:
-                sha, _ = _sqlite_backup(source, target, handle, secret)
+                sha, manifest = _sqlite_backup(source, target, handle, secret)
             elif database.engine.dialect.name == "postgresql" and engine_level.pg_tools() and not logical:
-                sha, _ = _pg_backup(database, target, handle, secret)
+                sha, manifest = _pg_backup(database, target, handle, secret)
             else:
-                sha, _ = _logical_backup(database, target, handle, secret)
-        manifest = archive.read_manifest(temp, secret)
+                sha, manifest = _logical_backup(database, target, handle, secret)
+        archive.check_file(temp)  # what reached the disk reads back whole
         archive.commit_file(temp, target)
     finally:
         with suppress(FileNotFoundError):
@@ -191,7 +192,9 @@ def _write_backup(database: Database, target: Path, secret: bytes | None, logica
     return BackupResult(target, sha, target.stat().st_size, manifest, secret is not None)
 
 
-def _sqlite_backup(source: Path, target: Path, handle: IO[bytes], secret: bytes | None) -> tuple[str, int]:
+def _sqlite_backup(
+    source: Path, target: Path, handle: IO[bytes], secret: bytes | None
+) -> tuple[str, dict[str, Any]]:
     if not source.exists():
         raise InvalidInput(f"Không có cơ sở dữ liệu {source}.", f"There is no database {source}.")
     with _scratch(target, "snapshot") as snapshot:
@@ -210,7 +213,9 @@ def _sqlite_backup(source: Path, target: Path, handle: IO[bytes], secret: bytes 
         return archive.write_archive(handle, secret, fill)
 
 
-def _pg_backup(database: Database, target: Path, handle: IO[bytes], secret: bytes | None) -> tuple[str, int]:
+def _pg_backup(
+    database: Database, target: Path, handle: IO[bytes], secret: bytes | None
+) -> tuple[str, dict[str, Any]]:
     with _scratch(target, "pgdump") as dump:
         with engine_level.pg_snapshot(database.engine) as (connection, snapshot):
             manifest = describe_view(connection, "pg_dump")
@@ -235,7 +240,7 @@ def consistent_view(database: Database) -> Iterator[Connection]:
 
 def _logical_backup(
     database: Database, target: Path, handle: IO[bytes], secret: bytes | None
-) -> tuple[str, int]:
+) -> tuple[str, dict[str, Any]]:
     with consistent_view(database) as connection:
         manifest = describe_view(connection, "logical")
         tables = engine_level.data_tables(engine_level.reflect(connection))

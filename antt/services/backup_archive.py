@@ -24,6 +24,8 @@ import hmac
 import io
 import json
 import os
+import re
+import shutil
 import struct
 import tarfile
 import zlib
@@ -42,7 +44,7 @@ _TAG = 16
 _SALT = 16
 _CHECK = 16
 _TRAILER = 32
-COMPRESSION_LEVEL = 3  # zlib: level 3 packs a SQLite file nearly as tight as 6, about twice as fast
+COMPRESSION_LEVEL = 1  # zlib: on SQLite pages level 1 packs within ~10 % of level 6, twice as fast
 MIN_KEY_BYTES = 32
 MANIFEST = "manifest.json"
 
@@ -139,9 +141,9 @@ class _FrameSink(io.RawIOBase):
 
 def write_archive(
     out: IO[bytes], secret: bytes | None, fill: Callable[[tarfile.TarFile], dict[str, Any]]
-) -> tuple[str, int]:
+) -> tuple[str, dict[str, Any]]:
     """Write a backup to ``out``: ``fill`` adds the data members to the tar and returns the manifest,
-    which goes in last. Returns the file's SHA-256 and the uncompressed size."""
+    which goes in last. Returns the file's SHA-256 and the manifest."""
     sink = _FrameSink(out, secret)
     with tarfile.open(fileobj=sink, mode="w|", format=tarfile.PAX_FORMAT) as tar:
         manifest = fill(tar)
@@ -149,7 +151,7 @@ def write_archive(
         info = tarfile.TarInfo(MANIFEST)
         info.size = len(body)
         tar.addfile(info, io.BytesIO(body))
-    return sink.finish(), sink.plain_bytes
+    return sink.finish(), manifest
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -325,6 +327,36 @@ def read_manifest(path: Path, secret: bytes | None) -> dict[str, Any]:
     """Only the manifest (the data members are read and thrown away)."""
     manifest, _ = read_archive(path, secret, lambda _name: open(os.devnull, "wb"))  # noqa: SIM115
     return manifest
+
+
+_LEFTOVER = re.compile(r"^\..+\.(\d+)\.(partial|snapshot|pgdump|loading|[a-z_0-9]+\.jsonl)(-journal)?$")
+_SCRATCH = re.compile(r"^\.antt-restore-(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_leftovers(folder: Path) -> list[Path]:
+    """Remove the hidden temporary files and folders that a killed backup or restore left in ``folder``
+    (their names carry the process id; a process still running keeps its own). They may hold personal
+    data, so they are not left lying about."""
+    removed = []
+    for path in folder.glob(".*"):
+        found = _LEFTOVER.match(path.name) or _SCRATCH.match(path.name)
+        if found and not _alive(int(found.group(1))):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def atomic_output(path: Path) -> tuple[IO[bytes], Path]:

@@ -9,6 +9,8 @@ What the actor may see of sensitive categories is decided here, once, by :mod:`a
 the sensitive incidents of the communes it lacks the privilege on stay out of every figure but the drug
 group's own (``excluded``), and those figures carry what is hidden (``Row.hidden``, ``totals_hidden``),
 which :func:`result_document` writes out as ``null`` with ``suppressed_fields`` and ``withheld_fields``.
+A restricted reporting group (national security) is counted only in the communes where the actor may see
+it, and is not among the groups at all when the actor sees it in none of the query's communes.
 """
 
 from __future__ import annotations
@@ -21,15 +23,18 @@ from typing import Any
 from antt.analytics.compstat import Change, Contribution, Measures, contributions, total
 from antt.domain.access import Actor
 from antt.domain.periods import Comparison, Period, check_supported_day, today_local
-from antt.domain.reference import offence_table, unit_catalog
+from antt.domain.reference import unit_catalog
 from antt.domain.text import sort_key
 from antt.domain.units import Level, Unit
 from antt.errors import InvalidInput, NotFound
 from antt.services.disclosure import (
+    ALL_WITHHELD,
     NOTHING_HIDDEN,
     SENSITIVE_GROUPS,
+    Disclosure,
     Hidden,
     exclusions,
+    groups_of,
     masked,
     protection,
     sensitive_groups,
@@ -105,15 +110,6 @@ def scope_of(actor: Actor, unit_code: str | None) -> tuple[Unit, list[Unit]]:
     return found[0], found
 
 
-def groups_of(group: str | None) -> list[str]:
-    """The reporting-group codes a ``group`` filter counts: one group, or every group for None / "all"."""
-    table = offence_table()
-    if group is None or group == ALL:
-        return table.group_codes
-    table.group(group)  # raises NotFound for an unknown group
-    return [group]
-
-
 def compstat(
     database: Database,
     actor: Actor,
@@ -127,11 +123,11 @@ def compstat(
 ) -> CompstatResult:
     check_supported_day(as_of)
     scope, communes = scope_of(actor, unit_code)
-    groups = groups_of(group)
+    codes = [c.code for c in communes]
+    groups = groups_of(actor, group, codes)
     compare = period.compare(comparison)
     as_of = as_of or today_local()
     compare_as_of = as_of - (period.start - compare.start)
-    codes = [c.code for c in communes]
     with database.transaction(write=False) as session:
         shield = protection(
             session,
@@ -144,7 +140,8 @@ def compstat(
             compare_as_of=compare_as_of,
             today=today_local(),
         )
-        left_out = exclusions(shield.protected, drugs=False)  # sexual offences; drug cells below
+        # restricted groups where the actor may not see them, sexual offences; drug cells below
+        left_out = exclusions(actor, shield.protected, drugs=False)
         now = measures_by_unit_and_group(
             session, period.start, period.end, as_of, units=codes, groups=groups, exclude=left_out
         )
@@ -175,7 +172,17 @@ def compstat(
             return by_group.get(grp, empty)
         return total(by_unit.values())
 
+    # a restricted group's incidents are left out of the communes where the actor may not see it: a figure
+    # of such groups alone over only those communes would read 0 for what is unknown to the actor, and
+    # is withheld instead ("x")
+    unseen = {g: Disclosure(actor).left_out(g, codes) for g in groups}
+
+    def withheld(units: list[str], grps: list[str]) -> bool:
+        return all(set(units) <= unseen[g] for g in grps) and any(unseen[g] for g in grps)
+
     def row(unit: Unit, grp: str, units: list[str], change: Change) -> Row:
+        if withheld(units, groups if grp == ALL else [grp]):
+            return Row(unit, grp, change, ALL_WITHHELD)
         sensitive = only_sensitive if grp == ALL else sensitive_groups([grp])
         return Row(unit, grp, change, shield.hidden(units, change) if sensitive else NOTHING_HIDDEN)
 
@@ -188,10 +195,12 @@ def compstat(
     else:
         rows = [row(u, g, [u.code], cell(u.code, g)) for u in ordered for g in groups]
     totals = cell(None, None)
-    # a contributor is a commune's change: of the drug group alone, only the communes the actor may see
-    # are ranked, and their shares are of those communes' change (rules 1 and 3)
+    # a contributor is a commune's change: of the drug group (or a restricted group) alone, only the
+    # communes the actor may see are ranked, and their shares are of those communes' change (rules 1 and 3)
     by_commune = {
-        u.code: cell(u.code, None) for u in communes if not (only_sensitive and u.code in shield.protected)
+        u.code: cell(u.code, None)
+        for u in communes
+        if not (only_sensitive and u.code in shield.protected) and not withheld([u.code], groups)
     }
     return CompstatResult(
         period=period,
@@ -205,6 +214,7 @@ def compstat(
         rows=rows,
         totals=totals,
         contributors=contributions(by_commune),
+        # (a restricted group is never withheld over the whole scope: groups_of finds it in some commune)
         totals_hidden=shield.hidden(codes, totals) if only_sensitive else NOTHING_HIDDEN,
         excluded=NOTHING if only_sensitive else shield.protected,
     )

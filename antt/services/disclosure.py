@@ -28,6 +28,14 @@ them (:meth:`Disclosure.protected`).
 
 Withheld figures are ``None`` and named in ``withheld_fields`` (shown "x"); small ones in
 ``suppressed_fields`` too (shown "<5").
+
+**Restricted groups.** A reporting group of :data:`~antt.domain.group_access.GROUP_PRIVILEGES` (crimes
+against national security, Penal Code Chapter XIII) is not a small-count matter: an actor sees its incidents
+only in the communes where a grant carries its privilege (:func:`~antt.domain.group_access.group_scope`),
+and nothing of them elsewhere. The same exclusions carry it (:func:`exclusions`: the group's incidents
+outside those communes are in no figure, so no total minus the visible groups gives them back); a query
+whose communes hold none of those has no such group (:func:`groups_of`: not in "all", ``NotFound`` when
+asked for, like an unknown group), and a cell of the group in a commune where it is left out is withheld.
 """
 
 from __future__ import annotations
@@ -43,9 +51,11 @@ from sqlalchemy.orm import Session
 from antt.analytics.compstat import Change, Measures
 from antt.domain.access import Action, Actor
 from antt.domain.disclosure import is_small, release_months
+from antt.domain.group_access import GROUP_PRIVILEGES, group_scope
 from antt.domain.periods import Period
-from antt.domain.reference import unit_catalog
+from antt.domain.reference import offence_table, unit_catalog
 from antt.domain.units import Level
+from antt.errors import NotFound
 from antt.storage.compstat import measures_by_unit_and_group
 from antt.storage.exclusions import Exclusion
 
@@ -63,11 +73,22 @@ SENSITIVE_GROUPS: frozenset[str] = frozenset({"drugs"})
 SEXUAL_OFFENCE_ARTICLES: frozenset[str] = frozenset(str(article) for article in range(141, 148))
 """Penal Code arts. 141–147 (rape to using children for pornography), in the ``social_order`` group."""
 SEXUAL_OFFENCE_GROUP = "social_order"
+RESTRICTED_GROUPS: frozenset[str] = frozenset(GROUP_PRIVILEGES)
+"""Reporting groups seen only where the actor holds their privilege (``national_security``)."""
 SENSITIVE_INDICATORS: frozenset[str] = frozenset(
-    {"drug_users_managed", "drug_offenders_arrested", "drug_use_places"}
+    {
+        "drug_users_managed",
+        "drug_offenders_arrested",
+        "drug_use_places",
+        "drug_use_admin_cases",
+        "drug_use_admin_persons",
+        "prostitution_admin_cases",
+        "prostitution_admin_persons",
+    }
 )
 """Imported indicators whose values are sensitive counts (drug users and arrested offenders are people;
-drug-use places are mostly homes). ``narcotic_plants_destroyed`` counts plants and is not sensitive."""
+drug-use places are mostly homes; drug use and prostitution handled administratively name people).
+``narcotic_plants_destroyed`` counts plants and is not sensitive."""
 
 CURRENT_FIELDS = ("current", "grave", "suspects", "organised_group")
 """The counts of a CompStat cell in its period."""
@@ -163,8 +184,10 @@ def change_counts(change: Change) -> dict[str, int | None]:
 
 
 def privilege_key(actor: Actor) -> Hashable:
-    """What decides which small counts ``actor`` sees, for cache keys of results already suppressed."""
-    return (actor.is_system, actor.units_for(PRIVILEGE))
+    """What decides which small counts and which restricted groups ``actor`` sees, for cache keys of
+    results already suppressed."""
+    restricted = tuple(group_scope(actor, group) for group in sorted(RESTRICTED_GROUPS))
+    return (actor.is_system, actor.units_for(PRIVILEGE), restricted)
 
 
 @dataclass(frozen=True)
@@ -201,6 +224,35 @@ class Disclosure:
             return None
         return value
 
+    def group_units(self, group: str) -> frozenset[str] | None:
+        """The communes (codes of the current scheme) where the actor may see the incidents of ``group``:
+        ``None`` for every commune (an unrestricted group, the system, a city-wide privileged grant)."""
+        if group not in RESTRICTED_GROUPS:
+            return None
+        scope = group_scope(self.actor, group)
+        if scope is None:
+            return None
+        scheme, _ = _current_scheme()
+        return frozenset(code for s, code in scope if s == scheme)
+
+    def left_out(self, group: str, codes: Iterable[str]) -> frozenset[str]:
+        """The communes among ``codes`` whose incidents of ``group`` are in no figure the actor sees."""
+        units = self.group_units(group)
+        return frozenset() if units is None else frozenset(codes) - units
+
+    def sees_group(self, group: str, codes: Iterable[str] | None = None) -> bool:
+        """Whether the actor sees ``group`` in one of ``codes`` at least, or, without ``codes``, in one
+        commune at least: a restricted group seen nowhere is not there at all for the actor."""
+        units = self.group_units(group)
+        if units is None:
+            return True
+        return bool(units if codes is None else units.intersection(codes))
+
+    def shown_groups(self, groups: Iterable[str], codes: Iterable[str] | None = None) -> list[str]:
+        """``groups`` (in their order) the actor sees in ``codes`` (see :meth:`sees_group`)."""
+        wanted = None if codes is None else frozenset(codes)
+        return [g for g in groups if self.sees_group(g, wanted)]
+
 
 @lru_cache(maxsize=1)
 def _current_scheme() -> tuple[str, frozenset[str]]:
@@ -210,15 +262,35 @@ def _current_scheme() -> tuple[str, frozenset[str]]:
     return scheme, frozenset(u.code for u in catalog.in_scheme(scheme, Level.PROVINCE))
 
 
-def exclusions(protected: Collection[str], *, drugs: bool = True) -> list[Exclusion]:
-    """The incidents left out of the figures (rule 2): the sexual offences of the ``protected`` communes
-    and, with ``drugs``, their drug-group incidents too."""
-    if not protected:
-        return []
-    found = [Exclusion.of(protected, articles=SEXUAL_OFFENCE_ARTICLES)]
-    if drugs:
-        found.append(Exclusion.of(protected, groups=SENSITIVE_GROUPS))
+def exclusions(actor: Actor, protected: Collection[str], *, drugs: bool = True) -> list[Exclusion]:
+    """The incidents left out of every figure ``actor`` sees: the incidents of each restricted group
+    outside the communes where the actor may see it; and (rule 2) the sexual offences of the ``protected``
+    communes and, with ``drugs``, their drug-group incidents too."""
+    disclosure = Disclosure(actor)
+    found = [
+        Exclusion.outside(units, groups=[group])
+        for group in sorted(RESTRICTED_GROUPS)
+        if (units := disclosure.group_units(group)) is not None
+    ]
+    if protected:
+        found.append(Exclusion.of(protected, articles=SEXUAL_OFFENCE_ARTICLES))
+        if drugs:
+            found.append(Exclusion.of(protected, groups=SENSITIVE_GROUPS))
     return found
+
+
+def groups_of(actor: Actor, group: str | None, codes: Iterable[str]) -> list[str]:
+    """The reporting-group codes a ``group`` filter counts for ``actor`` over the communes ``codes``: one
+    group, or, for ``None`` / "all", every group the actor sees there. An unknown group, and a restricted
+    group the actor sees in none of ``codes``, are ``NotFound`` alike."""
+    table = offence_table()
+    disclosure = Disclosure(actor)
+    if group is None or group == ALL:
+        return disclosure.shown_groups(table.group_codes, codes)
+    table.group(group)  # raises NotFound for an unknown group
+    if not disclosure.sees_group(group, codes):
+        raise NotFound(f"Không có nhóm tội phạm '{group}'.", f"No reporting group '{group}'.")
+    return [group]
 
 
 # ------------------------------------------------------------------------------------------ CompStat

@@ -9,6 +9,9 @@ offences) of the communes it lacks the privilege on are never listed, whatever t
 docs/disclosure.md; :func:`antt.services.disclosure.withheld_categories`). The page says which
 (commune, category) pairs are left out — every one the filter could hold, so the notice tells nothing —
 and ``total`` counts the listed rows only.
+
+A restricted group (crimes against national security) is listed only in the communes where the actor may
+see it; asked for where it may not, it is not found, like an unknown group.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from datetime import date, datetime
 from antt.domain.access import Actor
 from antt.domain.periods import Period
 from antt.services.compstat import ALL, scope_of
-from antt.services.disclosure import Disclosure, exclusions, withheld_categories
+from antt.services.disclosure import Disclosure, exclusions, groups_of, withheld_categories
 from antt.storage.engine import Database
 from antt.storage.incident_list import count_incidents, incident_page
 
@@ -67,11 +70,14 @@ def list_incidents(
     page_size: int = PAGE_SIZE,
 ) -> IncidentPage:
     _, communes = scope_of(actor, unit_code)
-    units = None if unit_code is None and actor.units is None else [c.code for c in communes]
-    groups = None if group in (None, ALL) else [group]
-    protected = Disclosure(actor).protected(c.code for c in communes)
+    codes = [c.code for c in communes]
+    units = None if unit_code is None and actor.units is None else codes
+    # an unknown group, or a restricted one the actor may not see here, is not found; "all" lists every
+    # group, the restricted ones' rows left out where the actor may not see them (``exclude``)
+    groups = None if group in (None, ALL) else groups_of(actor, group, codes)
+    protected = Disclosure(actor).protected(codes)
     withheld = withheld_categories(protected, group)
-    exclude = exclusions(protected)
+    exclude = exclusions(actor, protected)
     with database.transaction(write=False) as session:
         total = count_incidents(
             session, period.start, period.end, units=units, groups=groups, exclude=exclude

@@ -123,9 +123,9 @@ class _Merge:
         for scope in record.scopes():
             store.add_grant(self.session, user_id, record.role.value, scope, self.actor.name, self.moment)
 
-    def merge(self, record: LegacyRecord) -> None:
+    def merge(self, record: LegacyRecord, in_file: set[str]) -> None:
         for other in self.by_pseudonym.get(record.pseudonym, []):
-            if other.legacy_login != record.login:
+            if other.legacy_login not in in_file:  # a login of this file is warned about by the validator
                 self.validator.issues.append(
                     make_issue(
                         "personal_id.shared_existing",
@@ -210,8 +210,9 @@ def import_legacy_users(
         with database.transaction() as session:
             batch = start_batch(session, KIND, "legacy", file, actor)
             merge = _Merge(session, validator, actor, moment)
+            logins = {r.login for r in records}
             for record in records:
-                merge.merge(record)
+                merge.merge(record, logins)
             if validator.error_count or validator.rows_seen == 0:
                 raise rejection(file.name, validator.issues, validator.rows_seen)
             session.flush()

@@ -654,10 +654,13 @@ def fires_phrase(figures: SocialOrderFigures) -> str | None:
         if first is None:
             return None
         parts = [f"xảy ra {first} cháy, nổ"]
-        for name, words in (("fire_deaths", "làm chết"), ("fire_injuries", "bị thương")):
+        for name, words, none in (
+            ("fire_deaths", "làm chết", "không có người chết"),
+            ("fire_injuries", "bị thương", "không có người bị thương"),
+        ):
             side = _side(figures[name], current, "người")
             if side is not None:
-                parts.append(f"{words} {side}")
+                parts.append(none if side == "0 người" else f"{words} {side}")
         damage = _side(figures["fire_damage_vnd"], current, "đồng")
         if damage is not None:
             parts.append(f"thiệt hại tài sản ước tính {damage}")
@@ -669,6 +672,11 @@ def fires_phrase(figures: SocialOrderFigures) -> str | None:
         f"- {now[:1].upper()}{now[1:]} (cùng kỳ: {before or 'chưa có số liệu'}; "
         f"{indicator_change_phrase(cases, 'số vụ', 'vụ')})."
     )
+
+
+def _lower_first(text: str) -> str:
+    """``tháng 10/2025 (…)`` inside a sentence, as Decree 30 writes "tháng"."""
+    return text[:1].lower() + text[1:]
 
 
 def social_order_sections(figures: Figures) -> list[Section]:
@@ -686,7 +694,7 @@ def social_order_sections(figures: Figures) -> list[Section]:
     if any(lines):
         intro = Paragraph(
             f"{social.period.label_vi()}, phát hiện, xử lý vi phạm hành chính về tệ nạn xã hội "
-            f"(so với {social.compare.label_vi()}):"
+            f"(so với cùng kỳ: {_lower_first(social.compare.label_vi())}):"
         )
         sections.append(
             Section("Tệ nạn xã hội", [intro, *(Paragraph(line) for line in lines if line is not None)])

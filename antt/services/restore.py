@@ -10,6 +10,7 @@ leaves it as it was.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -181,8 +182,6 @@ def _load_into(
 
 @contextmanager
 def _hidden_beside(path: Path, suffix: str) -> Iterator[Path]:
-    import os
-
     temp = path.with_name(f".{path.name}.{os.getpid()}.{suffix}")
     try:
         yield temp
@@ -225,7 +224,11 @@ def restore_database(
     target = target_settings(settings, target_url)
     _refuse_non_empty(target, force)
     path = engine_level.sqlite_file(target.database_url)
-    scratch = Path(tempfile.mkdtemp(prefix=".antt-restore-", dir=path.parent if path else None))
+    if path is not None:
+        archive.sweep_leftovers(path.parent)
+    scratch = Path(
+        tempfile.mkdtemp(prefix=f".antt-restore-{os.getpid()}-", dir=path.parent if path else None)
+    )
     try:
         manifest = _extract(backup, secret, scratch, sqlite_target=path is not None)
         rows = _restore_extracted(target, manifest, scratch, force, progress)

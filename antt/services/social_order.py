@@ -34,7 +34,7 @@ from antt.domain.units import Level, Unit
 from antt.errors import NotFound
 from antt.importers.indicator_rules import KNOWN_INDICATORS
 from antt.services.compstat import scope_of
-from antt.services.disclosure import Disclosure
+from antt.services.disclosure import SENSITIVE_INDICATORS, Disclosure
 from antt.services.indicators import indicator_values
 from antt.storage.engine import Database
 
@@ -79,15 +79,9 @@ SOCIAL_EVILS: tuple[SocialEvil, ...] = (
 SOCIAL_EVIL_INDICATORS: tuple[str, ...] = tuple(i for e in SOCIAL_EVILS for i in (e.cases, e.persons))
 FIRE_INDICATORS: tuple[str, ...] = ("fire_cases", "fire_deaths", "fire_injuries", "fire_damage_vnd")
 SOCIAL_ORDER_INDICATORS: tuple[str, ...] = SOCIAL_EVIL_INDICATORS + FIRE_INDICATORS
-SENSITIVE_SOCIAL_INDICATORS: frozenset[str] = frozenset(
-    {
-        "prostitution_admin_cases",
-        "prostitution_admin_persons",
-        "drug_use_admin_cases",
-        "drug_use_admin_persons",
-    }
-)
-"""The figures that name people of a sensitive kind (drug use, prostitution): the threshold rule applies."""
+SENSITIVE_SOCIAL_INDICATORS: frozenset[str] = SENSITIVE_INDICATORS & frozenset(SOCIAL_ORDER_INDICATORS)
+"""The figures that name people of a sensitive kind (drug use, prostitution): the threshold rule applies
+(:data:`antt.services.disclosure.SENSITIVE_INDICATORS`, which the indicator API also follows)."""
 
 
 def tiles(period: Period, spans: list[tuple[date, date]]) -> bool:

@@ -33,6 +33,7 @@ from antt.domain.targets import Evaluation, Target, parse_targets
 from antt.domain.units import Level
 from antt.errors import InvalidInput, NotFound
 from antt.services.compstat import scope_of
+from antt.services.disclosure import Disclosure
 from antt.services.target_incidents import count_target, rate_target
 from antt.services.target_indicators import indicator_target
 from antt.storage import targets as store
@@ -119,7 +120,7 @@ def targets_status(
     return [
         _evaluate(database, target, day, units)
         for target in (targets or effective_targets(database)).targets
-        if units is None or _per_commune(target)
+        if (units is None or _per_commune(target)) and _visible(actor, target, units)
     ]
 
 
@@ -136,7 +137,11 @@ def target_status(
     check_supported_day(as_of)
     units = _scope(actor, unit_code)
     for target in (targets or effective_targets(database)).targets:
-        if target.id == target_id and (units is None or _per_commune(target)):
+        if (
+            target.id == target_id
+            and (units is None or _per_commune(target))
+            and _visible(actor, target, units)
+        ):
             return _evaluate(database, target, as_of or today_local(), units)
     raise NotFound(f"Không có chỉ tiêu {target_id!r}.", f"No target {target_id!r}.")
 
@@ -150,6 +155,14 @@ def target_group(target: Target) -> str | None:
 def _per_commune(target: Target) -> bool:
     """Whether ``target`` can be evaluated on some communes: those counted from incidents can."""
     return target.indicator.startswith(("incidents.", "clearance_rate"))
+
+
+def _visible(actor: Actor, target: Target, units: list[str] | None) -> bool:
+    """Whether ``actor`` may see a target's figures: a count of a restricted reporting group (national
+    security) only when the actor sees the group in every commune it counts (docs/disclosure.md)."""
+    group = target_group(target)
+    seen = None if group is None else Disclosure(actor).group_units(group)
+    return seen is None or (units is not None and seen.issuperset(units))
 
 
 def _scope(actor: Actor, unit_code: str | None) -> list[str] | None:

@@ -8,7 +8,8 @@ same-period-last-year total, and the grid's 168 cells to the current total again
 
 Like CompStat, they leave the drug and sexual-offence incidents of the communes the actor lacks the
 privilege on out of every count but the drug group's own; ``protected`` names those communes, and
-:func:`antt.services.disclosure.series_figures` withholds a drug series that counts one of them.
+:func:`antt.services.disclosure.series_figures` withholds a drug series that counts one of them. A
+restricted group (national security) counts only in the communes where the actor may see it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from antt.domain.access import Actor
 from antt.domain.periods import Comparison, Period
 from antt.domain.units import Unit
 from antt.errors import InvalidInput
-from antt.services.compstat import groups_of, scope_of
-from antt.services.disclosure import Disclosure, exclusions, sensitive_groups
+from antt.services.compstat import scope_of
+from antt.services.disclosure import Disclosure, exclusions, groups_of, sensitive_groups
 from antt.storage.compstat import counts_by_day, counts_by_weekday_hour
 from antt.storage.engine import Database
 
@@ -137,12 +138,12 @@ def series(
     before it keeps the 28th — and the first and last counterparts are clipped to the comparison period.
     """
     scope, communes = scope_of(actor, unit_code)
-    groups = groups_of(group)
+    codes = [c.code for c in communes]
+    groups = groups_of(actor, group, codes)
     step = step or auto_step(period)
     compare = period.compare(Comparison.SAME_PERIOD_LAST_YEAR)
-    codes = [c.code for c in communes]
     protected = Disclosure(actor).protected(codes)
-    left_out = exclusions(protected, drugs=not sensitive_groups(groups))
+    left_out = exclusions(actor, protected, drugs=not sensitive_groups(groups))
     with database.transaction(write=False) as session:
         now = counts_by_day(session, period.start, period.end, units=codes, groups=groups, exclude=left_out)
         before = counts_by_day(
@@ -175,10 +176,10 @@ def weekday_hour(
 ) -> WeekdayHour:
     """Incidents of ``period`` by local day of the week (Monday first) and local hour of the day."""
     scope, communes = scope_of(actor, unit_code)
-    groups = groups_of(group)
     codes = [c.code for c in communes]
+    groups = groups_of(actor, group, codes)
     protected = Disclosure(actor).protected(codes)
-    left_out = exclusions(protected, drugs=not sensitive_groups(groups))
+    left_out = exclusions(actor, protected, drugs=not sensitive_groups(groups))
     with database.transaction(write=False) as session:
         cells = counts_by_weekday_hour(
             session, period.start, period.end, units=codes, groups=groups, exclude=left_out

@@ -88,7 +88,10 @@ class SecurityHeaders:
 
 
 def _server_error(path: str) -> Response:
-    vi, en = "Lỗi máy chủ; đã ghi nhận. Hãy thử lại sau.", "Server error; it has been logged. Try again later."
+    vi, en = (
+        "Lỗi máy chủ; đã ghi nhận. Hãy thử lại sau.",
+        "Server error; it has been logged. Try again later.",
+    )
     if path.startswith("/api/") or path == "/health":
         return JSONResponse({"error": {"type": "ServerError", "message_vi": vi, "message_en": en}}, 500)
     return PlainTextResponse(f"{vi}\n{en}\n", 500)

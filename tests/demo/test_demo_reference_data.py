@@ -147,7 +147,7 @@ def test_social_evils_and_fires_are_the_citys_monthly_synthetic_figures(
     periods = sorted({r["period"] for r in rows})
     assert periods[0] == "report-month:2021-02" and periods[-1] == "report-month:2026-06"  # wholly inside
     assert len(rows) == len(periods) * 10 == len(data.social_rows)
-    assert all(START <= parse_period(p).start and parse_period(p).end <= END for p in periods)
+    assert all(parse_period(p).start >= START and parse_period(p).end <= END for p in periods)
     value = {(r["indicator"], r["period"]): int(r["value"]) for r in rows}
     for p in periods:
         for kind in ("prostitution_admin", "gambling_admin", "drug_use_admin"):
@@ -381,12 +381,16 @@ def test_the_ground_truth_names_what_the_generator_intended(
 def test_targets_yaml_holds_the_citys_targets_with_sources(built: tuple[Path, IndicatorSet]) -> None:
     out, _ = built
     doc = yaml.safe_load((out / "targets.yaml").read_text(encoding="utf-8"))
-    assert doc["version"] == 1
+    assert doc["version"] >= 2  # raised with every edit of the file
     targets = {t["id"]: t for t in doc["targets"]}
     groups = {"crime_reduction_and_clearance", "drugs", "eid_project06", "socio_economic"}
     for t in doc["targets"]:
-        assert t["group"] in groups and t["confidence"] in {"H", "M", "L"}, t["id"]
-        assert t["source"] and t["source_url"].startswith("http") and t["unit_scope"] == "city", t["id"]
+        assert t["group"] in groups and t["unit_scope"] == "city", t["id"]
+        if t["source_status"] == "none":  # no document sets it: shown "chưa có văn bản", no source claimed
+            assert not t["source"] and "document" not in t, t["id"]
+            continue
+        assert t["confidence"] in {"H", "M", "L"}, t["id"]
+        assert t["source"] and t["source_url"].startswith("http"), t["id"]
     assert len(targets) == len(doc["targets"])
 
     clearance = targets["clearance-rate"]

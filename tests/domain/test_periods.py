@@ -502,7 +502,8 @@ def test_custom_windows_compare_with_windows_of_the_same_length(start: date, len
 
 
 @pytest.mark.parametrize(
-    "text", ["day:9999-12-31", "ytd:9999-12-31", "year:9999", "day:0001-01-01", "custom:0001-01-01..0001-12-31"]
+    "text",
+    ["day:9999-12-31", "ytd:9999-12-31", "year:9999", "day:0001-01-01", "custom:0001-01-01..0001-12-31"],
 )
 def test_a_period_beyond_the_supported_days_is_an_input_error_not_an_overflow(text) -> None:
     # day:9999-12-31 parsed, then overflowed in the trend beside it (HTTP 500): refused at the edge now

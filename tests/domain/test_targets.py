@@ -115,7 +115,10 @@ def test_a_bad_targets_file_is_rejected_clearly() -> None:
 @pytest.mark.parametrize(
     ("rule", "text"),
     [
-        (Rule(RuleKind.THRESHOLD, op=">=", value=12.35), "≥ 12,35"),  # the plan's 12,35 %, not rounded to 12,3
+        (
+            Rule(RuleKind.THRESHOLD, op=">=", value=12.35),
+            "≥ 12,35",
+        ),  # the plan's 12,35 %, not rounded to 12,3
         (Rule(RuleKind.THRESHOLD, op=">", value=75), "> 75"),
         (Rule(RuleKind.RANK, op="<=", value=3), "≤ 3"),
         (Rule(RuleKind.RELATIVE_TO_BASELINE, max_ratio=0.95), "không vượt quá 95 % cùng kỳ năm trước"),

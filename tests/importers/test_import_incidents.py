@@ -596,4 +596,6 @@ def test_a_clause_is_checked_against_the_law_in_force_on_the_day(database, setti
     before = incident(1, occurred_at="15/06/2025 10:00", reported_at="", article="248.5")
     after = incident(2, occurred_at="15/07/2025 10:00", reported_at="", article="248.5")
     summary = run(database, settings, actor, write_csv(tmp_path / "c.csv", [before, after]))
-    assert [(w.rule, w.row) for w in summary.warnings if w.rule == "clause.unknown"] == [("clause.unknown", 2)]
+    assert [(w.rule, w.row) for w in summary.warnings if w.rule == "clause.unknown"] == [
+        ("clause.unknown", 2)
+    ]

@@ -20,8 +20,8 @@ from antt.domain.documents import MOTTO, NATIONAL_TITLE, format_count, format_pe
 from antt.domain.periods import parse_period
 from antt.domain.reference import offence_table
 from antt.domain.targets import STATUS_LABELS_VI
-from antt.services.compstat import By, compstat
 from antt.reports.document import Paragraph
+from antt.services.compstat import By, compstat
 from antt.services.reports import ReportFormat, ReportOptions, build_report, export_report, render
 from antt.services.social_order import SOCIAL_ORDER_INDICATORS
 from antt.storage.tables import AuditRecord
@@ -413,7 +413,10 @@ def test_social_evils_and_fires_are_stated_in_part_one_from_the_imported_months(
     assert titles[-2:] == ["Tệ nạn xã hội", "Cháy, nổ"]
     social, fires = part_one.subsections[-2:]
     texts = [b.text for b in social.blocks]
-    assert texts[0].startswith(f"{PERIOD.label_vi()}, phát hiện, xử lý vi phạm hành chính về tệ nạn xã hội")
+    assert texts[0] == (
+        f"{PERIOD.label_vi()}, phát hiện, xử lý vi phạm hành chính về tệ nạn xã hội (so với cùng kỳ: "
+        "tháng 10/2025 (15/09/2025 – 14/10/2025)):"
+    )
 
     def moved(a: int, b: int) -> str:
         if a == b:
@@ -435,9 +438,12 @@ def test_social_evils_and_fires_are_stated_in_part_one_from_the_imported_months(
             f"{moved(now[cases], before[cases])})."
         ), line
     (fire_line,) = [b.text for b in fires.blocks]
+    deaths = f"làm chết {now['fire_deaths']} người" if now["fire_deaths"] else "không có người chết"
+    injured = (
+        f"bị thương {now['fire_injuries']} người" if now["fire_injuries"] else "không có người bị thương"
+    )
     assert fire_line.startswith(
-        f"- Xảy ra {now['fire_cases']} vụ cháy, nổ, làm chết {now['fire_deaths']} người, bị thương "
-        f"{now['fire_injuries']} người, thiệt hại tài sản ước tính "
+        f"- Xảy ra {now['fire_cases']} vụ cháy, nổ, {deaths}, {injured}, thiệt hại tài sản ước tính "
     )
     assert fire_line.endswith(f"{moved(now['fire_cases'], before['fire_cases'])}).")
     # the same words in the Word and PDF files the leader signs
@@ -474,7 +480,7 @@ def test_the_social_phrases_say_a_hidden_or_missing_figure_as_such() -> None:
     )
     assert fires_phrase(figures) == (
         "- Xảy ra 12 vụ cháy, nổ, làm chết 1 người, bị thương 2 người, thiệt hại tài sản ước tính 1,25 tỷ "
-        "đồng (cùng kỳ: xảy ra 15 vụ cháy, nổ, làm chết 0 người, thiệt hại tài sản ước tính 350,0 triệu "
+        "đồng (cùng kỳ: xảy ra 15 vụ cháy, nổ, không có người chết, thiệt hại tài sản ước tính 350,0 triệu "
         "đồng; số vụ giảm 3 vụ, −20,0% so với 15 vụ)."
     )
 

@@ -278,7 +278,7 @@ def test_the_incident_list_never_lists_a_protected_communes_sensitive_incidents(
     social = list_incidents(city, OFFICER, OCTOBER, group="social_order")
     assert social.withheld == [(LE_CHAN, "sexual_offences")] and social.total == 6
     assert row(document(city, OFFICER, group="social_order"), "social_order", LE_CHAN)["current"] == 6
-    assert list_incidents(city, OFFICER, OCTOBER, group="property").withheld == []
+    assert list_incidents(city, OFFICER, OCTOBER, group="economic").withheld == []
     # six drug offences in Hồng Bàng are not listed either: their dates would give any window's count
     many = list_incidents(city, HONG_BANG_OFFICER, parse_period("year:2026"), group="drugs")
     assert (many.total, many.lines, many.withheld) == (0, [], [(HONG_BANG, "drugs")])

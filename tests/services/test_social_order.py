@@ -155,3 +155,15 @@ def test_a_commune_outside_the_scope_is_not_found(database) -> None:
     officer = Actor.for_user("cán bộ xã", [Grant(Role.COMMUNE_OFFICER, frozenset({("2025-07", LE_CHAN)}))])
     with pytest.raises(NotFound):
         social_order_comparison(database, officer, OCTOBER, unit_code=HONG_BANG, as_of=AS_OF)
+
+
+def test_the_indicator_api_hides_small_drug_use_and_prostitution_values_too() -> None:
+    from antt.services.disclosure import indicator_points
+
+    officer = Actor.for_user("cán bộ xã", [Grant(Role.COMMUNE_OFFICER, frozenset({("2025-07", LE_CHAN)}))])
+    day = date(2026, 10, 14)
+    for name in ("drug_use_admin_persons", "prostitution_admin_cases"):
+        (point,) = indicator_points(officer, name, [(LE_CHAN, "report-month:2026-10", day, day, 3.0)])
+        assert point["value"] is None and point["suppressed"], name
+    (gambling,) = indicator_points(officer, "gambling_admin_persons", [(LE_CHAN, "m", day, day, 3.0)])
+    assert gambling["value"] == 3.0

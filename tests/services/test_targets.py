@@ -75,19 +75,25 @@ def test_a_commune_gets_its_incident_targets_only(demo_database, actor) -> None:
     }
 
 
-def test_the_citys_own_code_means_the_city_and_an_officer_sees_only_commune_targets(demo_database, actor) -> None:
+def test_the_citys_own_code_means_the_city_and_an_officer_sees_only_commune_targets(
+    demo_database, actor
+) -> None:
     from antt.domain.access import Actor, Grant, Role
     from antt.errors import NotFound
     from antt.services.reports import report_unit
     from antt.services.targets import target_status
 
     city = {e.target.id: e.observed for e in targets_status(demo_database, actor, as_of=AS_OF)}
-    by_code = {e.target.id: e.observed for e in targets_status(demo_database, actor, as_of=AS_OF, unit_code="31")}
+    by_code = {
+        e.target.id: e.observed for e in targets_status(demo_database, actor, as_of=AS_OF, unit_code="31")
+    }
     assert by_code == city and report_unit(actor, "31") is None
     officer = Actor.for_user("officer", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", "11311"))])
     seen = {e.target.id for e in targets_status(demo_database, officer, as_of=AS_OF)}
     assert seen and all(t.startswith(("social-order", "clearance")) or "crime" in t for t in seen)
-    assert not seen & {"grdp-growth", "pci-rank", "par-rank"} and not any("drug-free" in t or "eid" in t for t in seen)
+    assert not seen & {"grdp-growth", "pci-rank", "par-rank"} and not any(
+        "drug-free" in t or "eid" in t for t in seen
+    )
     with pytest.raises(NotFound):
         targets_status(demo_database, officer, as_of=AS_OF, unit_code="31")
     with pytest.raises(NotFound):

@@ -119,7 +119,8 @@ def test_no_route_changes_state_on_get(app) -> None:
 
 
 @pytest.mark.parametrize(
-    "target", ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example"]
+    "target",
+    ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example"],
 )
 def test_a_redirect_target_off_this_site_becomes_the_home_page(target) -> None:
     from antt.web.pages.language import local_path
@@ -143,5 +144,7 @@ def test_an_unexpected_error_is_answered_with_the_security_headers(settings) -> 
         response = client.get("/api/boom")
     assert response.status_code == 500 and response.json()["error"]["type"] == "ServerError"
     assert response.headers["cache-control"] == "no-store"
-    assert all(response.headers[name] == value for name, value in ALWAYS.items() if name != "Content-Security-Policy")
+    assert all(
+        response.headers[name] == value for name, value in ALWAYS.items() if name != "Content-Security-Policy"
+    )
     assert "boom" not in response.text

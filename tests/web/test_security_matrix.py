@@ -119,6 +119,7 @@ ROUTES: dict[tuple[str, str], Expect] = {
         Action.EXPORT_REPORT, P, scoped=False, city=200, old=200
     ),
     ("GET", "/admin/users"): Expect(Action.MANAGE_USERS),
+    ("GET", "/admin/targets"): Expect(Action.MANAGE_TARGETS),
     ("GET", "/audit"): Expect(Action.READ_AUDIT, q(from_="2026-11-01", to="2026-11-30")),
     # the JSON API
     ("GET", "/api/compstat"): Expect(Action.VIEW_DASHBOARD, P),
@@ -159,6 +160,20 @@ ROUTES: dict[tuple[str, str], Expect] = {
         Action.MANAGE_USERS, form=q(user=NOBODY, role="leader"), ok=404, city=422, scoped=False
     ),
     ("POST", "/admin/users/disable"): Expect(Action.MANAGE_USERS, form=q(user=NOBODY), ok=404),
+    ("POST", "/admin/users/legacy"): Expect(  # an upload: an incident file is no list of old accounts
+        Action.MANAGE_USERS, unit="file", ok=422, city=422, old=422
+    ),
+    ("POST", "/admin/users/legacy/confirm"): Expect(
+        Action.MANAGE_USERS, form=q(token="0" * 32, sha256="0" * 64), ok=404
+    ),
+    ("POST", "/admin/targets"): Expect(  # a new version of a default, explicitly without a document
+        Action.MANAGE_TARGETS,
+        form=q(target_id="social-order-crime-reduction", max_ratio="0.95", no_document="1"),
+        ok=303,
+    ),
+    ("POST", "/admin/targets/retire"): Expect(
+        Action.MANAGE_TARGETS, form=q(target_id="no-such-target"), ok=404
+    ),
     ("POST", "/audit/export"): Expect(Action.READ_AUDIT, form=q(from_="2026-11-01", to="2026-11-30")),
 }
 
@@ -524,7 +539,8 @@ class Communes:
 
 
 COMMUNES = Communes()
-PAGE_CODES = re.compile(r'(?:data-unit="|unit_code": ?"|"code": ?"|/units/|value=")(\d{5})')
+# a commune code stands alone: not the first five digits of a token or hash (value="29703ab…")
+PAGE_CODES = re.compile(r'(?:data-unit="|unit_code": ?"|"code": ?"|/units/|value=")(\d{5})(?![\w-])')
 
 
 def foreign_strings(value: Any, drop: tuple[str, ...] = ()) -> list[str]:

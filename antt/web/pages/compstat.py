@@ -127,7 +127,7 @@ def compstat_page(
         ),
         lambda: compstat_view(request, filters),
     )
-    groups = dict(group_choices())
+    groups = dict(group_choices(actor))
     return render(
         request,
         "compstat.html",

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from antt.domain.access import Actor
 from antt.domain.periods import Comparison, Period, parse_period, period_from, report_month_of, today_local
 from antt.domain.reference import offence_table
 from antt.errors import InvalidInput
+from antt.services.disclosure import Disclosure
 from antt.web.i18n import _, current_language
 
 MEASURES = ("count", "rate", "z")
@@ -119,11 +121,14 @@ def comparison_choices() -> list[tuple[str, str]]:
     ]
 
 
-def group_choices() -> list[tuple[str, str]]:
+def group_choices(actor: Actor) -> list[tuple[str, str]]:
+    """The choice "All offences" and the reporting groups ``actor`` may see somewhere: a restricted group
+    (national security) is not offered to a user who may not see it (docs/disclosure.md)."""
     table = offence_table()
     english = current_language() == "en"
     groups = [
-        (g.code, g.name_en if english else g.name_vi) for g in (table.group(c) for c in table.group_codes)
+        (g.code, g.name_en if english else g.name_vi)
+        for g in (table.group(c) for c in Disclosure(actor).shown_groups(table.group_codes))
     ]
     return [("all", _("All offences")), *groups]
 

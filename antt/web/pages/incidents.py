@@ -75,7 +75,7 @@ def incidents_page(
             "params": params,
             "period_label": period_label(filters.period),
             "unit_names": names,
-            "group_names": dict(group_choices()),
+            "group_names": dict(group_choices(actor_of(request))),
             "status_word": status_word,
             "category_names": {DRUGS: _("drug offences"), SEXUAL_OFFENCES: _("sexual offences")},
         },

@@ -1,7 +1,9 @@
-"""``/`` — one screen for leaders: every target's status, grouped as the article groups them."""
+"""``/`` — one screen for leaders: every target's status, grouped as the article groups them, and a panel of
+the last reporting month's social evils and fires beside the same month last year."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -9,7 +11,10 @@ from fastapi.responses import HTMLResponse
 
 from antt.domain.access import Action
 from antt.domain.periods import parse_period, report_month_of, today_local
+from antt.errors import NotFound
 from antt.services.data_cache import cached
+from antt.services.disclosure import privilege_key
+from antt.services.social_order import SocialOrderFigures, social_order_comparison
 from antt.services.targets import evaluation_document, targets_revision, targets_status
 from antt.web.access import requires
 from antt.web.pages.charts import short_label
@@ -54,12 +59,51 @@ def _period_label(text: str) -> str:
     return period.label_en() if current_language() == "en" else period.label_vi()
 
 
+def social_panel(figures: SocialOrderFigures) -> dict[str, Any] | None:
+    """The overview's panel of social evils and fires (issue 16 item 6): each imported figure of the
+    last reporting month that has ended beside the same month last year; ``None`` when none covers it."""
+    from antt.web.i18n import current_language, number, percent, signed
+
+    if not (figures.has_social_evils or figures.has_fires):
+        return None
+    english = current_language() == "en"
+    rows = []
+    for f in figures.figures.values():
+        if f.current is None and f.current_label is None:
+            continue
+        document = f.document()
+        rows.append(
+            {
+                "indicator": f.indicator,
+                "name": document["name_en" if english else "name_vi"],
+                "current": f.current_label or number(f.current),
+                "previous": f.previous_label or number(f.previous),
+                "change": "—" if f.hidden else signed(f.change),
+                "pct": "—" if f.hidden else percent(f.pct_change, sign=True),
+                "small_base": f.small_base and f.pct_change is not None and not f.hidden,
+            }
+        )
+    return {"period_label": _period_label(figures.period.key), "rows": rows}
+
+
+def _social(database: Any, actor: Any, day: date) -> SocialOrderFigures | None:
+    """The figures of the last reporting month that ended by ``day`` (the data's as-of day), for the
+    actor's scope (a city-wide actor: the city; an officer of one commune: that commune)."""
+    month = report_month_of(day)
+    if month.end > day:
+        month = month.previous_period()
+    try:
+        return social_order_comparison(database, actor, month, as_of=day)
+    except NotFound:
+        return None
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request) -> HTMLResponse:
     database, actor = database_of(request), actor_of(request)
     evaluations = cached(  # a change of the city's targets is a new key
         database,
-        ("targets", actor.units, today_local(), targets_revision(database)),
+        ("targets", actor.units, privilege_key(actor), today_local(), targets_revision(database)),
         lambda: targets_status(database, actor),
     )
     tiles = [tile(evaluation_document(e)) for e in evaluations]
@@ -77,6 +121,12 @@ def overview(request: Request) -> HTMLResponse:
     }
     context = page_context(request, "overview")
     newest = context["freshness"].data_up_to if context["freshness"] else None
+    as_of = min(newest or today_local(), today_local())
+    social = cached(
+        database,
+        ("social_order", actor.units, privilege_key(actor), as_of),
+        lambda: _social(database, actor, as_of),
+    )
     month = report_month_of(newest) if newest else None
     return render(
         request,
@@ -88,5 +138,6 @@ def overview(request: Request) -> HTMLResponse:
             "groups": [g for g in groups if g["tiles"]],
             "counts": counts,
             "status_word": status_word,
+            "social": social_panel(social) if social is not None else None,
         },
     )

@@ -12,6 +12,7 @@ from antt.domain.access import Action
 from antt.domain.periods import custom, parse_period, today_local
 from antt.services.compstat import By, compstat
 from antt.services.data_cache import cached
+from antt.services.disclosure import privilege_key
 from antt.services.indicators import indicator_kind
 from antt.services.targets import evaluation_document, target_group, target_status, targets_revision
 from antt.web.access import requires
@@ -30,7 +31,7 @@ def target_page(request: Request, target_id: Annotated[str, Path(max_length=80)]
     database, actor = database_of(request), actor_of(request)
     evaluation = cached(
         database,
-        ("target", actor.units, target_id, today_local(), targets_revision(database)),
+        ("target", actor.units, privilege_key(actor), target_id, today_local(), targets_revision(database)),
         lambda: target_status(database, actor, target_id),
     )
     document = tile(evaluation_document(evaluation))

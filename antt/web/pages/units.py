@@ -14,7 +14,7 @@ from antt.domain.periods import custom, today_local
 from antt.domain.text import sort_key
 from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
-from antt.services.disclosure import series_figures
+from antt.services.disclosure import privilege_key, series_figures
 from antt.services.targets import evaluation_document, targets_revision, targets_status
 from antt.services.trends import Step, series
 from antt.services.units import populations, unit_profile
@@ -60,7 +60,7 @@ def unit_page(request: Request, code: Annotated[str, Path(max_length=8)]) -> HTM
     trend = series(database, actor, year, unit_code=code, step=Step.MONTH)
     evaluations = cached(
         database,
-        ("targets", actor.units, code, today_local(), targets_revision(database)),
+        ("targets", actor.units, privilege_key(actor), code, today_local(), targets_revision(database)),
         lambda: targets_status(database, actor, unit_code=code),
     )
     targets = [tile(evaluation_document(e)) for e in evaluations]
@@ -75,7 +75,7 @@ def unit_page(request: Request, code: Annotated[str, Path(max_length=8)]) -> HTM
             "window_label": period_label(window),
             "neighbour_rows": neighbour_rows,
             "targets": targets,
-            "group_names": dict(group_choices()),
+            "group_names": dict(group_choices(actor)),
             "chart": {"series": series_data(trend, series_figures(actor, trend)), "labels": chart_labels()},
         },
     )
