@@ -7,6 +7,7 @@ distribution (see :mod:`antt.services.targets` for the status thresholds).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,6 +27,7 @@ from antt.domain.periods import Period, report_month_of
 from antt.domain.targets import Evaluation, Target, TargetStatus
 from antt.storage.compstat import daily_outcomes
 from antt.storage.engine import Database
+from antt.storage.exclusions import Exclusion
 
 HISTORY_YEARS = 5
 SEED = 20240521  # projections are simulated: a fixed seed makes the same data give the same figures
@@ -53,10 +55,18 @@ class _Months:
 
 
 def _daily(
-    database: Database, start: date, end: date, units: list[str] | None, group: str, grave: bool
+    database: Database,
+    start: date,
+    end: date,
+    units: list[str] | None,
+    group: str,
+    grave: bool,
+    left_out: Sequence[Exclusion] = (),
 ) -> list[tuple[date, date | None, int]]:
     with database.transaction(write=False) as session:
-        return daily_outcomes(session, start, end, units=units, groups=[group], grave_only=grave)
+        return daily_outcomes(
+            session, start, end, units=units, groups=[group], grave_only=grave, exclude=left_out
+        )
 
 
 def _count_in(
@@ -109,12 +119,19 @@ def _remaining(months: _Months, as_of: date, end: date) -> Bins:
 
 
 def count_target(
-    database: Database, target: Target, period: Period, as_of: date, units: list[str] | None, group: str
+    database: Database,
+    target: Target,
+    period: Period,
+    as_of: date,
+    units: list[str] | None,
+    group: str,
+    left_out: Sequence[Exclusion] = (),
 ) -> Evaluation:
+    """The target's count of ``group`` (without the incidents ``left_out`` for the viewer)."""
     baseline_period = period.same_period_last_year()
     start = min(baseline_period.start, period.start - timedelta(days=365 * HISTORY_YEARS))
     cut = min(as_of, period.end)
-    rows = _daily(database, start, cut, units, group, grave=False)
+    rows = _daily(database, start, cut, units, group, False, left_out)
     baseline = _count_in(rows, baseline_period.start, baseline_period.end)
     observed = _count_in(rows, period.start, cut) if as_of >= period.start else 0
     required = target.rule.required(baseline)
@@ -182,11 +199,17 @@ def count_target(
 
 
 def rate_target(
-    database: Database, target: Target, period: Period, as_of: date, units: list[str] | None, grave: bool
+    database: Database,
+    target: Target,
+    period: Period,
+    as_of: date,
+    units: list[str] | None,
+    grave: bool,
+    left_out: Sequence[Exclusion] = (),
 ) -> Evaluation:
     cut = min(as_of, period.end)
     start = period.start - timedelta(days=365 * HISTORY_YEARS)
-    rows = _daily(database, start, cut, units, "social_order", grave)
+    rows = _daily(database, start, cut, units, "social_order", grave, left_out)
     required = target.rule.required()
     if as_of < period.start or required is None:
         return Evaluation(target, TargetStatus.NO_DATA, as_of, period, model="Kỳ chưa bắt đầu / not started")

@@ -28,16 +28,17 @@ import yaml
 
 from antt.domain.access import Actor
 from antt.domain.periods import check_supported_day, parse_period, today_local
-from antt.domain.reference import read_data_file
+from antt.domain.reference import read_data_file, unit_catalog
 from antt.domain.targets import Evaluation, Target, parse_targets
 from antt.domain.units import Level
 from antt.errors import InvalidInput, NotFound
 from antt.services.compstat import scope_of
-from antt.services.disclosure import Disclosure
+from antt.services.disclosure import Disclosure, exclusions
 from antt.services.target_incidents import count_target, rate_target
 from antt.services.target_indicators import indicator_target
 from antt.storage import targets as store
 from antt.storage.engine import Database
+from antt.storage.exclusions import Exclusion
 
 __all__ = [
     "Evaluation",
@@ -117,8 +118,9 @@ def targets_status(
     check_supported_day(as_of)
     day = as_of or today_local()
     units = _scope(actor, unit_code)
+    left_out = _left_out(actor, units)
     return [
-        _evaluate(database, target, day, units)
+        _evaluate(database, target, day, units, left_out)
         for target in (targets or effective_targets(database)).targets
         if (units is None or _per_commune(target)) and _visible(actor, target, units)
     ]
@@ -142,7 +144,7 @@ def target_status(
             and (units is None or _per_commune(target))
             and _visible(actor, target, units)
         ):
-            return _evaluate(database, target, as_of or today_local(), units)
+            return _evaluate(database, target, as_of or today_local(), units, _left_out(actor, units))
     raise NotFound(f"Không có chỉ tiêu {target_id!r}.", f"No target {target_id!r}.")
 
 
@@ -174,13 +176,29 @@ def _scope(actor: Actor, unit_code: str | None) -> list[str] | None:
     return [c.code for c in communes]
 
 
-def _evaluate(database: Database, target: Target, as_of: date, units: list[str] | None) -> Evaluation:
+def _left_out(actor: Actor, units: list[str] | None) -> list[Exclusion]:
+    """The incidents the actor's target figures leave out, as every other figure does for them
+    (docs/disclosure.md): without it a social-order target would count the sexual offences the actor's
+    CompStat leaves out, and their difference would give the hidden count back."""
+    catalog = unit_catalog()
+    codes = (
+        units
+        if units is not None
+        else [c.code for c in catalog.in_scheme(catalog.current.code, Level.COMMUNE)]
+    )
+    return exclusions(actor, Disclosure(actor).protected(codes))
+
+
+def _evaluate(
+    database: Database, target: Target, as_of: date, units: list[str] | None, left_out: list[Exclusion]
+) -> Evaluation:
     period = parse_period(target.period) if target.period else None
     if target.indicator.startswith("incidents.") and target.indicator.endswith(".count") and period:
         group = target.indicator.split(".")[1]
-        return count_target(database, target, period, as_of, units, group)
+        return count_target(database, target, period, as_of, units, group, left_out)
     if target.indicator in ("clearance_rate", "clearance_rate_very_serious") and period:
-        return rate_target(database, target, period, as_of, units, grave=target.indicator.endswith("serious"))
+        grave = target.indicator.endswith("serious")
+        return rate_target(database, target, period, as_of, units, grave, left_out)
     return indicator_target(database, target, period, as_of)
 
 

@@ -79,6 +79,7 @@ def daily_outcomes(
     units: Collection[str] | None = None,
     groups: Collection[str] | None = None,
     grave_only: bool = False,
+    exclude: Sequence[Exclusion] = (),
 ) -> list[tuple[date, date | None, int]]:
     """(occurred_on, cleared_on or None, incidents) for incidents that occurred in [start, end]: enough to
     count, for any cut-off, how many occurred and how many were cleared by then."""
@@ -95,6 +96,7 @@ def daily_outcomes(
         query = query.where(i.reporting_group.in_(list(groups)))
     if grave_only:
         query = query.where(i.severity_min.in_(GRAVE))
+    query = excluding(query, exclude)
     return [(occurred, cleared, int(n)) for occurred, cleared, n in session.execute(query).all()]
 
 

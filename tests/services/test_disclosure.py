@@ -349,3 +349,21 @@ def test_the_report_of_the_privileged_has_the_numbers(city, actor) -> None:
     text = _report_text(report)
     assert "phát hiện 3 vụ, 3 đối tượng (cùng kỳ 2 vụ, 2 đối tượng)" in text
     assert "Ghi chú: số liệu tổng hợp không gồm" not in text
+
+
+def test_a_target_counts_what_the_officers_compstat_counts_so_their_difference_gives_nothing(city) -> None:
+    # the social-order target once counted the sexual offences the officer's CompStat leaves out: the
+    # difference of the two figures gave the hidden count back
+    from dataclasses import replace
+    from datetime import date
+
+    from antt.services.targets import TargetSet, load_targets, targets_status
+
+    shipped = load_targets()
+    crime = replace(next(t for t in shipped.targets if t.id == "social-order-crime-reduction"), period="month:2026-10")
+    targets = TargetSet(shipped.version, shipped.sha256, shipped.source, [crime])
+    for actor, expected in ((OFFICER, 6), (LEADER, 8)):
+        (evaluation,) = targets_status(city, actor, as_of=date(2026, 11, 1), targets=targets, unit_code=LE_CHAN)
+        doc = document(city, actor, unit_code=LE_CHAN, group="social_order")
+        compstat_count = doc["totals"]["current"]
+        assert evaluation.actual == compstat_count == expected
