@@ -8,6 +8,7 @@ JSON envelope or one HTML error page.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -90,6 +91,44 @@ class NotSignedIn(AnttError):
 class Conflict(AnttError):
     exit_code = 5
     http_status = 409
+
+
+class DiskFull(AnttError):
+    """The disk (or the database server's) ran out of space; whatever was being written was undone."""
+
+    exit_code = 74  # EX_IOERR
+    http_status = 507
+
+    def __init__(
+        self,
+        message_vi: str = "Đĩa đầy: không ghi được, thao tác đã được huỷ và không có gì thay đổi. Hãy giải "
+        "phóng dung lượng rồi thử lại.",
+        message_en: str = "The disk is full: nothing could be written, the operation was undone and nothing "
+        "changed. Free some space and try again.",
+    ) -> None:
+        super().__init__(message_vi, message_en)
+
+    @staticmethod
+    def caused(exc: BaseException) -> bool:
+        """Whether ``exc`` (or what it wraps) is a full disk: ``ENOSPC``/``EDQUOT``, SQLite's
+        ``SQLITE_FULL`` ("database or disk is full"), PostgreSQL's ``disk_full`` (53100), or a tool that
+        said "No space left on device"."""
+        seen: set[int] = set()
+        current: BaseException | None = exc
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+                return True
+            text = str(current)
+            if "database or disk is full" in text or "No space left on device" in text:
+                return True
+            if (
+                getattr(current, "sqlite_errorcode", None) == 13
+                or getattr(current, "sqlstate", None) == "53100"
+            ):
+                return True
+            current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+        return False
 
 
 class SignInFailed(AnttError):

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     backup_key_file: Path | None = Field(
         default=None, description="key file that encrypts the backups `antt db upgrade` takes (AES-256-GCM)"
     )
+    backup_max_age_hours: float = Field(
+        default=26, gt=0, description="the overview warns administrators when the newest backup is older"
+    )
 
     @property
     def is_sqlite(self) -> bool:

@@ -374,8 +374,8 @@ def report(result: dict[str, Any], seconds: float) -> tuple[float, int]:
 def bench(scale: float, folder: Path, args: argparse.Namespace) -> bool:
     database = build_demo(scale, folder)
     with serving(database, args.workers) as (base, proc, banner):
-        health = get_json(f"{base}/health")
         token = analyst_session(database)
+        health = get_json(f"{base}/health", token)  # its figures only for a signed-in user
         options = choices(base, date.fromisoformat(health["data_up_to"]), token)
         cpu_before, wall_before = cpu_seconds(proc.pid), time.perf_counter()
         result = run_load(base, options, args, token)

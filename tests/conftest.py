@@ -24,6 +24,7 @@ from antt.storage.engine import Database
 TEST_KEY = "test-pseudonym-key-0123456789abcdef-not-for-production"
 PG_URL = os.environ.get("ANTT_TEST_DATABASE_URL", "")
 DATA_TABLES = [
+    "alerts",
     "incident_changes",
     "incident_persons",
     "persons",
@@ -39,6 +40,7 @@ DATA_TABLES = [
     "grants",
     "users",
     "legacy_lock_schedule",
+    "drug_decisions",
 ]
 
 

@@ -1,5 +1,6 @@
 """``antt import incidents FILE`` — validate and import the week's incident export;
-``antt import indicators FILE`` — indicator values (e-ID, drugs, population, GRDP, PCI, PAR Index)."""
+``antt import indicators FILE`` — indicator values (e-ID, drugs, population, GRDP, PCI, PAR Index);
+``antt import drug-status FILE`` — official drug-status decisions per commune (docs/formats/drug-status.md)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from antt.errors import ImportRejected, Issue
 from antt.settings import load_settings
 
 if TYPE_CHECKING:
+    from antt.services.drug_status import DrugStatusImportSummary
     from antt.services.imports import ImportSummary
     from antt.services.indicators import IndicatorImportSummary
 
@@ -107,6 +109,61 @@ def indicators_command(
         sys.stdout.write("\n")
     else:
         print_indicator_summary(summary, Console(highlight=False))
+
+
+@app.command("drug-status")
+def drug_status_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="tệp .xlsx hoặc .csv"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="chỉ kiểm tra, không ghi / validate only"),
+    as_json: bool = typer.Option(False, "--json", help="in kết quả dạng JSON"),
+) -> None:
+    """Nhập quyết định công nhận không ma túy, phân loại địa bàn / import official drug-status decisions."""
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.drug_status import import_drug_status
+
+    settings = load_settings(require_secrets=True)
+    database = open_database(settings)
+    actor = Actor.system(f"cli:{getpass.getuser()}")
+    try:
+        require_current_schema(database)
+        with json_rejection(as_json):
+            summary = import_drug_status(database, settings, actor, file, dry_run=dry_run)
+    finally:
+        database.dispose()
+    if as_json:
+        json.dump(drug_status_summary_document(summary), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_drug_status_summary(summary, Console(highlight=False))
+
+
+def drug_status_summary_document(s: DrugStatusImportSummary) -> dict[str, object]:
+    return {
+        "kind": "drug_status",
+        "file": s.file_name,
+        "sha256": s.file_sha256,
+        "dry_run": s.dry_run,
+        "batch_id": s.batch_id,
+        "rows": s.rows_total,
+        "new": s.new,
+        "unchanged": s.unchanged,
+        "duplicates": s.duplicates,
+        "by_status": s.by_status,
+        "by_year": s.by_year,
+        "warnings_by_rule": s.warnings_by_rule,
+        "warnings": [_issue_document(w) for w in s.warnings],
+        "seconds": round(s.seconds, 3),
+    }
+
+
+def print_drug_status_summary(s: DrugStatusImportSummary, console: Console) -> None:
+    console.print(f"[bold]{_head(s.dry_run, s.batch_id)}[/bold]: {s.file_name} — {s.rows_total} dòng/rows")
+    console.print(
+        f"  quyết định mới/new decisions {s.new} · không đổi/unchanged {s.unchanged}"
+        + (f" · dòng lặp/repeated rows {s.duplicates}" if s.duplicates else "")
+    )
+    console.print("  tình trạng/status: " + ", ".join(f"{k} {v}" for k, v in s.by_status.items()))
+    _print_warnings(s.warnings, s.warnings_by_rule, console)
 
 
 def summary_document(s: ImportSummary) -> dict[str, object]:

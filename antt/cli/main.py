@@ -8,7 +8,22 @@ import sys
 import typer
 from rich.console import Console
 
-from antt.cli import audit, compstat, db, demo, imports, offences, report, serve, targets, units, users
+from antt.cli import (
+    audit,
+    compstat,
+    db,
+    demo,
+    forecast,
+    groups,
+    imports,
+    offences,
+    report,
+    serve,
+    targets,
+    units,
+    users,
+    warn,
+)
 from antt.errors import AnttError, ImportRejected
 
 app = typer.Typer(
@@ -27,6 +42,9 @@ app.command("report")(report.report_command)
 app.add_typer(demo.app, name="demo")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
+app.add_typer(forecast.app, name="forecast")
+app.add_typer(warn.app, name="warn")
+app.add_typer(groups.app, name="networks")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -45,11 +63,9 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:  # click usage errors come here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if isinstance(exc, _usage_errors()):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if os.environ.get("ANTT_DEBUG"):
             raise
         err.print(
@@ -57,3 +73,18 @@ def main() -> None:
             markup=False,
         )
         sys.exit(70)  # EX_SOFTWARE
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Click's usage errors (unknown option, bad value …): Typer ≥ 0.29 raises those of the copy of Click it
+    bundles, which are not ``click.ClickException``."""
+    import click
+
+    kinds: list[type[Exception]] = [click.ClickException]
+    try:
+        from typer._click.exceptions import ClickException as bundled
+    except ImportError:  # an older Typer uses Click itself
+        pass
+    else:
+        kinds.append(bundled)
+    return tuple(kinds)

@@ -35,6 +35,10 @@ def report_command(
     signer: str = typer.Option("", "--signer", help='người ký, vd. "Đại tá Nguyễn Văn A"'),
     secrecy: str = typer.Option("", "--secrecy", help="độ mật: MẬT | TỐI MẬT | TUYỆT MẬT"),
     urgency: str = typer.Option("", "--urgency", help="độ khẩn: KHẨN | THƯỢNG KHẨN | HỎA TỐC"),
+    draft: int | None = typer.Option(
+        None, "--draft", help="số dự thảo đã lưu trên web: kỳ, đơn vị, lời văn và tùy chọn lấy từ dự thảo"
+    ),
+    version: int | None = typer.Option(None, "--version", help="phiên bản của dự thảo (mặc định: mới nhất)"),
 ) -> None:
     """Báo cáo kết quả công tác bảo đảm ANTT / the periodic security-and-order report."""
     from antt.errors import InvalidInput, every_problem
@@ -50,6 +54,31 @@ def report_command(
                 f"--format must be docx, pdf or xlsx (got {fmt!r}).",
             ) from None
 
+    if draft is not None or version is not None:
+        mixed = {
+            "--period": period,
+            "--from": from_,
+            "--to": to,
+            "--unit": unit,
+            "--as-of": as_of,
+            "--number": number,
+            "--issued": issued,
+            "--authority": authority,
+            "--signer-title": signer_title,
+            "--signer": signer,
+            "--secrecy": secrecy,
+            "--urgency": urgency,
+        }
+        given = [name for name, value in mixed.items() if value not in (None, "")]
+        if draft is None or given:
+            raise InvalidInput(
+                "--draft lấy kỳ, đơn vị và tùy chọn từ dự thảo; không dùng kèm "
+                f"{', '.join(given) or '--version mà thiếu --draft'}.",
+                "--draft takes the period, unit and options from the draft; do not combine it with "
+                f"{', '.join(given) or '--version without --draft'}.",
+            )
+        _export_draft(draft, version, chosen_format(), out)
+        return
     kind, issued_day, options, window, as_of_day = every_problem(
         chosen_format,
         lambda: parse_day(issued) if issued else None,
@@ -84,4 +113,25 @@ def report_command(
     out.write_bytes(content)
     Console(highlight=False).print(
         f"Đã ghi / written: {out} ({len(content):,} byte, {kind.value}) — {window.label_vi()}", markup=False
+    )
+
+
+def _export_draft(draft_id: int, version: int | None, kind: object, out: Path) -> None:
+    """Render a draft saved on the web, by its number (``antt report --draft ID``)."""
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.report_drafts import STATUS_LABELS_VI, export_draft
+    from antt.services.reports import ReportFormat
+
+    assert isinstance(kind, ReportFormat)
+    database = open_database(load_settings())
+    try:
+        require_current_schema(database)
+        view, content = export_draft(database, CLI_ACTOR, draft_id, kind, version=version, client="cli")
+    finally:
+        database.dispose()
+    out.write_bytes(content)
+    Console(highlight=False).print(
+        f"Đã ghi / written: {out} ({len(content):,} byte, {kind.value}) — dự thảo số {draft_id}, phiên bản "
+        f"{view.version.version} ({STATUS_LABELS_VI[view.draft.status]}) — {view.period.label_vi()}",
+        markup=False,
     )

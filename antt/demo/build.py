@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from antt.demo import files
+from antt.demo.drug_decisions import FILE as DRUG_STATUS_FILE
+from antt.demo.drug_decisions import write_drug_decisions
 from antt.demo.incidents import (
     BRANCHING,
     CommuneGeometry,
@@ -46,6 +48,7 @@ from antt.domain.people import pseudonymise
 from antt.domain.reference import commune_boundaries, offence_table, unit_catalog
 from antt.domain.units import Level
 from antt.services.database import Database
+from antt.services.drug_status import import_drug_status
 from antt.services.imports import ImportSummary, import_incidents
 from antt.services.indicators import IndicatorImportSummary, import_indicators
 from antt.settings import DEMO_PSEUDONYM_KEY, Settings
@@ -119,6 +122,8 @@ def generate(
     write_population(out_dir / "population.csv", population, start.year, end.year)
     indicators = generate_indicators(np.random.default_rng(seed + 4), population, start, end)
     other_files = [out_dir / "population.csv", *write_indicator_set(out_dir, indicators)]
+    decisions = write_drug_decisions(out_dir / DRUG_STATUS_FILE, indicators.drug_classes, end)
+    other_files += [decisions] if decisions else []
     write_targets(out_dir / "targets.yaml")
     write_personas(out_dir / "personas.yaml")
     other_files += [out_dir / "targets.yaml", out_dir / "personas.yaml"]
@@ -235,5 +240,8 @@ def load(
                 progress=report,
             )
         )
+    for path in demo.other_files:  # the synthetic drug-status decisions (antt/demo/drug_decisions.py)
+        if path.name == DRUG_STATUS_FILE:
+            import_drug_status(database, settings, actor, path)
     create_demo_users(database, settings)  # the personas, with their roles (city-wide or their commune)
     return summaries

@@ -218,6 +218,8 @@ class DecisionBook:
         scheme in force that day."""
         communes = self.communes(day)
         recognised = sum(
-            1 for u in communes if (d := self.own(u.key, day)) is not None and d.status is DrugStatus.DRUG_FREE
+            1
+            for u in communes
+            if (d := self.own(u.key, day)) is not None and d.status is DrugStatus.DRUG_FREE
         )
         return OfficialShare(day, self.catalog.scheme_on(day).code, recognised, len(communes))

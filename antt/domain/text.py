@@ -7,6 +7,7 @@ produce NFD. We always *store and show* NFC text as given, and *match* on :func:
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d"})
 
@@ -26,6 +27,7 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+@lru_cache(maxsize=8192)  # names repeat: every CompStat table sorts the same communes
 def sort_key(text: str) -> tuple[str, str]:
     """Vietnamese-alphabet sort key for names: a ă â b c d đ e ê … o ô ơ … u ư, then tones break ties.
 

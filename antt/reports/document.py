@@ -138,19 +138,28 @@ class Signature:
 
 @dataclass(frozen=True)
 class Stamp:
-    """What the export was made from: filters, the date data were counted to, the user, the time."""
+    """What the export was made from: filters, the date data were counted to, the user, the time, the
+    reference of its audit record and the draft it renders. It is written into the file's properties
+    (docx core properties, PDF metadata, xlsx document properties), never into the official text."""
 
     filters: dict[str, str]
     data_as_of: date
     user: str
     generated_at: datetime
+    reference: str = ""  # the export's reference, also in its audit record (details.reference)
+    draft: str = ""  # e.g. "dự thảo số 3, phiên bản 2, đã duyệt"
 
     def line_vi(self) -> str:
         filters = "; ".join(f"{k}: {v}" for k, v in self.filters.items())
-        return (
+        line = (
             f"Xuất từ ANTT lúc {self.generated_at:%d/%m/%Y %H:%M} bởi {self.user}; số liệu đến ngày "
             f"{self.data_as_of:%d/%m/%Y}; bộ lọc: {filters}."
         )
+        if self.draft:
+            line += f" Theo {self.draft}."
+        if self.reference:
+            line += f" Mã tham chiếu nhật ký kiểm tra: {self.reference}."
+        return line
 
 
 @dataclass(frozen=True)
@@ -164,9 +173,12 @@ class Report:
     secrecy: str | None = None  # ô số 10a: MẬT / TỐI MẬT / TUYỆT MẬT
     urgency: str | None = None  # ô số 10b: KHẨN / THƯỢNG KHẨN / HỎA TỐC
     annex_title: str = "PHỤ LỤC SỐ LIỆU"
+    # statistics beyond the police's own vocabulary (z, probabilities, intervals): not in the body
+    analysis: list[Table] = field(default_factory=list)
+    analysis_title: str = "PHỤ LỤC PHÂN TÍCH THỐNG KÊ (tham khảo)"
 
     def tables(self) -> list[Table]:
-        """Every table of the report: those in the sections, then the annexes."""
+        """Every table of the report: those in the sections, then the annexes, then the analysis."""
         found: list[Table] = []
 
         def walk(section: Section) -> None:
@@ -176,4 +188,4 @@ class Report:
 
         for section in self.sections:
             walk(section)
-        return found + list(self.annexes)
+        return found + list(self.annexes) + list(self.analysis)

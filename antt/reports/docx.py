@@ -23,6 +23,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 from antt.reports.charts import picture
 from antt.reports.document import Chart, Kind, Map, Paragraph, Report, Section, Table
 from antt.reports.fonts import body_font
+from antt.reports.measure import text_width_cm
 from antt.reports.numbers import cell_text
 
 BODY_PT = 14
@@ -43,20 +44,44 @@ def render_docx(report: Report) -> bytes:
     for part in report.sections:
         _section(doc, part, level=0)
     _signature(doc, report)
-    stamp = doc.add_paragraph()
-    _run(stamp, report.stamp.line_vi(), size=10, italic=True)
-    if report.annexes:
+    for title, tables in ((report.annex_title, report.annexes), (report.analysis_title, report.analysis)):
+        if not tables:
+            continue
         annex = doc.add_section()
         _page(annex, landscape=True)
         annex.different_first_page_header_footer = False
         heading = doc.add_paragraph()
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(heading, report.annex_title, bold=True)
-        for table in report.annexes:
+        _run(heading, title, bold=True)
+        for table in tables:
             _table(doc, table, LANDSCAPE_TEXT_CM)
+    _properties(doc, report)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _properties(doc: Any, report: Report) -> None:
+    """Where the export comes from (the audit reference, the user, the data date, the filters, the draft)
+    goes into the core properties (File > Properties), not into the text a leader signs. Word's core
+    properties hold 255 characters each: the stamp is spread over several."""
+    stamp = report.stamp
+    properties = doc.core_properties
+    properties.title = f"{report.header.doc_type} {report.header.summary}"[:255]
+    properties.subject = report.header.issuing_body[:255]
+    properties.author = "ANTT"
+    properties.comments = (
+        f"Xuất từ ANTT lúc {stamp.generated_at:%d/%m/%Y %H:%M} bởi {stamp.user}; số liệu đến ngày "
+        f"{stamp.data_as_of:%d/%m/%Y}"
+        + (f"; mã tham chiếu nhật ký kiểm tra: {stamp.reference}" if stamp.reference else "")
+        + "."
+    )[:255]
+    properties.category = "; ".join(f"{k}: {v}" for k, v in stamp.filters.items())[:255]
+    properties.identifier = stamp.reference
+    properties.keywords = f"ANTT; {stamp.reference}" if stamp.reference else "ANTT"
+    properties.created = properties.modified = stamp.generated_at
+    properties.last_modified_by = stamp.user[:255]
+    properties.content_status = stamp.draft[:255]
 
 
 def _styles(doc: object, font: str) -> None:
@@ -176,22 +201,40 @@ def _lines(paragraph: Any, more: tuple[str, ...], **style: Any) -> None:
         _run(paragraph, line, **style)
 
 
+HEADER_COLUMNS_CM = (6.5, 10.0)
+CELL_PADDING_CM = 2 * 0.19  # Word's and LibreOffice's default left and right cell margins
+ISSUING_RULE_SHARE = 0.4  # Decree 30: the rule under the issuing body is 1/3 to 1/2 of its line
+
+
+def rule_indent(cell_cm: float, rule_cm: float) -> float:
+    """The indent on each side that leaves a centred rule of ``rule_cm`` in a cell ``cell_cm`` wide."""
+    return max(0.0, (cell_cm - CELL_PADDING_CM - rule_cm) / 2)
+
+
 def _header_block(doc: object, report: Report) -> None:
     h = report.header
     # Decree 30 sizes: bodies 12–13 pt, number 13, national title 12–13, motto 13–14, date 13–14; the
     # national title needs 10 cm at 13 pt, so the issuing body takes two lines where it is long
-    left, right = _two_columns(doc, 6.5, 10)
+    left_cm, right_cm = HEADER_COLUMNS_CM
+    left, right = _two_columns(doc, left_cm, right_cm)
     _lines(_centred(left, h.superior_lines[0], first=True, size=12), h.superior_lines[1:], size=12)
     issuing = _centred(left, h.issuing_lines[0], bold=True, size=12)
     _lines(issuing, h.issuing_lines[1:], bold=True, size=12)
-    _rule(issuing, 2.0)
-    _centred(left, h.number_line, size=13)
+    body_cm = max(text_width_cm(line, 12, bold=True) for line in h.issuing_lines)
+    _rule(issuing, rule_indent(left_cm, ISSUING_RULE_SHARE * body_cm))
+    number = _centred(left, h.number_line, size=13)
+    for t in number.runs[0]._r.findall(qn("w:t")):  # type: ignore[attr-defined]
+        t.set(qn("xml:space"), "preserve")  # a blank number keeps its spaces: "Số:      /BC-CATP"
     if report.secrecy:
         _centred(left, report.secrecy, bold=True, size=13)
     if report.urgency:
         _centred(left, report.urgency, bold=True, size=13, color=RGBColor(0xC0, 0, 0))
     _centred(right, h.national_title, first=True, bold=True, size=13)
-    _rule(_centred(right, h.motto, bold=True, size=14), 2.4)
+    # the rule under the motto is as long as the motto
+    _rule(
+        _centred(right, h.motto, bold=True, size=14),
+        rule_indent(right_cm, text_width_cm(h.motto, 14, bold=True)),
+    )
     date_line = _centred(right, h.date_line, italic=True, size=14)
     date_line.paragraph_format.space_before = Pt(6)  # type: ignore[attr-defined]
     for text, rule in ((h.doc_type, False), (h.summary, True)):

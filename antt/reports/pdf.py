@@ -27,6 +27,9 @@ table.head { width: 100%%; border-collapse: collapse; }
 table.head td { vertical-align: top; text-align: center; font-size: 13pt; padding: 0; }
 table.head td.left { width: 40%%; } table.head td.right { width: 60%%; }
 .rule { display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }
+.body { display: inline-block; }
+.short-rule { display: block; width: 40%%; margin: 1pt auto 0 auto; border-top: 1px solid #000; }
+.number { white-space: pre; }
 .motto { font-size: 14pt; font-weight: bold; }
 .date { font-style: italic; font-size: 14pt; margin-top: 6pt; display: block; }
 .type { text-align: center; font-weight: bold; margin: 14pt 0 0 0; }
@@ -65,15 +68,29 @@ def render_html(report: Report) -> str:
     body = [_header(report)]
     body += [_section(s, 0) for s in report.sections]
     body.append(_signature(report))
-    body.append(f'<p class="stamp">{escape(report.stamp.line_vi())}</p>')
-    if report.annexes:
-        annex = [f'<p class="type">{escape(report.annex_title)}</p>'] + [_table(t) for t in report.annexes]
-        body.append('<section class="annex">' + "".join(annex) + "</section>")
+    for title, tables in ((report.annex_title, report.annexes), (report.analysis_title, report.analysis)):
+        if tables:
+            annex = [f'<p class="type">{escape(title)}</p>'] + [_table(t) for t in tables]
+            body.append('<section class="annex">' + "".join(annex) + "</section>")
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
-        f"<title>{escape(report.header.summary)}</title><style>{CSS % {'fonts': fonts}}</style></head>"
+        f"<title>{escape(report.header.doc_type)} {escape(report.header.summary)}</title>"
+        f"{_metadata(report)}<style>{CSS % {'fonts': fonts}}</style></head>"
         f"<body>{''.join(body)}</body></html>"
     )
+
+
+def _metadata(report: Report) -> str:
+    """Where the export comes from (the audit reference, the user, the data date, the draft): the PDF's
+    metadata (WeasyPrint writes these ``meta`` elements into the document information), never the text."""
+    stamp = report.stamp
+    entries = {
+        "author": "ANTT",
+        "description": stamp.line_vi(),  # the PDF's Subject
+        "keywords": f"ANTT, {stamp.reference}" if stamp.reference else "ANTT",
+        "dcterms.created": stamp.generated_at.isoformat(timespec="seconds"),
+    }
+    return "".join(f'<meta name="{k}" content="{escape(v)}">' for k, v in entries.items())
 
 
 def _header(report: Report) -> str:
@@ -85,8 +102,9 @@ def _header(report: Report) -> str:
         marks += f'<br><span class="urgency">{escape(report.urgency)}</span>'
     return (
         '<table class="head"><tr>'
-        f'<td class="left">{_lines(h.superior_lines)}<br><b class="rule">{_lines(h.issuing_lines)}</b><br>'
-        f"{escape(h.number_line)}{marks}</td>"
+        f'<td class="left">{_lines(h.superior_lines)}<br>'
+        f'<span class="body"><b>{_lines(h.issuing_lines)}</b><span class="short-rule"></span></span><br>'
+        f'<span class="number">{escape(h.number_line)}</span>{marks}</td>'
         f'<td class="right"><b>{escape(h.national_title)}</b><br>'
         f'<span class="motto rule">{escape(h.motto)}</span>'
         f'<span class="date">{escape(h.date_line)}</span></td>'

@@ -34,7 +34,9 @@ def sheet_name(table: Table, used: set[str]) -> str:
 
 
 def render_xlsx(report: Report, tables: list[Table] | None = None) -> bytes:
-    """The workbook of ``tables`` (default: the report's annexes) with a first sheet saying what it is."""
+    """The workbook of ``tables`` (default: the report's annexes, then its analytical annex) with a first
+    sheet saying what it is; where the export comes from (audit reference, user) is in the workbook's
+    document properties."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -50,6 +52,18 @@ def render_xlsx(report: Report, tables: list[Table] | None = None) -> bytes:
         Kind.DECIMAL: book.add_format({"num_format": "0.00"}),
         Kind.TEXT: None,
     }
+    stamp = report.stamp
+    book.set_properties(
+        {
+            "title": f"{report.header.doc_type} {report.header.summary}",
+            "subject": report.header.issuing_body,
+            "author": "ANTT",
+            "comments": stamp.line_vi(),
+            "keywords": f"ANTT, {stamp.reference}" if stamp.reference else "ANTT",
+            "status": stamp.draft,
+            "created": stamp.generated_at,
+        }
+    )
     used: set[str] = set()
     about = book.add_worksheet(sheet_name(Table("Thông tin", "", [], []), used))
     h = report.header
@@ -57,13 +71,13 @@ def render_xlsx(report: Report, tables: list[Table] | None = None) -> bytes:
         h.issuing_body,
         f"{h.doc_type}: {h.summary}",
         h.date_line,
-        report.stamp.line_vi(),
-        *(f"{k}: {v}" for k, v in report.stamp.filters.items()),
+        f"Số liệu đến ngày {stamp.data_as_of:%d/%m/%Y}",
+        *(f"{k}: {v}" for k, v in stamp.filters.items()),
     ]
     about.set_column(0, 0, 120)
     for i, line in enumerate(lines):
         about.write_string(i, 0, inert(line), title if i < 2 else None)
-    for table in tables if tables is not None else report.annexes:
+    for table in tables if tables is not None else [*report.annexes, *report.analysis]:
         sheet = book.add_worksheet(sheet_name(table, used))
         sheet.write_string(0, 0, inert(table.title), title)
         for j, column in enumerate(table.columns):

@@ -16,7 +16,7 @@ import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,7 +24,8 @@ from sqlalchemy import Connection, create_engine
 from sqlalchemy.orm import Session
 
 import antt
-from antt.errors import InvalidInput
+from antt.domain.access import Action, Actor
+from antt.errors import DiskFull, InvalidInput
 from antt.services import backup_archive as archive
 from antt.storage import audit, audit_verify
 from antt.storage import backup as engine_level
@@ -147,6 +148,13 @@ def backup_database(
     except Exception as exc:
         with suppress(Exception):
             record(database, operator, "db.backup", "failure", {"file": str(target), "error": str(exc)[:500]})
+        if not isinstance(exc, DiskFull) and DiskFull.caused(exc):  # pg_dump's own words included
+            raise DiskFull(
+                f"Đĩa đầy khi ghi bản sao lưu vào {target.parent}: không có tệp sao lưu nào được tạo, cơ sở dữ "
+                "liệu không thay đổi. Hãy giải phóng dung lượng hoặc chọn thư mục khác.",
+                f"The disk is full writing the backup into {target.parent}: no backup file was left and the "
+                "database is unchanged. Free some space or choose another folder.",
+            ) from exc
         raise
     removed = rotate(target.parent, keep, spare=target) if keep else []
     record(
@@ -332,6 +340,29 @@ def verify_database(database: Database, operator: str) -> VerifyReport:
         },
     )
     return report
+
+
+# ------------------------------------------------------------------------------------- overdue backups
+
+
+@dataclass(frozen=True)
+class OverdueBackup:
+    last_at: datetime | None  # naive UTC; None: no backup has ever been recorded
+    max_age_hours: float
+
+
+def overdue_backup(database: Database, actor: Actor, now: datetime | None = None) -> OverdueBackup | None:
+    """For an administrator (who may manage users): the newest backup when it is older than
+    ``ANTT_BACKUP_MAX_AGE_HOURS`` or there is none; ``None`` when it is recent enough or for anyone else."""
+    if not actor.can(Action.MANAGE_USERS):
+        return None
+    hours = database.settings.backup_max_age_hours
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
+    with database.transaction(write=False) as session:
+        connection = session.connection()
+        if engine_level.newest_backup_at(connection, since=moment - timedelta(hours=hours)) is not None:
+            return None
+        return OverdueBackup(engine_level.newest_backup_at(connection), hours)
 
 
 # ------------------------------------------------------------------------------------------- db upgrade

@@ -20,7 +20,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from antt.analytics.compstat import Change, Contribution, Measures, contributions, total
+from antt.analytics.compstat import Change, Contribution, Measures, clearance_rate, contributions, total
 from antt.domain.access import Actor
 from antt.domain.periods import Comparison, Period, check_supported_day, today_local
 from antt.domain.reference import unit_catalog
@@ -220,6 +220,97 @@ def compstat(
     )
 
 
+# --- the one clearance rate (issue 16): Resolution 96/2019/QH14 -------------------------------------------
+
+CLEARANCE_GROUP = "social_order"
+CLEARANCE_DEFINITION_VI = (
+    "Tỷ lệ điều tra, khám phá theo Nghị quyết 96/2019/QH14: số vụ phạm tội về trật tự xã hội xảy ra trong kỳ "
+    "đã điều tra làm rõ đến ngày lấy số liệu, chia cho số vụ phạm tội về trật tự xã hội xảy ra trong kỳ; án "
+    "rất nghiêm trọng, đặc biệt nghiêm trọng tính tương tự. Các nhóm tội phạm khác (kinh tế, tham nhũng, môi "
+    "trường, công nghệ cao, ma túy…) phần lớn do lực lượng Công an chủ động phát hiện nên chỉ nêu số vụ phát "
+    "hiện, số đối tượng bắt giữ, không tính tỷ lệ."
+)
+CLEARANCE_DEFINITION_EN = (
+    "Clearance rate as in Resolution 96/2019/QH14: social-order crimes that occurred in the period and were "
+    "cleared by the data date, over the social-order crimes that occurred in the period; likewise for very "
+    "serious and especially serious cases. The other groups (economic, corruption, environmental, high-tech, "
+    "drug crime…) are mostly found by the police themselves: they are stated as cases found and suspects "
+    "arrested, without a rate."
+)
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """The headline clearance: social-order crime only (Resolution 96/2019/QH14), and its very serious and
+    especially serious cases, as of the result's dates (the comparison period at the same lag)."""
+
+    current: Measures
+    previous: Measures
+    as_of: date
+    compare_as_of: date
+
+    @property
+    def rate(self) -> float | None:
+        return clearance_rate(self.current.cleared, self.current.incidents)
+
+    @property
+    def previous_rate(self) -> float | None:
+        return clearance_rate(self.previous.cleared, self.previous.incidents)
+
+    @property
+    def grave_rate(self) -> float | None:
+        return clearance_rate(self.current.grave_cleared, self.current.grave)
+
+    @property
+    def previous_grave_rate(self) -> float | None:
+        return clearance_rate(self.previous.grave_cleared, self.previous.grave)
+
+
+def clearance(result: CompstatResult, unit_code: str | None = None) -> Clearance | None:
+    """The one clearance rate every surface states (CompStat page and API, report, annexes): of the
+    social-order group of ``result`` — of the commune ``unit_code``, or of the whole scope — or ``None``
+    when the result does not count that group (another group was asked for, or a by-unit result of all
+    groups, whose rows mix the groups)."""
+    if CLEARANCE_GROUP not in result.groups:
+        return None
+    if result.by is By.UNIT:
+        if result.groups != [CLEARANCE_GROUP]:
+            return None
+        changes = [r.change for r in result.rows if unit_code is None or r.unit.code == unit_code]
+        found = result.totals if unit_code is None else total(changes)
+    else:
+        found = total(
+            r.change
+            for r in result.rows
+            if r.group == CLEARANCE_GROUP and (unit_code is None or r.unit.code == unit_code)
+        )
+    return Clearance(found.current, found.previous, result.as_of, result.compare_as_of)
+
+
+def clearance_document(c: Clearance | None) -> dict[str, object] | None:
+    """:class:`Clearance` as JSON (rates in percent, one decimal), with the definition it follows."""
+    if c is None:
+        return None
+
+    def pct(value: float | None) -> float | None:
+        return None if value is None else round(value, 1)
+
+    return {
+        "group": CLEARANCE_GROUP,
+        "occurred": c.current.incidents,
+        "cleared": c.current.cleared,
+        "rate": pct(c.rate),
+        "previous_occurred": c.previous.incidents,
+        "previous_cleared": c.previous.cleared,
+        "previous_rate": pct(c.previous_rate),
+        "grave": c.current.grave,
+        "grave_cleared": c.current.grave_cleared,
+        "grave_rate": pct(c.grave_rate),
+        "definition_vi": CLEARANCE_DEFINITION_VI,
+        "definition_en": CLEARANCE_DEFINITION_EN,
+    }
+
+
 def result_document(result: CompstatResult) -> dict[str, Any]:
     """The JSON form shared by the CLI and the API, as the actor of :func:`compstat` may see it: hidden
     figures are ``null``, named in ``suppressed_fields`` (and ``withheld_fields`` when hidden whatever
@@ -274,6 +365,7 @@ def result_document(result: CompstatResult) -> dict[str, Any]:
             for r in result.rows
         ],
         "totals": masked(figures(result.totals), result.totals_hidden),
+        "clearance": clearance_document(clearance(result)),
         "excluded_units": sorted(result.excluded),
         "contributors": [
             {

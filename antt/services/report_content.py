@@ -1,8 +1,10 @@
 """The words and tables of the periodic report, from figures already computed by the services.
 
 Counts first, then the change in counts; a percent change only with its base, and flagged when the base is
-small; the significance of a change stated as the Poisson z = 2(√C − √P) with its thresholds (|z| ≥ 2
-notable, ≥ 3 strong). Target statuses are the computed ones, quoted — nothing here judges.
+small — the words a police report uses. The significance of a change (the Poisson z = 2(√C − √P), |z| ≥ 2
+notable, ≥ 3 strong) is not in these phrases: the analytical annex gives it
+(:func:`antt.services.report_outline.analysis_annex`). Target statuses are the computed ones, quoted —
+nothing here judges. The parts of the report are put together in :mod:`antt.services.report_outline`.
 
 A drug figure that the report's author may not see (:mod:`antt.services.disclosure`, docs/disclosure.md)
 is written "<5" when it is a small count and "x" when it is withheld whatever its value (not a reporting
@@ -21,35 +23,26 @@ from antt.analytics.compstat import SMALL_BASE, Z_NOTABLE, Z_STRONG, Change, Mea
 from antt.domain.access import SUPPRESSED_LABEL, WITHHELD_LABEL, Actor
 from antt.domain.documents import format_count, format_decimal, format_percent
 from antt.domain.reference import offence_table
-from antt.domain.targets import GROUPS_VI, STATUS_LABELS_VI, Evaluation, RuleKind, SourceStatus
+from antt.domain.targets import STATUS_LABELS_VI, Evaluation, RuleKind, SourceStatus
 from antt.domain.units import Unit
 from antt.reports.document import (
     Area,
-    Block,
     Cell,
     Chart,
     Column,
-    Header,
     Kind,
     Map,
-    Paragraph,
-    Report,
-    Section,
     Signature,
-    Stamp,
     Table,
 )
-from antt.services.compstat import CompstatResult, Row
+from antt.services.compstat import Clearance, CompstatResult, Row, clearance
 from antt.services.disclosure import NOTHING_HIDDEN, SENSITIVE_GROUPS, Disclosure, Hidden
-from antt.services.social_order import SOCIAL_EVILS, FigureChange, SocialOrderFigures
+from antt.services.social_order import FigureChange, SocialOrderFigures
 
 CITY = "Hải Phòng"
 MINISTRY = "BỘ CÔNG AN"
 CITY_POLICE_LINES = ("CÔNG AN THÀNH PHỐ", "HẢI PHÒNG")  # too long for one line of the header's left column
 BODY_LINE_CHARS = 21  # what one line of the header's left column holds at 12 pt (checked in LibreOffice)
-PLACEHOLDER = (
-    "[Phần dành cho người soạn thảo: phương hướng, nhiệm vụ trọng tâm kỳ tới. ANTT không tự viết phần này.]"
-)
 
 
 EID_INDICATORS = ("eid_accounts_assigned", "eid_accounts_collected", "eid_accounts_activated")
@@ -130,7 +123,7 @@ def _cell(value: Cell, name: str, hidden: Hidden) -> Cell:
 
 
 def change_phrase(c: Change, hidden: Hidden = NOTHING_HIDDEN) -> str:
-    """``120 vụ (cùng kỳ 100 vụ; tăng 20 vụ, +20,0% so với 100 vụ; z = +1,89, trong dao động ngẫu nhiên)``.
+    """``120 vụ (cùng kỳ 100 vụ; tăng 20 vụ, +20,0% so với 100 vụ)``.
 
     With ``hidden`` counts: ``<5 vụ (cùng kỳ 7 vụ; số nhỏ hơn 5 không công bố, không nêu tăng, giảm)``;
     withheld ones: ``x vụ (cùng kỳ x vụ; chỉ công bố theo kỳ báo cáo đã kết thúc, không nêu tăng, giảm)``."""
@@ -153,10 +146,7 @@ def change_phrase(c: Change, hidden: Hidden = NOTHING_HIDDEN) -> str:
             moved += f", {_signed(format_percent, c.pct_change)} so với {format_count(before)} vụ"
             if c.small_base:
                 moved += f" (cơ số dưới {SMALL_BASE} vụ, tỷ lệ % không ổn định)"
-    return (
-        f"{format_count(now)} vụ (cùng kỳ {format_count(before)} vụ; {moved}; "
-        f"z\u00a0=\u00a0{_signed(lambda v: format_decimal(v, 2), c.z)}, {z_phrase(c.z)})"
-    )
+    return f"{format_count(now)} vụ (cùng kỳ {format_count(before)} vụ; {moved})"
 
 
 def _signed(write: Callable[[float], str], value: float) -> str:
@@ -209,77 +199,39 @@ def _pct_cell(c: Change) -> Cell:
     return None if c.pct_change is None else round(c.pct_change, 1)
 
 
-def situation(figures: Figures, *, with_map: bool = False) -> Section:
+def situation_table(figures: Figures) -> Table:
+    """Bảng 1: each group's cases against the same period last year (counts and change; no z)."""
     result = figures.by_group
     names = group_names()
-    scope = result.scope.name
-    blocks: list[Block] = [
-        Paragraph(
-            f"{result.period.label_vi()}, trên địa bàn {scope} ghi nhận "
-            f"{change_phrase(result.totals)}. So sánh với {result.compare.label_vi()}."
-        )
-    ]
     hidden = {r.group: r.hidden for r in result.rows}
-    blocks += [
-        Paragraph(f"- {names[r.group]}: {change_phrase(r.change, hidden[r.group])}.") for r in result.rows
-    ]
-    if figures.traffic is not None and figures.traffic.current is not None:
-        blocks.append(Paragraph(traffic_phrase(figures.traffic.current, figures.traffic.previous)))
-    if result.totals.approximate:
-        blocks.append(
-            Paragraph(
-                f"Ghi chú: {format_percent(100 * result.totals.approximate_share)} số vụ được quy đổi theo "
-                "đơn vị hành chính mới qua địa bàn bị chia tách, không có tọa độ (số liệu gần đúng).",
-                italic=True,
-            )
-        )
-    blocks.append(
-        Table(
-            key="Bảng 1 Tình hình",
-            title="Bảng 1. Số vụ phạm tội theo nhóm so với cùng kỳ",
-            columns=[
-                Column("Nhóm tội phạm", width=40),
-                Column("Kỳ này", Kind.COUNT),
-                Column("Cùng kỳ", Kind.COUNT),
-                Column("Tăng, giảm (vụ)", Kind.COUNT),
-                Column("Tăng, giảm (%)", Kind.PERCENT),
-                Column("z", Kind.DECIMAL),
-            ],
-            rows=[
-                [
-                    names[r.group],
-                    _cell(r.change.current.incidents, "current", hidden[r.group]),
-                    _cell(r.change.previous.incidents, "previous", hidden[r.group]),
-                    _cell(r.change.change, "change", hidden[r.group]),
-                    _cell(_pct_cell(r.change), "pct_change", hidden[r.group]),
-                    _cell(round(r.change.z, 2), "z", hidden[r.group]),
-                ]
-                for r in result.rows
-            ],
-            total=[
-                "Tổng số",
-                result.totals.current.incidents,
-                result.totals.previous.incidents,
-                result.totals.change,
-                _pct_cell(result.totals),
-                round(result.totals.z, 2),
-            ],
-        )
+    return Table(
+        key="Bảng 1 Tình hình",
+        title="Bảng 1. Số vụ phạm tội theo nhóm so với cùng kỳ",
+        columns=[
+            Column("Nhóm tội phạm", width=40),
+            Column("Kỳ này", Kind.COUNT),
+            Column("Cùng kỳ", Kind.COUNT),
+            Column("Tăng, giảm (vụ)", Kind.COUNT),
+            Column("Tăng, giảm (%)", Kind.PERCENT),
+        ],
+        rows=[
+            [
+                names[r.group],
+                _cell(r.change.current.incidents, "current", hidden[r.group]),
+                _cell(r.change.previous.incidents, "previous", hidden[r.group]),
+                _cell(r.change.change, "change", hidden[r.group]),
+                _cell(_pct_cell(r.change), "pct_change", hidden[r.group]),
+            ]
+            for r in result.rows
+        ],
+        total=[
+            "Tổng số",
+            result.totals.current.incidents,
+            result.totals.previous.incidents,
+            result.totals.change,
+            _pct_cell(result.totals),
+        ],
     )
-    if result.excluded:
-        blocks.append(
-            Paragraph(
-                "Ghi chú: số liệu tổng hợp không gồm các vụ phạm tội về ma túy và xâm phạm tình dục của "
-                "địa bàn mà người lập báo cáo không được xem số nhỏ (số vụ ma túy nêu riêng ở dòng của "
-                "nhóm đó).",
-                italic=True,
-            )
-        )
-    blocks.append(group_chart(result, [g for g, h in hidden.items() if h.fields & {"current", "previous"}]))
-    drawn = commune_map(figures) if with_map else None
-    if drawn is not None:
-        blocks.append(drawn)
-    return Section("I. TÌNH HÌNH AN NINH, TRẬT TỰ", blocks, social_order_sections(figures))
 
 
 RATE_COVERAGE = 0.9  # map rates per 10,000 residents when this share of communes has a population
@@ -328,32 +280,6 @@ def group_chart(result: CompstatResult, hidden: Collection[str] = ()) -> Chart:
     )
 
 
-def results(figures: Figures) -> Section:
-    t = figures.by_group.totals
-    now, before = t.current, t.previous
-    drugs = next((r.change for r in figures.by_group.rows if r.group == "drugs"), None)
-    lines = [
-        f"- Điều tra, khám phá: làm rõ {format_count(now.cleared)}/{format_count(now.incidents)} vụ, "
-        f"đạt {_rate(t.clearance)} (cùng kỳ: {_rate(t.previous_clearance)}; tính đến ngày "
-        f"{figures.by_group.as_of:%d/%m/%Y}, cùng kỳ tính đến ngày {figures.by_group.compare_as_of:%d/%m/%Y}).",
-        f"- Án rất nghiêm trọng, đặc biệt nghiêm trọng: làm rõ {format_count(now.grave_cleared)}/"
-        f"{format_count(now.grave)} vụ, đạt {_rate(t.grave_clearance)}.",
-        f"- Số đối tượng liên quan: {format_count(now.suspects)} (cùng kỳ {format_count(before.suspects)}).",
-        f"- Số vụ do băng, nhóm tội phạm thực hiện: {format_count(now.organised_group)} vụ "
-        f"(cùng kỳ {format_count(before.organised_group)} vụ).",
-    ]
-    if drugs is not None:
-        hidden = figures.hidden("drugs")
-        lines.append(
-            f"- Phòng, chống ma túy: phát hiện {_count(drugs.current.incidents, 'current', hidden)} vụ, "
-            f"{_count(drugs.current.suspects, 'suspects', hidden)} đối tượng (cùng kỳ "
-            f"{_count(drugs.previous.incidents, 'previous', hidden)} vụ, "
-            f"{_count(drugs.previous.suspects, 'previous_suspects', hidden)} đối tượng)."
-        )
-    lines += project06_lines(figures)
-    return Section("II. KẾT QUẢ CÔNG TÁC", [Paragraph(line) for line in lines])
-
-
 def _value(x: float | None) -> str:
     if x is None:
         return "—"
@@ -361,9 +287,9 @@ def _value(x: float | None) -> str:
 
 
 def evaluation_phrase(e: Evaluation) -> str:
+    """``- Chỉ tiêu “…”: Đạt; thực hiện …; yêu cầu …; số liệu đến ngày …; căn cứ …`` — the computed status
+    and the figures, without the probability and projection (those are in the analytical annex)."""
     parts = [f"Chỉ tiêu “{e.target.name_vi}”: {STATUS_LABELS_VI[e.status]}"]
-    if e.probability is not None:
-        parts[0] += f" (xác suất đạt {format_percent(100 * e.probability, 0)})"
     facts = []
     if e.actual is not None:
         facts.append(f"thực hiện {_value(e.actual)}")
@@ -372,8 +298,6 @@ def evaluation_phrase(e: Evaluation) -> str:
         if e.target.rule.kind is RuleKind.RELATIVE_TO_BASELINE:  # the limit it works out to, in cases
             required += f" (mức {_value(e.required)})"
         facts.append(f"yêu cầu {required}")
-    if e.expected is not None:
-        facts.append(f"dự báo cuối kỳ {_value(e.expected)}")
     facts.append(f"số liệu đến ngày {e.as_of:%d/%m/%Y}")
     facts.append(source_phrase(e))
     return f"- {parts[0]}; " + "; ".join(facts) + "."
@@ -385,20 +309,6 @@ def source_phrase(e: Evaluation) -> str:
     if e.target.source_status is SourceStatus.DOCUMENT:
         return f"căn cứ {e.target.source_label_vi()}"
     return f"nguồn: {e.target.source_label_vi()}"
-
-
-def assessment(figures: Figures) -> Section:
-    subsections = []
-    for group, title in GROUPS_VI.items():
-        found = [e for e in figures.evaluations if e.target.group == group]
-        if found:
-            subsections.append(Section(title, [Paragraph(evaluation_phrase(e)) for e in found]))
-    intro = Paragraph(
-        "Trạng thái từng chỉ tiêu do ANTT tính từ số liệu (không nhập tay): Đạt, Đúng tiến độ (xác suất đạt "
-        "từ 70%), Có nguy cơ (từ 30%), Không đạt, Chưa có số liệu. Mỗi chỉ tiêu ghi văn bản đặt ra nó; chỉ "
-        "tiêu chưa có văn bản ghi rõ “chưa có văn bản”."
-    )
-    return Section("III. ĐÁNH GIÁ VIỆC THỰC HIỆN CHỈ TIÊU", [intro], subsections)
 
 
 def _in_totals(result: CompstatResult, row: Row) -> bool:
@@ -454,6 +364,8 @@ def annexes(figures: Figures) -> list[Table]:
             total=["", "", "Tổng số", *sums],
         )
 
+    # the one clearance rate, of social-order crime, per commune (antt.services.compstat.clearance)
+    social = {u.code: found for u in units if (found := clearance(result, u.code)) is not None}
     change_rows: list[list[Cell]] = []
     for i, (u, c) in enumerate(per_unit.items(), 1):
         change_rows.append(
@@ -465,8 +377,7 @@ def annexes(figures: Figures) -> list[Table]:
                 c.previous.incidents,
                 c.change,
                 _pct_cell(c),
-                round(c.z, 2),
-                None if c.clearance is None else round(c.clearance, 1),
+                _rate_cell(social[u.code].rate if u.code in social else None),
             ]
         )
     change = Table(
@@ -478,52 +389,76 @@ def annexes(figures: Figures) -> list[Table]:
             Column("Cùng kỳ", Kind.COUNT),
             Column("Tăng, giảm (vụ)", Kind.COUNT),
             Column("Tăng, giảm (%)", Kind.PERCENT),
-            Column("z", Kind.DECIMAL),
-            Column("Tỷ lệ làm rõ (%)", Kind.PERCENT),
+            Column("Tỷ lệ điều tra, khám phá TTXH (%)", Kind.PERCENT),
         ],
         rows=change_rows,
+        note=CLEARANCE_NOTE,
     )
     tables = [
         counts(True),
         counts(False),
         change,
-        work_annex(per_unit, columns[:3], result.period.label_vi()),
+        work_annex(per_unit, social, columns[:3], result.period.label_vi()),
     ]
     eid = project06_annex(figures, units, columns[:3]) or eid_annex(figures, units, columns[:3])
     return tables + ([eid] if eid is not None else [])
 
 
-def work_annex(per_unit: dict[Unit, Change], lead: list[Column], label: str) -> Table:
-    """Phụ lục 4: the results of the work per commune — cleared, very serious, suspects, organised groups
-    (all groups together, as Phụ lục 3, so no sensitive category stands alone)."""
+CLEARANCE_NOTE = (
+    "TTXH: tội phạm về trật tự xã hội; tỷ lệ điều tra, khám phá theo Nghị quyết 96/2019/QH14 (các nhóm "
+    "khác do lực lượng Công an chủ động phát hiện, không tính tỷ lệ)."
+)
+
+
+def _rate_cell(value: float | None) -> Cell:
+    return None if value is None else round(value, 1)
+
+
+def work_annex(
+    per_unit: dict[Unit, Change], social: dict[str, Clearance], lead: list[Column], label: str
+) -> Table:
+    """Phụ lục 4: the results of the work per commune — all cases; the social-order cases, cleared, their
+    rate and their very serious and especially serious cases (the one clearance rate); suspects and
+    organised groups of all groups (together, so no sensitive category stands alone)."""
     rows: list[list[Cell]] = []
-    sums = Measures()
+    sums, social_sums = Measures(), Measures()
     for i, (u, c) in enumerate(per_unit.items(), 1):
         m = c.current
-        sums += m
-        rows.append([i, u.code, u.name, *_work_cells(m)])
+        s = social[u.code].current if u.code in social else Measures()
+        sums, social_sums = sums + m, social_sums + s
+        rows.append([i, u.code, u.name, *_work_cells(m, s)])
     return Table(
         key="PL4 Kết quả",
         title=f"Phụ lục 4. Kết quả điều tra, khám phá theo xã, phường, đặc khu — {label}",
         columns=[
             *lead,
             Column("Số vụ", Kind.COUNT),
-            Column("Làm rõ", Kind.COUNT),
-            Column("Tỷ lệ làm rõ (%)", Kind.PERCENT),
-            Column("RNT, ĐBNT", Kind.COUNT),
+            Column("Vụ TTXH", Kind.COUNT),
+            Column("TTXH làm rõ", Kind.COUNT),
+            Column("Tỷ lệ ĐTKP TTXH (%)", Kind.PERCENT),
+            Column("TTXH RNT, ĐBNT", Kind.COUNT),
             Column("Làm rõ RNT, ĐBNT", Kind.COUNT),
             Column("Đối tượng", Kind.COUNT),
             Column("Vụ do băng, nhóm", Kind.COUNT),
         ],
         rows=rows,
-        total=["", "", "Tổng số", *_work_cells(sums)],
-        note="RNT, ĐBNT: tội phạm rất nghiêm trọng, đặc biệt nghiêm trọng.",
+        total=["", "", "Tổng số", *_work_cells(sums, social_sums)],
+        note="RNT, ĐBNT: tội phạm rất nghiêm trọng, đặc biệt nghiêm trọng. " + CLEARANCE_NOTE,
     )
 
 
-def _work_cells(m: Measures) -> list[Cell]:
-    rate = None if m.incidents == 0 else round(100 * m.cleared / m.incidents, 1)
-    return [m.incidents, m.cleared, rate, m.grave, m.grave_cleared, m.suspects, m.organised_group]
+def _work_cells(m: Measures, social: Measures) -> list[Cell]:
+    rate = None if social.incidents == 0 else round(100 * social.cleared / social.incidents, 1)
+    return [
+        m.incidents,
+        social.incidents,
+        social.cleared,
+        rate,
+        social.grave,
+        social.grave_cleared,
+        m.suspects,
+        m.organised_group,
+    ]
 
 
 def eid_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> Table | None:
@@ -679,32 +614,6 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def social_order_sections(figures: Figures) -> list[Section]:
-    """Part I's "Tệ nạn xã hội" and "Cháy, nổ", from the imported figures that cover the period (none
-    when nothing is imported: the report does not claim a zero it was not given)."""
-    social = figures.social
-    if social is None:
-        return []
-    sections: list[Section] = []
-    lines = [
-        social_evil_phrase(e.name_vi, social[e.cases], social[e.persons])
-        for e in SOCIAL_EVILS
-        if e.cases in social.figures
-    ]
-    if any(lines):
-        intro = Paragraph(
-            f"{social.period.label_vi()}, phát hiện, xử lý vi phạm hành chính về tệ nạn xã hội "
-            f"(so với cùng kỳ: {_lower_first(social.compare.label_vi())}):"
-        )
-        sections.append(
-            Section("Tệ nạn xã hội", [intro, *(Paragraph(line) for line in lines if line is not None)])
-        )
-    fires = fires_phrase(social) if "fire_cases" in social.figures else None
-    if fires is not None:
-        sections.append(Section("Cháy, nổ", [Paragraph(fires)]))
-    return sections
-
-
 def _project06_total(p: Project06Figures, name: str) -> tuple[float, int, date] | None:
     """The sum over units of their latest figure of ``name``, how many units, the newest date."""
     found = p.latest_by_unit.get(name) or {}
@@ -831,62 +740,6 @@ def project06_annex(figures: Figures, units: list[Unit], lead: list[Column]) -> 
             "nhập gần nhất kết thúc không muộn hơn ngày cuối kỳ báo cáo; hồ sơ dịch vụ công trực tuyến: "
             "trong kỳ báo cáo (trống khi số liệu các tháng không phủ kín kỳ)."
         ),
-    )
-
-
-def compose(
-    figures: Figures,
-    stamp: Stamp,
-    *,
-    number: int | None,
-    issued: date,
-    signature: Signature,
-    secrecy: str | None,
-    urgency: str | None,
-    city_wide: bool,
-) -> Report:
-    scope = figures.by_group.scope
-    superior: tuple[str, ...]
-    issuing: tuple[str, ...]
-    if city_wide:
-        superior, issuing, symbol = (MINISTRY,), CITY_POLICE_LINES, "BC-CATP"
-        recipients = [
-            "- Bộ Công an (để báo cáo);",
-            "- Thường trực Thành ủy, UBND thành phố (để báo cáo);",
-            "- Ban Giám đốc Công an thành phố;",
-            "- Công an các xã, phường, đặc khu;",
-            "- Lưu: VT, PV01.",
-        ]
-    else:
-        kind = scope.name.removesuffix(scope.short_name).strip()  # "Phường", "Xã", "Đặc khu"
-        issuing = (f"CÔNG AN {scope.name.upper()}",)
-        if kind and len(issuing[0]) > BODY_LINE_CHARS:
-            issuing = (f"CÔNG AN {kind.upper()}", scope.short_name.upper())
-        superior, symbol = CITY_POLICE_LINES, "BC-CAX"
-        recipients = ["- Công an thành phố (để báo cáo);", f"- Đảng ủy, UBND {scope.name};", "- Lưu: VT."]
-    header = Header(
-        superior_lines=superior,
-        issuing_lines=issuing,
-        symbol=symbol,
-        place=CITY,
-        issued=issued,
-        number=number,
-        summary=f"Kết quả công tác bảo đảm an ninh, trật tự {figures.by_group.period.label_vi()}",
-    )
-    return Report(
-        header=header,
-        sections=[
-            situation(figures, with_map=city_wide),
-            results(figures),
-            assessment(figures),
-            Section("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", [Paragraph(PLACEHOLDER, placeholder=True)]),
-        ],
-        annexes=annexes(figures),
-        signature=_with_default_authority(signature, "GIÁM ĐỐC" if city_wide else "TRƯỞNG CÔNG AN"),
-        recipients=recipients,
-        stamp=stamp,
-        secrecy=secrecy,
-        urgency=urgency,
     )
 
 

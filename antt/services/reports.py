@@ -4,13 +4,17 @@ Built only from the services the dashboard uses — :func:`antt.services.compsta
 :func:`antt.services.targets.targets_status` and :func:`antt.services.indicators.indicator_values` — so
 every figure equals the one on screen for the same filters, and small counts of sensitive categories are
 hidden from an author without the privilege as they are on screen (:mod:`antt.services.disclosure`). The
-text states figures and computed statuses; it makes no judgement of its own (section IV is left to the
-author). The content is written in :mod:`antt.services.report_content`; this module gathers the figures,
-renders and audits the export.
+text states figures and computed statuses; it makes no judgement of its own: the narrative is the
+analyst's, from a report draft (:mod:`antt.services.report_drafts`). The parts are put together in
+:mod:`antt.services.report_outline` from the phrases and tables of :mod:`antt.services.report_content`;
+this module gathers the figures, renders and audits the export. Each export gets a reference written
+into the file's properties and into its audit record, so a file found later leads to the record.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -33,8 +37,8 @@ from antt.services.report_content import (
     Figures,
     Project06Figures,
     TrafficFigure,
-    compose,
 )
+from antt.services.report_outline import compose
 from antt.services.social_order import social_order_comparison, window_sums_by_unit
 from antt.services.social_order import tiles as tiles  # the traffic figures' check, long defined here
 from antt.services.targets import targets_status
@@ -265,8 +269,13 @@ def build_report(
     as_of: date | None = None,
     options: ReportOptions | None = None,
     now: datetime | None = None,
+    texts: dict[str, str] | None = None,
+    reference: str = "",
+    draft: str = "",
 ) -> Report:
-    """The monthly (quarterly, half-year, yearly, any period) report for the city or one commune."""
+    """The monthly (quarterly, half-year, yearly, any period) report for the city or one commune, with the
+    analyst's ``texts`` (narrative key → text, :data:`antt.services.report_outline.NARRATIVES`) and, for
+    the file's properties, the export's ``reference`` and the ``draft`` it renders."""
     options = options or ReportOptions()
     unit_code = report_unit(actor, unit_code)
     figures = gather(database, actor, period, unit_code=unit_code, as_of=as_of)
@@ -283,10 +292,13 @@ def build_report(
         data_as_of=figures.by_group.as_of,
         user=actor.name,
         generated_at=moment.replace(tzinfo=None),
+        reference=reference,
+        draft=draft,
     )
     return compose(
         figures,
         stamp,
+        texts=texts,
         number=options.number,
         issued=options.issued or figures.by_group.as_of,
         signature=Signature(options.authority, options.signer_title, options.signer),
@@ -332,9 +344,24 @@ def export_report(
     as_of: date | None = None,
     options: ReportOptions | None = None,
     client: str = "",
+    texts: dict[str, str] | None = None,
+    draft: str = "",
+    audit_details: dict[str, object] | None = None,
 ) -> bytes:
-    """Build, render and audit one export (action ``report.export``, with its filters and format)."""
-    report = build_report(database, actor, period, unit_code=unit_code, as_of=as_of, options=options)
+    """Build, render and audit one export (action ``report.export``, with its filters, format, reference
+    and the file's SHA-256)."""
+    reference = new_reference()
+    report = build_report(
+        database,
+        actor,
+        period,
+        unit_code=unit_code,
+        as_of=as_of,
+        options=options,
+        texts=texts,
+        reference=reference,
+        draft=draft,
+    )
     content = render(report, fmt)
     with database.transaction() as session:
         append(
@@ -350,6 +377,16 @@ def export_report(
                 "unit": unit_code or report.stamp.filters["Đơn vị"],
                 "as_of": report.stamp.data_as_of.isoformat(),
                 "bytes": len(content),
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "reference": reference,
+                **(audit_details or {}),
             },
         )
     return content
+
+
+def new_reference() -> str:
+    """An export's reference, e.g. ``BC-7Q2M-K4XD-9PJT``: random, so it says nothing of the content."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    code = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"BC-{code[:4]}-{code[4:8]}-{code[8:]}"

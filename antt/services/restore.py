@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -125,6 +125,8 @@ def _failed(problems: list[str]) -> InvalidInput:
 
 
 RowsFor = Callable[[Table], Iterator[dict[str, Any]]]
+#: a SQLite source's rows as the driver returns them (columns named), for a PostgreSQL target's COPY
+RawFor = Callable[[Table, list[str]], Iterator[tuple[Any, ...]]]
 
 
 def _load(
@@ -133,6 +135,7 @@ def _load(
     manifest: dict[str, Any],
     rows_for: RowsFor,
     progress: Progress,
+    raw_for: RawFor | None = None,
 ) -> int:
     """Schema at the manifest's revision, then every table's rows, then sequences; checked."""
     engine_level.create_schema(connection, settings, manifest["schema_revision"])
@@ -142,9 +145,16 @@ def _load(
     if missing:
         raise _failed([f"tables missing on the target: {', '.join(sorted(missing))}"])
     loaded = 0
-    for table in tables:
-        if table.name != engine_level.VERSION_TABLE:
-            loaded += engine_level.load_rows(connection, table, rows_for(table), progress)
+    postgres = connection.dialect.name == "postgresql"
+    with engine_level.pg_deferred_keys(connection) if postgres else nullcontext():
+        for table in tables:
+            if table.name == engine_level.VERSION_TABLE:
+                continue
+            if raw_for is not None and postgres:
+                names = [c.name for c in table.columns]
+                loaded += engine_level.copy_raw(connection, table, names, raw_for(table, names), progress)
+            else:
+                loaded += engine_level.load_rows(connection, table, rows_for(table), progress)
     engine_level.reset_sequences(connection, tables)
     problems = check_restored(connection, settings, manifest)
     if problems:
@@ -153,7 +163,12 @@ def _load(
 
 
 def _load_into(
-    target: Settings, manifest: dict[str, Any], rows_for: RowsFor, force: bool, progress: Progress
+    target: Settings,
+    manifest: dict[str, Any],
+    rows_for: RowsFor,
+    force: bool,
+    progress: Progress,
+    raw_for: RawFor | None = None,
 ) -> int:
     path = engine_level.sqlite_file(target.database_url)
     if path is None:  # PostgreSQL: one transaction, checked before it commits
@@ -163,7 +178,7 @@ def _load_into(
                 if force:
                     connection.execute(text("DROP SCHEMA public CASCADE"))
                     connection.execute(text("CREATE SCHEMA public"))
-                return _load(connection, target, manifest, rows_for, progress)
+                return _load(connection, target, manifest, rows_for, progress, raw_for)
         finally:
             engine.dispose()
     with _hidden_beside(path, "loading") as temp:
@@ -297,7 +312,7 @@ def _restore_extracted(
         engine = create_engine(f"sqlite:///{scratch / SQLITE_MEMBER}")
         try:
             with engine.connect() as source:
-                return _load_into(target, manifest, _rows_from(source), force, progress)
+                return _load_into(target, manifest, _rows_from(source), force, progress, _raw_from(source))
         finally:
             engine.dispose()
     if kind == "pg_dump":
@@ -319,6 +334,13 @@ def _restore_extracted(
 def _rows_from(source: Connection) -> RowsFor:
     tables = {t.name: t for t in engine_level.data_tables(engine_level.reflect(source))}
     return lambda table: engine_level.rows_of(source, tables[table.name])
+
+
+def _raw_from(source: Connection) -> RawFor | None:
+    if source.dialect.name != "sqlite":
+        return None
+    tables = {t.name: t for t in engine_level.data_tables(engine_level.reflect(source))}
+    return lambda table, names: engine_level.raw_rows(source, tables[table.name], names)
 
 
 def _rows_from_files(scratch: Path) -> RowsFor:
@@ -349,10 +371,13 @@ def copy_database(
     if make_url(target.database_url) == make_url(normalise_url(settings.database_url)):
         raise InvalidInput("Đích trùng với nguồn.", "The target is the source itself.")
     _refuse_non_empty(target, force)
+    path = engine_level.sqlite_file(target.database_url)
+    if path is not None and path.parent.is_dir():
+        archive.sweep_leftovers(path.parent)  # what a killed copy left beside the target
     with consistent_view(database) as source:
         manifest = describe_view(source, "copy")
         on_total(sum(manifest["tables"].values()))
-        rows = _load_into(target, manifest, _rows_from(source), force, progress)
+        rows = _load_into(target, manifest, _rows_from(source), force, progress, _raw_from(source))
     details: dict[str, object] = {
         "target": _shown(target.database_url),
         "rows": rows,

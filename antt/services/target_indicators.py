@@ -3,10 +3,17 @@
 A target is decided by the value of its deadline or period; before that, a cumulative target is extrapolated
 along the trend of its last values (no probability: too few points for a model), others are judged on their
 latest value.
+
+The drug-free targets (indicator ``drug_free_communes_share``) count the **official** measure: communes
+with their own drug-free recognition in force on the day, over all communes of the scheme in force that
+day (:mod:`antt.services.drug_status`) — at each year's end, on the deadline, and on the as-of day. A
+decision inherited from a former commune never counts. What ANTT computes from indicators is named in the
+evaluation as a "chỉ báo tham khảo / indicative figure" and never replaces the official share.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -15,6 +22,13 @@ from antt.domain.periods import Period
 from antt.domain.reference import unit_catalog
 from antt.domain.targets import Evaluation, RuleKind, Target, TargetStatus
 from antt.domain.units import Level
+from antt.services.drug_status import (
+    INDICATIVE_LABEL_EN,
+    INDICATIVE_LABEL_VI,
+    decision_book,
+    indicative_drug_free_share,
+    official_share_points,
+)
 from antt.storage.engine import Database
 from antt.storage.indicators import indicator_series
 
@@ -25,8 +39,52 @@ def _series(database: Database, indicator: str) -> list[tuple[str, str, date, da
 
 
 def indicator_target(database: Database, target: Target, period: Period | None, as_of: date) -> Evaluation:
+    if target.indicator == "drug_free_communes_share":
+        return drug_free_target(database, target, period, as_of)
+    return _judge(target, period, as_of, _city_values(database, target.indicator, as_of))
+
+
+def drug_free_target(database: Database, target: Target, period: Period | None, as_of: date) -> Evaluation:
+    """A drug-free target judged on the official recognised share (see the module); the indicative figure
+    ANTT computes is only quoted, labelled, in the explanation."""
+    book = decision_book(database)
+    end = target.rule.deadline or (period.end if period else None)
+    points = official_share_points(book, as_of, end)
+    indicative = _indicative_text(database, as_of)
+    evaluation = _judge(target, period, as_of, [(label, day, s.percent) for label, day, s in points])
+    if not points:
+        return replace(
+            evaluation,
+            model="Chưa nhập quyết định công nhận xã, phường không ma túy (antt import drug-status) / no "
+            "drug-free recognition decisions imported" + indicative,
+        )
+    decided = [p for p in points if end is None or p[1] <= end] or points
+    label, _, share = decided[-1]
+    return replace(
+        evaluation,
+        model=f"Chính thức: {share.recognised}/{share.communes} xã, phường, đặc khu được công nhận không ma "
+        f"túy theo quyết định có hiệu lực ngày {label} / official: {share.recognised} of {share.communes} "
+        f"communes recognised drug-free by decisions in force on {label} · {evaluation.model}" + indicative,
+    )
+
+
+def _indicative_text(database: Database, as_of: date) -> str:
+    values = indicative_drug_free_share(database, as_of)
+    if not values:
+        return ""
+    period, _, value = values[-1]
+    shown = f"{value:.1f}".replace(".", ",")
+    return (
+        f" · {INDICATIVE_LABEL_VI.capitalize()} (ANTT tính từ chỉ số, không phải số liệu chính thức) {period}: "
+        f"{shown}% / {INDICATIVE_LABEL_EN} (computed by ANTT from indicators, not official) {period}: "
+        f"{value:.1f}%"
+    )
+
+
+def _judge(
+    target: Target, period: Period | None, as_of: date, values: list[tuple[str, date, float]]
+) -> Evaluation:
     rule = target.rule
-    values = _city_values(database, target.indicator, as_of)
     if not values:
         return Evaluation(
             target,
@@ -89,8 +147,6 @@ def indicator_target(database: Database, target: Target, period: Period | None, 
 
 def _city_values(database: Database, indicator: str, as_of: date) -> list[tuple[str, date, float]]:
     """City-level values of an indicator by period, as (period, period end, value), oldest first."""
-    if indicator == "drug_free_communes_share":
-        return _drug_free_share(database, as_of)
     if indicator == "eid_activation_rate":
         activated = _by_period(_series(database, "eid_accounts_activated"), as_of)
         assigned = _by_period(_series(database, "eid_accounts_assigned"), as_of)
@@ -118,27 +174,3 @@ def _by_period(rows: list[tuple[str, str, date, date, float]], as_of: date) -> d
             previous = sums.get(period, (end, 0.0))[1]
             sums[period] = (end, previous + value)
     return sums
-
-
-def _drug_free_share(database: Database, as_of: date) -> list[tuple[str, date, float]]:
-    """Share of current communes without users under management, drug-use places or drug arrests in a year.
-
-    QĐ 28/2025/QĐ-TTg's own drug-free criteria were not retrieved (REFERENCE §1.2): this is ANTT's working
-    definition until they are configured.
-    """
-    by_year: dict[str, dict[str, float]] = {}
-    ends: dict[str, date] = {}
-    for indicator in ("drug_users_managed", "drug_use_places", "drug_offenders_arrested"):
-        for unit, period, start, end, value in _series(database, indicator):
-            if start <= as_of:
-                by_year.setdefault(period, {})
-                by_year[period][unit] = by_year[period].get(unit, 0.0) + value
-                ends[period] = end
-    communes = len(unit_catalog().in_scheme(unit_catalog().current.code, Level.COMMUNE))
-    return sorted(
-        (
-            (p, ends[p], 100 * sum(1 for v in units.values() if v == 0) / communes)
-            for p, units in by_year.items()
-        ),
-        key=lambda r: r[1],
-    )

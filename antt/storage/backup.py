@@ -98,6 +98,18 @@ def last_backup_details(connection: Connection) -> dict[str, Any] | None:
     return {**dict(row[0]), "at": row[1]}
 
 
+def newest_backup_at(connection: Connection, since: datetime | None = None) -> datetime | None:
+    """When the newest successful ``db.backup`` was recorded (naive UTC); with ``since``, only records from
+    then on are looked at (the index on ``audit_log.at`` keeps that quick on a long log)."""
+    query = select(func.max(AuditRecord.at)).where(
+        AuditRecord.action == "db.backup", AuditRecord.outcome == "success"
+    )
+    if since is not None:
+        query = query.where(AuditRecord.at >= since)
+    found = connection.scalar(query)
+    return found if isinstance(found, datetime) else None
+
+
 # ------------------------------------------------------------------------------------------------ SQLite
 
 
@@ -293,6 +305,84 @@ def load_rows(
         count += len(batch)
         progress(len(batch))
     return count
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def raw_rows(connection: Connection, table: Table, names: list[str]) -> Iterator[tuple[Any, ...]]:
+    """The ``names`` columns of every row of a SQLite ``table``, in primary-key order, exactly as the driver
+    returns them (dates and times as text, booleans as 0/1, JSON as text): what PostgreSQL's ``COPY``
+    text format reads as it is, without SQLAlchemy's type processing of every value (most of the time a
+    copy took)."""
+    order = [c.name for c in table.primary_key.columns] or names
+    columns, ordered = ", ".join(map(_quoted, names)), ", ".join(map(_quoted, order))
+    sql = f"SELECT {columns} FROM {_quoted(table.name)} ORDER BY {ordered}"  # noqa: S608 - reflected names, quoted
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+def copy_raw(
+    connection: Connection,
+    table: Table,
+    names: list[str],
+    rows: Iterable[tuple[Any, ...]],
+    progress: Callable[[int], None],
+) -> int:
+    """``COPY`` rows of :func:`raw_rows` (values in ``names`` order) into a PostgreSQL ``table``."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    cursor: Any = connection.connection.cursor()
+    count = 0
+    statement = f"COPY {_quoted(table.name)} ({', '.join(map(_quoted, names))}) FROM STDIN"
+    # the queued writer sends from a thread of its own: reading SQLite and loading PostgreSQL overlap
+    with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
+        write = copy.write_row
+        for row in rows:
+            write(row)
+            count += 1
+            if count % BATCH == 0:
+                progress(BATCH)
+    progress(count % BATCH)
+    return count
+
+
+@contextmanager
+def pg_deferred_keys(connection: Connection) -> Iterator[None]:
+    """Load first, then index and check, as ``pg_restore`` does: during a ``COPY`` PostgreSQL checks each
+    foreign key row by row (a trigger per row and key) and grows each index one entry at a time, which
+    took most of a copy's time. Inside the load's own transaction (so nobody ever sees the tables without
+    them), the foreign keys and the indexes that back no constraint are dropped, and after the rows are in
+    re-created from their own definitions: each index in one sort, each foreign key checked in one join —
+    a row that breaks one still fails the whole load."""
+    keys = connection.execute(
+        text(
+            "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY oid"
+        )
+    ).all()
+    indexes = connection.execute(
+        text(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = current_schema()::regnamespace "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid"
+        )
+    ).all()
+    for table, name, _ in keys:
+        connection.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {name}"))
+    for name, _ in indexes:
+        connection.execute(text(f"DROP INDEX {name}"))
+    yield
+    for _, definition in indexes:
+        connection.execute(text(definition))
+    for table, name, definition in keys:
+        connection.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"))
 
 
 def _copy_in(

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from antt.errors import AnttError, DiskFull
 from antt.settings import Settings
 
 
@@ -79,8 +80,10 @@ class Database:
             try:
                 yield session
                 session.commit()
-            except BaseException:
+            except BaseException as exc:
                 session.rollback()
+                if not isinstance(exc, AnttError) and DiskFull.caused(exc):
+                    raise DiskFull() from exc  # one clear message; the rollback above undid everything
                 raise
 
     def dispose(self) -> None:

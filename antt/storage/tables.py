@@ -405,3 +405,101 @@ class TargetVersionRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+# --- official drug status of communes (antt/storage/drug_status.py) --------------------------------------
+
+
+class DrugDecisionRow(Base):
+    """One commune's line of an official drug-status decision (a drug-free recognition or a QĐ 28/2025
+    class), as imported: never updated or deleted, so the history stays. The unit is the one the code
+    meant on the decision date; ``valid_to`` NULL is open."""
+
+    __tablename__ = "drug_decisions"
+    __table_args__ = (
+        UniqueConstraint("unit_scheme", "unit_code", "year", "decision_number"),
+        ForeignKeyConstraint(["unit_scheme", "unit_code"], ["units.scheme", "units.code"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_scheme: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str] = mapped_column(String(8))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    decision_number: Mapped[str] = mapped_column(String(100))
+    decision_date: Mapped[date] = mapped_column(Date)
+    issued_by: Mapped[str] = mapped_column(String(300))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+# --- report drafts (antt/storage/report_drafts.py) --------------------------------------------------------
+
+
+class ReportDraftRow(Base):
+    """A periodic report being written: its period and unit (``unit_code`` ``None``: the city), and where
+    its review stands (``draft`` → ``submitted`` → ``approved`` or ``returned``); the texts are in its
+    versions. ``approved_version`` is the version the leader approved (a later save clears it)."""
+
+    __tablename__ = "report_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(64))
+    scheme: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    current_version: Mapped[int] = mapped_column(Integer)
+    approved_version: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportDraftVersionRow(Base):
+    """One saved version of a draft: the analyst's texts (narrative key → text, NFC) and the document's
+    options (data date, number, issue date, signature, marks). Never updated or deleted."""
+
+    __tablename__ = "report_draft_versions"
+    __table_args__ = (UniqueConstraint("draft_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("report_drafts.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    texts: Mapped[dict[str, str]] = mapped_column(JSON)
+    options: Mapped[dict[str, object]] = mapped_column(JSON)
+    saved_by: Mapped[str] = mapped_column(String(200))
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AlertRow(Base):
+    """One alert (``antt.domain.alerts``): early-warning rises, growing groups, drug-class drift. The same
+    (kind, unit, subject, period start) is one row; figures and explanation are updated in place."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("kind", "scheme", "unit_code", "subject", "period_start"),
+        Index("ix_alerts_status_unit", "status", "unit_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    scheme: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(64))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    figures: Mapped[dict[str, object]] = mapped_column(JSON)
+    explanation_vi: Mapped[str] = mapped_column(Text)
+    explanation_en: Mapped[str] = mapped_column(Text)
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    action_taken: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)

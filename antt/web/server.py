@@ -22,6 +22,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from antt.services.data_cache import shared_cache
 from antt.services.staged_imports import shared_staging
 
 APP = "antt.web.app:app_from_environment"
@@ -68,7 +69,8 @@ def run(host: str, port: int, workers: int = 1) -> None:
         uvicorn.Server(config).run()
         return
     _listening_socket(host, port, shared=False).close()  # the port is free (no other server shares it)
-    with shared_staging():  # the workers' one upload folder: a check and its confirmation may meet two
+    # the workers' one upload folder (a check and its confirmation may meet two) and one cache of figures
+    with shared_staging(), shared_cache():
         _run_workers(host, port, workers)
 
 

@@ -35,7 +35,16 @@ FORMATS: dict[str, Callable[..., str]] = {
 def _query(params: dict[str, object], **changes: object) -> str:
     """A query string from ``params`` with ``changes`` applied (``None`` removes a parameter)."""
     merged = {**params, **changes}
-    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+    try:
+        return _encoded(tuple((k, type(v), v) for k, v in merged.items()))  # 1 == True, "1" != "True"
+    except TypeError:  # a value that is not hashable
+        return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+@lru_cache(maxsize=65536)
+def _encoded(items: tuple[tuple[str, type, object], ...]) -> str:
+    """A CompStat table writes a link per cell, the same ones for every view of the same filters."""
+    return urlencode({k: v for k, _, v in items if v not in (None, "")})
 
 
 def suppressing(row: Mapping[str, Any], name: str) -> bool:
@@ -94,9 +103,13 @@ def render(
     env = environment()
     page = env.get_template(template)
     values = {"request": request, "app_state": request.app.state, **context}
-    partial = request.headers.get("HX-Request") == "true"
-    restoring = request.headers.get("HX-History-Restore-Request") == "true"
-    if partial and not restoring and "fragment" in page.blocks:
+    if wants_fragment(request) and "fragment" in page.blocks:
         html = "".join(page.blocks["fragment"](page.new_context(values)))
         return HTMLResponse(html, status_code=status_code)
     return HTMLResponse(page.render(values), status_code=status_code)
+
+
+def wants_fragment(request: Request) -> bool:
+    """Whether htmx asks for a part of the page (not a history restore, which needs the whole page)."""
+    partial = request.headers.get("HX-Request") == "true"
+    return partial and request.headers.get("HX-History-Restore-Request") != "true"

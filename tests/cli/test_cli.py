@@ -192,3 +192,9 @@ def test_compstat_prints_the_json_contract(cli_env, tmp_path) -> None:
 def test_compstat_with_a_bad_period_is_one_line(cli_env) -> None:
     proc = antt(cli_env, "compstat", "--period", "month:2026-13", check=False)
     assert proc.returncode == 2 and proc.stderr.strip().startswith("antt:")
+
+
+def test_an_unknown_option_is_a_usage_error_not_an_internal_one(cli_env) -> None:
+    proc = antt(cli_env, "compstat", "--bogus", check=False)
+    assert proc.returncode == 2 and "No such option: --bogus" in proc.stderr
+    assert "internal error" not in proc.stderr

@@ -14,6 +14,7 @@ import pytest
 
 from tests.cli.test_cli import ANTT, antt
 from tests.conftest import PG_URL
+from tests.services.test_backup_faults import small_disk  # noqa: F401 - the fixture
 
 
 def sqlite_path(env: dict[str, str]) -> Path:
@@ -189,3 +190,131 @@ def test_killing_a_restore_leaves_no_target(cli_env, tmp_path) -> None:
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT COUNT(*) FROM padding").fetchone() == (120,)
     conn.close()
+
+
+# ---------------------------------------------------------------------------------------------- full disk
+
+
+def test_a_backup_onto_a_full_disk_is_one_bilingual_line_and_leaves_nothing(cli_env, small_disk) -> None:  # noqa: F811
+    disk = small_disk(48 << 10)
+    proc = antt(cli_env, "db", "backup", "--out", str(disk), check=False)
+    assert proc.returncode == 74, proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    vi, en = line.removeprefix("antt: ").split(" / ", 1)
+    assert "Đĩa đầy" in vi and "disk is full" in en and "no backup file was left" in en
+    assert list(disk.iterdir()) == []
+
+
+# --------------------------------------------------------------------------------------- SIGKILL, copy
+
+
+def grown_source(tmp_path: Path, incidents: int) -> Path:
+    """A SQLite installation at the newest schema with many incidents (bulk-inserted: only the copy's
+    duration matters here)."""
+    from datetime import datetime, timedelta
+
+    from antt.services.database import open_database, upgrade
+    from antt.settings import load_settings
+    from tests.conftest import TEST_KEY
+
+    path = tmp_path / "source.db"
+    database = open_database(load_settings(database_url=f"sqlite:///{path}", pseudonym_key=TEST_KEY))
+    upgrade(database)
+    database.dispose()
+    at = datetime(2026, 1, 1)
+    with sqlite3.connect(path) as conn:
+        group = conn.execute("SELECT reporting_group FROM offences WHERE article = '173'").fetchone()[0]
+        conn.execute(
+            "INSERT INTO import_batches (id, kind, source, file_name, file_sha256, file_bytes, imported_by, "
+            "started_at, finished_at, rows_total, rows_new, rows_updated, rows_unchanged, warnings, summary) "
+            "VALUES (1, 'incidents', 'bulk', 'bulk.csv', ?, 0, 'test', ?, ?, 0, 0, 0, 0, 0, '{}')",
+            ("0" * 64, at, at),
+        )
+        conn.executemany(
+            "INSERT INTO incidents (source, source_id, occurred_at, occurred_on, unit_scheme, unit_code, "
+            "location_flag, article, reporting_group, status, drug_related, organised_group, note, "
+            "report_unit_code, report_approx, content_hash, created_batch_id, updated_batch_id) "
+            "VALUES ('bulk', ?, ?, ?, '2025-07', '11311', 'missing', '173', ?, 'Đang điều tra', 0, 0, ?, "
+            "'11311', 0, ?, 1, 1)",
+            (
+                (
+                    f"B-{n:07d}",
+                    at - timedelta(minutes=n),
+                    (at - timedelta(minutes=n)).date(),
+                    group,
+                    f"ghi chú {n}",
+                    f"{n:032x}",
+                )
+                for n in range(incidents)
+            ),
+        )
+    conn.close()
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.sqlite_only
+def test_killing_a_copy_to_sqlite_leaves_the_source_untouched_and_no_target(cli_env, tmp_path) -> None:
+    source = grown_source(tmp_path, 150_000)
+    env = {**cli_env, "ANTT_DATABASE_URL": f"sqlite:///{source}"}
+    before = source.read_bytes()
+    folder = tmp_path / "target"
+    folder.mkdir()
+    target = folder / "copy.db"
+    proc = subprocess.Popen([ANTT, "db", "copy", "--to", f"sqlite:///{target}"], env=env)
+    kill_when(proc, lambda: grown(folder, "", 4 << 20))  # part of the way into loading the new file
+    assert not target.exists()
+    assert source.read_bytes() == before
+    antt(env, "db", "copy", "--to", f"sqlite:///{target}")  # the next run works, and sweeps up
+    assert [p.name for p in folder.iterdir()] == ["copy.db"]
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM incidents").fetchone() == (150_000,)
+    conn.close()
+
+
+def postgres_has_copy_running(admin_url: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        found = conn.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE 'COPY \"incidents\"%%'",
+            (name,),
+        ).fetchone()
+    return bool(found and found[0])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL test server")
+def test_killing_a_copy_to_postgresql_leaves_the_target_empty(cli_env, tmp_path) -> None:
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.engine import make_url
+
+    source = grown_source(tmp_path, 300_000)
+    env = {**cli_env, "ANTT_DATABASE_URL": f"sqlite:///{source}"}
+    url = make_url(PG_URL)
+    name = f"{url.database}_copykill"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    target = url.set(database=name).render_as_string(hide_password=False)
+    plain = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    try:
+        before = source.read_bytes()
+        proc = subprocess.Popen([ANTT, "db", "copy", "--to", target], env=env)
+        kill_when(proc, lambda: postgres_has_copy_running(plain, name))  # loading the incidents
+        engine = create_engine(target)
+        try:  # the server rolls the dead client's transaction back: not one table, not one row
+            deadline = time.monotonic() + 30
+            while postgres_has_copy_running(plain, name) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with engine.connect() as conn:
+                assert inspect(conn).get_table_names() == []
+        finally:
+            engine.dispose()
+        assert source.read_bytes() == before
+        antt(env, "db", "copy", "--to", target)  # and the next run goes through
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

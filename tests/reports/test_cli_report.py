@@ -91,3 +91,51 @@ def test_report_command_lists_every_bad_option_and_writes_nothing(cli_env, tmp_p
     for expected in ("'BÍ MẬT'", "TUYỆT MẬT", "'GẤP'", "HỎA TỐC", "80", "2026-02-31"):
         assert expected in proc.stderr
     assert not out.exists()
+
+
+def test_report_command_renders_a_saved_draft_by_its_number(database, cli_env, tmp_path) -> None:
+    from datetime import date
+
+    from docx import Document
+
+    from antt.domain.access import Actor
+    from antt.domain.periods import parse_period
+    from antt.services.report_drafts import create_draft, save_draft
+    from antt.services.reports import ReportOptions
+
+    analyst = Actor.system("phân-tích-viên")
+    draft = create_draft(database, analyst, parse_period("report-month:2026-10"), as_of=date(2026, 10, 31))
+    text = "Tình hình an ninh chính trị ổn định.\nKhông phát sinh điểm nóng."
+    save_draft(database, analyst, draft.id, {"an_ninh_chinh_tri": text}, ReportOptions(number=4))
+    out = tmp_path / "du-thao.docx"
+    proc = subprocess.run(
+        [ANTT, "report", "--draft", str(draft.id), "--format", "docx", "--out", str(out)],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"dự thảo số {draft.id}, phiên bản 2" in proc.stdout
+    doc = Document(str(out))
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert "Tình hình an ninh chính trị ổn định." in paragraphs and "Không phát sinh điểm nóng." in paragraphs
+    assert "Số: 04/BC-CATP" in [p.text for c in doc.tables[0].rows[0].cells for p in c.paragraphs]
+    assert f"dự thảo số {draft.id}, phiên bản 2" in doc.core_properties.content_status
+    # the draft's period and options are the draft's: mixing them with --period is refused, in one line
+    mixed = subprocess.run(
+        [ANTT, "report", "--draft", str(draft.id), "--period", "report-month:2026-09", "--out", str(out)],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert mixed.returncode == 2 and "--period" in mixed.stderr
+    missing = subprocess.run(
+        [ANTT, "report", "--draft", "999999", "--out", str(tmp_path / "x.docx")],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert missing.returncode != 0 and "999999" in missing.stderr and not (tmp_path / "x.docx").exists()

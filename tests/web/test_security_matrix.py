@@ -65,6 +65,8 @@ PATH_SAMPLES: dict[str, object] = {
     "target_id": "social-order-crime-reduction",
     "indicator": "population",
     "token": "0" * 32,  # an upload token that was never issued
+    "alert_id": "999999",  # an alert that does not exist
+    "draft_id": "999999",  # a report draft that does not exist
 }
 
 PERIOD = "report-month:2026-10"  # the demo city runs to 31/10/2026
@@ -118,9 +120,12 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/reports"): Expect(  # ?unit= only pre-selects the form's commune
         Action.EXPORT_REPORT, P, scoped=False, city=200, old=200
     ),
+    ("GET", "/reports/drafts"): Expect(Action.EXPORT_REPORT),
+    ("GET", "/reports/drafts/{draft_id}"): Expect(Action.EXPORT_REPORT, ok=404),
     ("GET", "/admin/users"): Expect(Action.MANAGE_USERS),
     ("GET", "/admin/targets"): Expect(Action.MANAGE_TARGETS),
     ("GET", "/audit"): Expect(Action.READ_AUDIT, q(from_="2026-11-01", to="2026-11-30")),
+    ("GET", "/alerts"): Expect(Action.VIEW_DASHBOARD),
     # the JSON API
     ("GET", "/api/compstat"): Expect(Action.VIEW_DASHBOARD, P),
     ("GET", "/api/compstat/series"): Expect(Action.VIEW_DASHBOARD, P),
@@ -153,6 +158,13 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ),
     ("POST", "/imports/confirm"): Expect(Action.IMPORT_DATA, form=q(token="0" * 32, sha256="0" * 64), ok=404),
     ("POST", "/reports"): Expect(Action.EXPORT_REPORT, form=q(period=PERIOD, format="xlsx")),
+    # a new draft of the commune asked for (or the city's): then its page
+    ("POST", "/reports/drafts"): Expect(Action.EXPORT_REPORT, form=q(period=PERIOD), ok=303, city=303),
+    ("POST", "/reports/drafts/{draft_id}"): Expect(Action.EXPORT_REPORT, form=q(based_on="1"), ok=404),
+    ("POST", "/reports/drafts/{draft_id}/review"): Expect(
+        Action.EXPORT_REPORT, form=q(decision="submit", version="1"), ok=404
+    ),
+    ("POST", "/reports/drafts/{draft_id}/export"): Expect(Action.EXPORT_REPORT, form=q(format="docx"), ok=404),
     ("POST", "/admin/users/grant"): Expect(  # no such user; the city is no commune to grant on
         Action.MANAGE_USERS, form=q(user=NOBODY, role="leader"), ok=404, city=422, scoped=False
     ),
@@ -173,6 +185,9 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ),
     ("POST", "/admin/targets/retire"): Expect(
         Action.MANAGE_TARGETS, form=q(target_id="no-such-target"), ok=404
+    ),
+    ("POST", "/alerts/{alert_id}/acknowledge"): Expect(  # no such alert
+        Action.VIEW_INCIDENTS, form=q(action_taken="Tăng tuần tra"), ok=404
     ),
     ("POST", "/audit/export"): Expect(Action.READ_AUDIT, form=q(from_="2026-11-01", to="2026-11-30")),
 }

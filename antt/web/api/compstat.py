@@ -69,6 +69,23 @@ class Contributor(BaseModel):
     suppressed: bool
 
 
+class ClearanceOut(BaseModel):
+    """The headline clearance: social-order crime only (Resolution 96/2019/QH14)."""
+
+    group: str
+    occurred: int
+    cleared: int
+    rate: float | None
+    previous_occurred: int
+    previous_cleared: int
+    previous_rate: float | None
+    grave: int
+    grave_cleared: int
+    grave_rate: float | None
+    definition_vi: str
+    definition_en: str
+
+
 class CompstatOut(BaseModel):
     period: dict[str, str]
     compare: dict[str, str]
@@ -78,6 +95,11 @@ class CompstatOut(BaseModel):
     by: str
     rows: list[RowOut]
     totals: Figures
+    clearance: ClearanceOut | None = Field(
+        None,
+        description="the clearance rate of social-order crime (Resolution 96/2019/QH14), when the result "
+        "counts that group by group (by=group or by=unit,group, or group=social_order)",
+    )
     contributors: list[Contributor]
     excluded_units: list[str] = Field(
         description="communes whose drug and sexual-offence incidents are left out of every figure but "

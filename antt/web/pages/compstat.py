@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import escape
 
 from antt.domain.access import Action
 from antt.domain.periods import today_local
@@ -22,6 +23,7 @@ from antt.services.disclosure import grid_figures, privilege_key, series_figures
 from antt.services.trends import series, weekday_hour
 from antt.services.units import list_units, populations
 from antt.web.access import requires
+from antt.web.i18n import current_language
 from antt.web.pages.charts import chart_labels, series_data, weekday_names
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import (
@@ -34,9 +36,12 @@ from antt.web.pages.filters import (
     period_label,
     read_filters,
 )
-from antt.web.templating import render
+from antt.web.templating import render, wants_fragment
 
 router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
+#: stands for the session's CSRF token in a region rendered for everybody (never a real token: those
+#: are URL-safe base64)
+CSRF_MARK = "{antt:csrf-token}"
 
 
 def _rate(count: int | None, population: float | None) -> float | None:
@@ -60,7 +65,11 @@ def compstat_view(request: Request, filters: Filters) -> dict[str, Any]:
         return result_document(result)
 
     by_unit, by_group = table(By.UNIT), table(By.GROUP)
-    people = populations(database, actor, filters.period.end)
+    people = cached(  # the same for every filter of the period: kept apart from the view's many keys
+        database,
+        ("populations", actor.units, filters.period.end),
+        lambda: populations(database, actor, filters.period.end),
+    )
     for row in by_unit["rows"]:
         row["rate"] = _rate(row["current"], people.get(row["unit_code"]))
         if "current" in row["suppressed_fields"]:  # the rate gives the count back
@@ -113,41 +122,59 @@ def compstat_page(
         measure=measure,
     )
     actor = actor_of(request)
-    view = cached(
-        database_of(request),
+    database = database_of(request)
+    key = (
+        actor.units,
+        privilege_key(actor),
+        filters.period,
+        filters.compare,
+        filters.group,
+        filters.unit,
+        today_local(),
+        current_language(),
+    )
+
+    def page(csrf_token: str) -> HTMLResponse:
+        view = cached(database, ("compstat", *key), lambda: compstat_view(request, filters))
+        groups = dict(group_choices(actor))
+        return render(
+            request,
+            "compstat.html",
+            {
+                **context,
+                **view,
+                "csrf_token": csrf_token,
+                "filters": filters,
+                "params": filters.params(),
+                "period_label": period_label(filters.period),
+                "compare_label": period_label(filters.period.compare(filters.compare)),
+                "period_choices": period_choices(context["freshness"].data_up_to, filters.period),
+                "comparison_choices": comparison_choices(),
+                "group_choices": list(groups.items()),
+                "group_names": groups,
+                "measure_choices": measure_choices(),
+                "weekdays": weekday_names(),
+                "chart_labels": chart_labels(),
+                "unit_choices": sorted(
+                    list_units(actor, level=Level.COMMUNE),
+                    key=lambda u: (sort_key(u.short_name), u.code),
+                ),
+            },
+        )
+
+    if not wants_fragment(request):
+        return page(context["csrf_token"])
+    # A filter change (htmx) gets the CompStat region alone: the same HTML for everyone with the same
+    # scope, rights, language and query, but for the session's CSRF token, put in afterwards. Rendering
+    # it (a link and a formatted figure per cell) cost more than computing a cached view.
+    region = cached(
+        database,
         (
-            "compstat",
-            actor.units,
-            privilege_key(actor),
-            filters.period,
-            filters.compare,
-            filters.group,
-            filters.unit,
-            today_local(),
+            "compstat-region",
+            *key,
+            tuple(sorted(request.query_params.multi_items())),
+            tuple(sorted(context["may"].items())),
         ),
-        lambda: compstat_view(request, filters),
+        lambda: bytes(page(CSRF_MARK).body).decode("utf-8"),
     )
-    groups = dict(group_choices(actor))
-    return render(
-        request,
-        "compstat.html",
-        {
-            **context,
-            **view,
-            "filters": filters,
-            "params": filters.params(),
-            "period_label": period_label(filters.period),
-            "compare_label": period_label(filters.period.compare(filters.compare)),
-            "period_choices": period_choices(context["freshness"].data_up_to, filters.period),
-            "comparison_choices": comparison_choices(),
-            "group_choices": list(groups.items()),
-            "group_names": groups,
-            "measure_choices": measure_choices(),
-            "weekdays": weekday_names(),
-            "chart_labels": chart_labels(),
-            "unit_choices": sorted(
-                list_units(actor_of(request), level=Level.COMMUNE),
-                key=lambda u: (sort_key(u.short_name), u.code),
-            ),
-        },
-    )
+    return HTMLResponse(region.replace(CSRF_MARK, str(escape(context["csrf_token"]))))

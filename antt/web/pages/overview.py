@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from antt.domain.access import Action
 from antt.domain.periods import parse_period, report_month_of, today_local
 from antt.errors import NotFound
+from antt.services.backup import overdue_backup
 from antt.services.data_cache import cached
 from antt.services.disclosure import privilege_key
 from antt.services.social_order import SocialOrderFigures, social_order_comparison
@@ -139,5 +140,6 @@ def overview(request: Request) -> HTMLResponse:
             "counts": counts,
             "status_word": status_word,
             "social": social_panel(social) if social is not None else None,
+            "backup_overdue": overdue_backup(database, actor),  # administrators only
         },
     )

@@ -4,13 +4,13 @@ neighbours and the old units it was formed from."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from antt.domain.access import Action
-from antt.domain.periods import custom, today_local
+from antt.domain.periods import Period, custom, today_local
 from antt.domain.text import sort_key
 from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
@@ -19,6 +19,7 @@ from antt.services.targets import evaluation_document, targets_revision, targets
 from antt.services.trends import Step, series
 from antt.services.units import populations, unit_profile
 from antt.web.access import requires
+from antt.web.i18n import current_language
 from antt.web.pages.charts import chart_labels, series_data
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import default_period, group_choices, period_label
@@ -51,13 +52,16 @@ def unit_page(request: Request, code: Annotated[str, Path(max_length=8)]) -> HTM
     context = page_context(request, "units")
     profile = unit_profile(database, actor, code)
     window = default_period(context["freshness"].data_up_to)
-    figures = result_document(compstat(database, actor, window, unit_code=code, by=By.GROUP))
-    neighbours = result_document(compstat(database, actor, window, by=By.UNIT))
+    scope = (actor.units, privilege_key(actor), window, today_local(), current_language())
+    # the city's table is the same for every commune page: one key for all of them
+    neighbours = cached(
+        database,
+        ("unit-neighbours", *scope),
+        lambda: result_document(compstat(database, actor, window, by=By.UNIT)),
+    )
     near = {n.code for n in profile.neighbours}
     neighbour_rows = [r for r in neighbours["rows"] if r["unit_code"] in near]
-    year_end = window.end
-    year = custom(year_end - timedelta(days=364), year_end)
-    trend = series(database, actor, year, unit_code=code, step=Step.MONTH)
+    view = cached(database, ("unit-page", code, *scope), lambda: _unit_view(request, code, window))
     evaluations = cached(
         database,
         ("targets", actor.units, privilege_key(actor), code, today_local(), targets_revision(database)),
@@ -70,12 +74,21 @@ def unit_page(request: Request, code: Annotated[str, Path(max_length=8)]) -> HTM
         {
             **context,
             "profile": profile,
-            "figures": figures,
+            "figures": view["figures"],
             "window": window,
             "window_label": period_label(window),
             "neighbour_rows": neighbour_rows,
             "targets": targets,
             "group_names": dict(group_choices(actor)),
-            "chart": {"series": series_data(trend, series_figures(actor, trend)), "labels": chart_labels()},
+            "chart": {"series": view["series"], "labels": chart_labels()},
         },
     )
+
+
+def _unit_view(request: Request, code: str, window: Period) -> dict[str, Any]:
+    """The commune's figures by group and its twelve months (what a commune page computes)."""
+    database, actor = database_of(request), actor_of(request)
+    figures = result_document(compstat(database, actor, window, unit_code=code, by=By.GROUP))
+    year = custom(window.end - timedelta(days=364), window.end)
+    trend = series(database, actor, year, unit_code=code, step=Step.MONTH)
+    return {"figures": figures, "series": series_data(trend, series_figures(actor, trend))}

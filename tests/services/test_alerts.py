@@ -1,0 +1,128 @@
+"""The shared alert store (issues 13–15) and the weekly early-warning scan, on a real database: stored
+once per (kind, unit, subject, week), listed in the actor's communes, sensitive figures withheld from roles
+without the privilege, acknowledged with the action taken (audited), closed when the series falls back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from antt.domain.access import Actor, Grant, Role
+from antt.domain.alerts import AlertCandidate, AlertStatus
+from antt.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from antt.services.alerts import acknowledge, list_alerts, store_alerts
+from antt.services.imports import import_incidents
+from antt.services.warn import judged_week, scan
+from tests.incident_files import incident, write_csv
+from tests.user_fixtures import audit_records
+
+SCHEME = "2025-07"
+LE_CHAN, HONG_BANG = "11383", "11311"
+SYSTEM = Actor.system("test")
+ANALYST = Actor.for_user("analyst", [Grant.city(Role.ANALYST)])
+OFFICER = Actor.for_user("le-chan-officer", [Grant.on(Role.COMMUNE_OFFICER, (SCHEME, LE_CHAN))])
+ADMIN = Actor.for_user("admin", [Grant.city(Role.ADMINISTRATOR)])
+WEEK = date(2026, 11, 23)
+
+
+def candidate(unit: str, subject: str = "social_order", observed: int = 11, **extra) -> AlertCandidate:
+    return AlertCandidate(
+        kind="rise",
+        scheme=SCHEME,
+        unit_code=unit,
+        subject=subject,
+        period_start=WEEK,
+        period_end=WEEK + timedelta(days=6),
+        figures={"observed": observed, "expected": 4.1, "threshold": 8.6},
+        explanation_vi=f"{observed} vụ tuần 23–29/11, dự kiến 4,1 (ngưỡng 8,6).",
+        explanation_en=f"{observed} cases in the week 23–29/11, 4.1 expected (threshold 8.6).",
+        **extra,
+    )
+
+
+def test_an_alert_is_stored_once_and_listed_only_in_the_actors_communes(database) -> None:
+    new, _ = store_alerts(database, SYSTEM, [candidate(LE_CHAN), candidate(HONG_BANG)])
+    assert len(new) == 2
+    again, updated = store_alerts(database, SYSTEM, [candidate(LE_CHAN, observed=12)])
+    assert again == [] and len(updated) == 1
+    city = list_alerts(database, ANALYST)
+    assert {a.unit_code for a in city} == {LE_CHAN, HONG_BANG}
+    mine = list_alerts(database, OFFICER)
+    assert [a.unit_code for a in mine] == [LE_CHAN] and mine[0].figures["observed"] == 12
+    assert list_alerts(database, OFFICER, unit_code=HONG_BANG) == []
+    with pytest.raises(PermissionDenied):
+        store_alerts(database, ADMIN, [candidate(LE_CHAN)])
+
+
+def test_acknowledging_records_who_when_and_the_action_and_is_audited(database) -> None:
+    (le_chan, hong_bang), _ = store_alerts(database, SYSTEM, [candidate(LE_CHAN), candidate(HONG_BANG)])
+    with pytest.raises(NotFound):  # another commune's alert does not exist for the officer
+        acknowledge(database, OFFICER, hong_bang, "Tăng tuần tra")
+    with pytest.raises(InvalidInput):
+        acknowledge(database, OFFICER, le_chan, "   ")
+    done = acknowledge(database, OFFICER, le_chan, "Tăng cường tuần tra khu chợ")
+    assert done.status is AlertStatus.ACKNOWLEDGED and done.acknowledged_by == "le-chan-officer"
+    assert done.action_taken == "Tăng cường tuần tra khu chợ" and done.acknowledged_at is not None
+    with pytest.raises(Conflict):
+        acknowledge(database, ANALYST, le_chan, "again")
+    records = audit_records(database, "alert.acknowledge")
+    assert [(r.actor, r.target, r.outcome) for r in records] == [
+        ("le-chan-officer", f"alert:{le_chan}", "ok")
+    ]
+    assert records[0].details["action_taken"] == "Tăng cường tuần tra khu chợ"
+    with pytest.raises(PermissionDenied):  # an administrator sees the dashboard, not the incidents
+        acknowledge(database, ADMIN, hong_bang, "x")
+    assert audit_records(database, "alert.acknowledge")[-1].outcome == "denied"
+
+
+def test_a_sensitive_alert_keeps_its_figures_from_a_role_without_the_privilege(database) -> None:
+    store_alerts(database, SYSTEM, [candidate(LE_CHAN, subject="drugs", observed=3, sensitive=True)])
+    (seen,) = list_alerts(database, ANALYST)
+    assert seen.figures["observed"] == 3 and not seen.withheld
+    (hidden,) = list_alerts(database, OFFICER)
+    assert hidden.withheld and hidden.figures == {} and "3" not in hidden.explanation_vi
+
+
+def _history(weeks: int, spike: int, last_monday: date) -> list[dict]:
+    """Two theft cases every week in Lê Chân for ``weeks`` weeks, then ``spike`` in the last one."""
+    rows: list[dict] = []
+    n = 0
+    for w in range(weeks, -1, -1):
+        monday = last_monday - timedelta(weeks=w)
+        for k in range(spike if w == 0 else 2):
+            n += 1
+            day = monday + timedelta(days=k % 7)
+            rows.append(
+                incident(
+                    n, occurred_at=f"{day:%d/%m/%Y} 10:00", reported_at="", unit_code=LE_CHAN, article="173.1"
+                )
+            )
+    return rows
+
+
+@pytest.mark.slow  # imports two years of weekly incidents
+def test_the_scan_raises_a_rise_alert_explained_in_words_and_closes_it_when_the_series_falls_back(
+    database, settings, tmp_path
+) -> None:
+    as_of = date(2026, 11, 30)
+    monday, sunday = judged_week(as_of)
+    assert (monday, sunday) == (date(2026, 11, 23), date(2026, 11, 29))
+    path = write_csv(tmp_path / "incidents.csv", _history(110, 12, monday))
+    import_incidents(database, settings, SYSTEM, path, now=datetime(2026, 11, 30, tzinfo=timezone.utc))
+    result = scan(database, SYSTEM, as_of=as_of)
+    assert result.opened == 1 and result.alarms == 1
+    (alert,) = list_alerts(database, ANALYST)
+    assert (alert.unit_code, alert.subject, alert.period_start) == (LE_CHAN, "social_order", monday)
+    assert alert.figures["observed"] == 12 and alert.figures["expected"] == pytest.approx(2.0, abs=0.2)
+    assert alert.explanation_vi.startswith(
+        "12 vụ tội phạm về trật tự xã hội tại Phường Lê Chân tuần 23–29/11"
+    )
+    assert "dự kiến 2" in alert.explanation_vi and "ngưỡng" in alert.explanation_vi
+    # the next week, nothing happened: the rise alert is closed
+    later = scan(database, SYSTEM, as_of=as_of + timedelta(days=7))
+    assert later.closed == 1
+    (closed,) = list_alerts(database, ANALYST, statuses=[AlertStatus.CLOSED])
+    assert closed.id == alert.id and closed.closed_at is not None
+    with pytest.raises(PermissionDenied):
+        scan(database, ANALYST, as_of=as_of)
