@@ -40,7 +40,7 @@ SHARED_ENV = "ANTT_SHARED_CACHE"
 
 _lock = threading.Lock()
 _entries: OrderedDict[Hashable, object] = OrderedDict()
-_shared_versions: set[str] = set()  # versions this process has seen in the shared folder
+_shared_versions: set[tuple[Path, str]] = set()  # (folder, version) this process has seen
 _writes = 0
 
 
@@ -135,8 +135,8 @@ def _shared_path(folder: Path, version: tuple[str, int, str], key: Hashable) -> 
     except TypeError:  # a key only this process can tell apart: not shared
         return None
     tag = _digest(canonical(version))[:16]
-    if tag not in _shared_versions:
-        _shared_versions.add(tag)
+    if (folder, tag) not in _shared_versions:
+        _shared_versions.add((folder, tag))
         _drop_other_versions(folder, tag)
     return folder / f"{tag}-{name}.pickle"
 
