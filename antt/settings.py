@@ -92,6 +92,24 @@ class Settings(BaseSettings):
         default=26, gt=0, description="the overview warns administrators when the newest backup is older"
     )
 
+    # co-offending groups (issue 14; the defaults are justified in docs/co-offending.md)
+    networks_min_tie_incidents: int = Field(
+        default=2, ge=2, description="incidents in common for a repeated tie"
+    )
+    networks_half_life_days: float = Field(
+        default=180, gt=0, description="recency half-life of ties and scores"
+    )
+    networks_max_incident_persons: int = Field(default=20, ge=2, description="larger incidents make no ties")
+    networks_window_days: int = Field(default=365, ge=7, description="tracking window ending on each week")
+    networks_alert_members: int = Field(
+        default=5, ge=2, description="alert: a group reaches this many members"
+    )
+    networks_alert_incidents: int = Field(default=4, ge=1, description="alert: this many incidents within")
+    networks_alert_weeks: int = Field(default=12, ge=1, description="… this many weeks")
+    networks_alert_new_members: int = Field(
+        default=3, ge=1, description="alert: new members within the weeks"
+    )
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

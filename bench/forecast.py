@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -141,6 +142,39 @@ def run(label: str, base: dict, horizon: str, start: date, out: Path) -> dict:
     return s
 
 
+def sepp_demo_check(folder: Path, truth: dict) -> None:
+    """SEPP on the demo's social-order incidents against the planted near repeats (the same check as
+    tests/analytics/test_sepp_demo.py), smoothed background (default) and per-cell background."""
+    from antt.analytics.forecast.sepp import GridSEPP
+    from tests.analytics.test_sepp_demo import planted, social_order_events
+
+    expected = planted(truth)
+    events, t = social_order_events(folder)
+    area = shapely.MultiPoint(np.column_stack([events.x, events.y])).convex_hull.buffer(75)
+    grid = build_grid(area, 150, crs="EPSG:32648")
+    print(
+        f"\n## SEPP on the demo's {len(events)} located social-order incidents — planted (observable): "
+        f"θ {expected['theta']:.3f} (0.25 × 0.85 located), decay {expected['decay']:.2f} d "
+        f"(1 + ⌊Exp(3 d)⌋), σ {expected['sigma']:.0f} m; tolerance θ ±25 %, decay ±25 %, σ ±15 %"
+    )
+    print("| background | fit years | θ | decay d | σ m | fit s | within tolerance |")
+    print("|---|---|---|---|---|---|---|")
+    for label, background in (("smoothed 300 m (default)", 300.0), ("per cell (Mohler 2015)", 0.0)):
+        for years in (3, 5):
+            began = time.perf_counter()
+            p = GridSEPP(fit_days=years * 365, background_m=background).fit(events, grid, t).parameters
+            took = time.perf_counter() - began
+            ok = (
+                abs(p["triggered_per_event"] / expected["theta"] - 1) <= 0.25
+                and abs(p["trigger_decay_days"] / expected["decay"] - 1) <= 0.25
+                and abs(p["trigger_sigma_m"] / expected["sigma"] - 1) <= 0.15
+            )
+            print(
+                f"| {label} | {years} | {p['triggered_per_event']:.3f} | {p['trigger_decay_days']:.2f} | "
+                f"{p['trigger_sigma_m']:.0f} | {took:.2f} | {'yes' if ok else 'no'} |"
+            )
+
+
 def gi_timing() -> None:
     from shapely.geometry import box
 
@@ -213,6 +247,7 @@ def main() -> None:
                 truth["model"]["near_repeat_branching"],
                 "(delay 1 + ⌊Exp(3 d)⌋, σ 150 m, social-order incidents only)",
             )
+            sepp_demo_check(folder / "demo", truth)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak RSS {peak:.0f} MB (target ≤ 1024 MB)")
 

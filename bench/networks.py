@@ -19,6 +19,7 @@ group crossing the alert threshold and its first alert (weekly tracking, 365-day
 connected components of pairs with ≥ 2 incidents together.
 
     .venv/bin/python bench/networks.py [--demo-dir DIR] [--seed 1] [--big 1000000] [--no-big]
+    .venv/bin/python bench/networks.py --service 1000000   # `networks groups` before/after the stored history
 
 Aims (issue 14): recall ≥ 90 %, precision ≥ 80 %, no merges, every planted group alerted within 4 weeks
 of crossing; 1,000,000 incidents in ≤ 10 s with peak RSS ≤ 1 GB.
@@ -35,7 +36,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from antt.analytics.network_backtest import Planted, lead_times, score_recovery, weekly_ends  # noqa: E402
-from antt.analytics.network_growth import GrowthRules, growth_alerts, track_groups  # noqa: E402
+from antt.analytics.network_growth import (  # noqa: E402
+    GrowthRules,
+    Registry,
+    TrackingRules,
+    grid_ends,
+    growth_alerts,
+    track_groups,
+)
 from antt.analytics.networks import (  # noqa: E402
     CoOffending,
     IncidentFacts,
@@ -296,6 +304,41 @@ def big(n: int, seed: int) -> None:
     )
 
 
+def service(n: int, seed: int) -> None:
+    """What ``antt networks groups`` computes (the database read aside) at ``n`` incidents: before — the
+    weekly tracking redone from the first incident on every call — and after — tracking read back from
+    the stored history (``group_snapshots``: the registry restored from pseudonyms) with the one week
+    since the last call tracked, then the period's groups found and given their ids."""
+    data, _ = synthetic(seed, groups=200, background=n)
+    first, last = date.fromordinal(int(data.day.min())), date.fromordinal(int(data.day.max()))
+    start = last - timedelta(days=364)
+    ends = grid_ends(first, last)
+    print(f"\n== `networks groups` at {data.incident_count:,} incidents, {len(ends)} weekly steps ==")
+    t0 = time.perf_counter()
+    registry = Registry()
+    track_groups(data, ends, registry=registry, seed=seed)
+    groups = find_groups(data, start, last, seed=seed)
+    before_ids = registry.copy().assign(data, groups, TrackingRules().match_overlap)
+    before = time.perf_counter() - t0
+    print(f"before (tracking from the first incident on every call): {before:.1f} s")
+    # the stored history up to the week before: what the previous call left
+    stored = Registry()
+    track_groups(data, ends[:-1], registry=stored, seed=seed)
+    names = {g: [str(data.persons[m]) for m in ms] for g, ms in stored.members.items()}
+    ever = {g: [str(data.persons[m]) for m in ms] for g, ms in stored.ever().items()}
+    t0 = time.perf_counter()
+    restored = Registry.restore(data, names, ever)
+    track_groups(data, ends[-1:], registry=restored, seed=seed)
+    groups = find_groups(data, start, last, seed=seed)
+    after_ids = restored.assign(data, groups, TrackingRules().match_overlap)
+    after = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"after (stored history read back, one new week tracked): {after:.1f} s — {before / after:.0f}× faster;"
+        f" same ids: {before_ids == after_ids}; {len(groups)} groups; peak RSS {peak:.0f} MB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -304,7 +347,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--no-big", action="store_true")
+    parser.add_argument(
+        "--service", type=int, default=0, help="only time `networks groups` before/after at N incidents"
+    )
     args = parser.parse_args()
+    if args.service:
+        service(args.service, args.seed)
+        return
     folder = args.demo_dir
     if folder is None:
         folder = Path(tempfile.mkdtemp(prefix="antt-networks-"))

@@ -41,6 +41,7 @@ DATA_TABLES = [
     "users",
     "legacy_lock_schedule",
     "drug_decisions",
+    "drug_surveys",
 ]
 
 

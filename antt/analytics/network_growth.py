@@ -126,7 +126,9 @@ class Registry:
     of_person: dict[int, set[str]] = field(default_factory=dict)
 
     def assign(self, data: CoOffending, groups: Sequence[Group], overlap: float) -> list[str]:
-        """Ids for ``groups`` (one to one), updating the registry."""
+        """Ids for ``groups`` (one to one), updating the registry. A known group counts every member it
+        ever had (so a group whose members come and go keeps its id), against the size of its last
+        state."""
         candidates: list[tuple[int, float, int, str]] = []
         for g, group in enumerate(groups):
             shared: dict[str, int] = {}
@@ -154,6 +156,56 @@ class Registry:
             for m in group.members:
                 self.of_person.setdefault(m, set()).add(gid)
         return result
+
+    def copy(self) -> Registry:
+        return Registry(dict(self.members), {p: set(ids) for p, ids in self.of_person.items()})
+
+    def parents(self, members: Sequence[int], overlap: float) -> list[str]:
+        """Known ids whose last members hold at least two of ``members`` and at least ``overlap`` of the
+        smaller of the two (the test :meth:`assign` matches by): where a new id split off from."""
+        shared: dict[str, int] = {}
+        for m in members:
+            for gid in self.of_person.get(m, ()):
+                shared[gid] = shared.get(gid, 0) + 1
+        return sorted(
+            gid
+            for gid, n in shared.items()
+            if n >= 2 and n / min(len(members), len(self.members[gid])) >= overlap
+        )
+
+    def ever(self) -> dict[str, set[int]]:
+        """Every member each id has ever had (what :attr:`of_person` holds, by id)."""
+        found: dict[str, set[int]] = {gid: set() for gid in self.members}
+        for person, ids in self.of_person.items():
+            for gid in ids:
+                found[gid].add(person)
+        return found
+
+    @classmethod
+    def restore(
+        cls, data: CoOffending, last: dict[str, Sequence[str]], ever: dict[str, Sequence[str]]
+    ) -> Registry:
+        """A registry from each id's last members and every member it ever had, as pseudonyms (persons
+        unknown to ``data`` are dropped): what a stored history holds."""
+        index = {str(p): i for i, p in enumerate(data.persons)}
+        registry = cls()
+        for gid in sorted(last):
+            registry.members[gid] = frozenset(index[p] for p in last[gid] if p in index)
+            for p in (*ever.get(gid, ()), *last[gid]):
+                if p in index:
+                    registry.of_person.setdefault(index[p], set()).add(gid)
+        return registry
+
+
+def grid_ends(first: date, last: date, step: int = 7) -> list[date]:
+    """Step days on a fixed grid — the days whose proleptic ordinal is a multiple of ``step`` (Sundays
+    for weekly steps) — from the first on or after ``first`` to the last on or before ``last``. A fixed
+    grid, not one counted back from the day asked, is what lets a tracked history be stored and resumed:
+    two runs up to different days share every step they both reach."""
+    if last < first:
+        return []
+    start = -(-first.toordinal() // step) * step
+    return [date.fromordinal(o) for o in range(start, last.toordinal() + 1, step)]
 
 
 def track_groups(
@@ -198,12 +250,18 @@ FLAG_WORDS = {
 
 
 def growth_alerts(
-    data: CoOffending, steps: Sequence[Step], rules: GrowthRules | None = None
+    data: CoOffending, steps: Sequence[Step], rules: GrowthRules | None = None, *, overlap: float = 0.5
 ) -> list[GrowthAlert]:
-    """The growth alerts of a tracked timeline, oldest first (see the module docstring)."""
+    """The growth alerts of a tracked timeline, oldest first (see the module docstring).
+
+    A group that appears under a new id but matches a known one (a piece split off, or a group that took
+    a new id for a step while its old id went to another piece: tracking matches one to one) inherits
+    that group's history — its incidents, communes, gravity, flags, members and the alerts already
+    raised — so splitting and merging back raises no second ``members`` alert for the same people."""
     rules = rules or GrowthRules()
     span = timedelta(weeks=rules.weeks)
     states: dict[str, _State] = {}
+    known = Registry()
     alerts: list[GrowthAlert] = []
     for step in steps:
         for tracked in step.groups:
@@ -216,16 +274,21 @@ def growth_alerts(
             alert = _collector(alerts, gid, step.end, latest)
 
             if state is None:
-                state = _State(
-                    last_end=step.end,
-                    incidents=set(),
-                    communes=set(),
-                    gravity=-1,
-                    flags=set(),
-                    joined={m: step.end for m in group.members},
-                    founders=frozenset(group.members),
-                )
+                parents = [states[p] for p in known.parents(group.members, overlap) if p in states]
+                if parents:
+                    state = _inherit(parents, group, step.end)
+                else:
+                    state = _State(
+                        last_end=step.end,
+                        incidents=set(),
+                        communes=set(),
+                        gravity=-1,
+                        flags=set(),
+                        joined={m: step.end for m in group.members},
+                        founders=frozenset(group.members),
+                    )
                 states[gid] = state
+            if not state.incidents:
                 fresh = np.zeros(len(incidents), dtype=bool)
             else:
                 fresh = days > state.last_end.toordinal()
@@ -241,7 +304,33 @@ def growth_alerts(
             state.gravity = max(state.gravity, int(data.gravity[incidents].max()))
             state.flags.update(_flags(data, incidents))
             state.last_end = step.end
+        for tracked in step.groups:
+            known.members[tracked.id] = frozenset(tracked.group.members)
+            for m in tracked.group.members:
+                known.of_person.setdefault(m, set()).add(tracked.id)
     return alerts
+
+
+def _inherit(parents: Sequence[_State], group: Group, end: date) -> _State:
+    """The history a new id takes over from the known group(s) it matches."""
+    joined: dict[int, date] = {}
+    for parent in parents:
+        for m, day in parent.joined.items():
+            joined[m] = min(day, joined.get(m, day))
+    bursts = [p.burst for p in parents if p.burst is not None]
+    recruiting = [p.recruiting for p in parents if p.recruiting is not None]
+    return _State(
+        last_end=max(p.last_end for p in parents),
+        incidents=set().union(*(p.incidents for p in parents)),
+        communes=set().union(*(p.communes for p in parents)),
+        gravity=max(p.gravity for p in parents),
+        flags=set().union(*(p.flags for p in parents)),
+        joined={**{m: end for m in group.members}, **{m: d for m, d in joined.items() if m in group.members}},
+        founders=frozenset().union(*(p.founders for p in parents)),
+        members_alerted=any(p.members_alerted for p in parents),
+        burst=max(bursts) if bursts else None,
+        recruiting=max(recruiting) if recruiting else None,
+    )
 
 
 def _collector(alerts: list[GrowthAlert], gid: str, day: date, commune: str) -> _Alert:

@@ -388,6 +388,44 @@ def find_groups(
     inc, per = _window_links(data, mask)
     group_of = _attach(inc, per, cores, len(data.persons), rules)
     group_of, cores = _merge_fragments(inc, per, group_of, cores, rules)
+    return _describe(data, inc, per, group_of, cores, as_of, rules)
+
+
+def groups_of_members(
+    data: CoOffending,
+    start: date | None,
+    end: date | None,
+    members: Sequence[Sequence[int]],
+    rules: GroupRules | None = None,
+) -> list[Group]:
+    """The groups of ``[start, end]`` whose memberships are already known (disjoint person indices, as
+    :func:`find_groups` found them for that window): their incidents, communes, days and score, without
+    finding them again — how a stored tracking history is read back. ``core`` is the whole membership.
+    """
+    rules = rules or GroupRules()
+    mask = window_mask(data, start, end)
+    if not mask.any() or not members:
+        return []
+    as_of = end.toordinal() if end is not None else int(data.day[mask].max())
+    cores = [np.asarray(sorted(m), dtype=np.int64) for m in members]
+    group_of = np.full(len(data.persons), -1, dtype=np.int64)
+    for g, part in enumerate(cores):
+        group_of[part] = g
+    inc, per = _window_links(data, mask)
+    return _describe(data, inc, per, group_of, cores, as_of, rules)
+
+
+def _describe(
+    data: CoOffending,
+    inc: IntArray,
+    per: IntArray,
+    group_of: IntArray,
+    cores: list[IntArray],
+    as_of: int,
+    rules: GroupRules,
+) -> list[Group]:
+    """Each group's members (persons labelled with it), incidents (naming ≥ 2 of them), communes, days
+    and score; groups below ``min_members`` or without an incident left out; best score first."""
     grouped = group_of[per] >= 0
     g_inc, g_grp, g_per = inc[grouped], group_of[per[grouped]], per[grouped]
     # incidents naming ≥ 2 members of the same group

@@ -1,15 +1,21 @@
-"""``antt forecast backtest`` — every place-based forecast method on any events file, with the evidence."""
+"""``antt forecast backtest`` — every place-based forecast method on any events file, with the evidence;
+``antt forecast map`` — the risk map of the next period on the database (:mod:`antt.services.risk_map`)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from antt.cli.output import Format, emit
+from antt.domain.access import Actor
 
 app = typer.Typer(help="Dự báo điểm nóng / place-based forecasts", no_args_is_help=True)
+CLI_ACTOR = Actor.system("cli")
 
 
 @app.command("backtest")
@@ -75,3 +81,45 @@ def backtest_command(
         console.print(f"Mặc định cho {default['horizon']}: {default['method']} — {default['reason_vi']}")
         console.print(f"Default for {default['horizon']}: {default['method']} — {default['reason_en']}")
         console.print(f"→ {out}")
+
+
+class MapFormat(StrEnum):
+    JSON = "json"
+    GEOJSON = "geojson"
+
+
+@app.command("map")
+def map_command(
+    period: str | None = typer.Option(
+        None,
+        "--period",
+        help="kỳ cần dự báo, vd. report-month:2026-05, day:2026-05-02 / the window to forecast",
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="ngày số liệu YYYY-MM-DD: dự báo các ngày sau đó / forecast the days after it"
+    ),
+    horizon: str | None = typer.Option(
+        None, "--horizon", help="1d | 7d | 14d | 28d (với --as-of; mặc định 7d)"
+    ),
+    group: str = typer.Option("all", "--group", help="nhóm tội phạm, vd. social_order, hoặc all"),
+    unit: str | None = typer.Option(None, "--unit", help="mã xã/phường (mặc định: toàn thành phố)"),
+    fmt: MapFormat = typer.Option(MapFormat.JSON, "--format", help="json | geojson"),
+) -> None:
+    """Bản đồ nguy cơ từ CSDL / the risk map of the next period from the database, with its evidence."""
+    from antt.cli.units import parse_day
+    from antt.domain.periods import parse_period
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.risk_map import forecast_window, geojson_document, map_document, risk_map
+    from antt.settings import load_settings
+
+    start, days = forecast_window(
+        parse_period(period) if period is not None else None, parse_day(as_of) if as_of else None, horizon
+    )
+    database = open_database(load_settings())
+    try:
+        require_current_schema(database)
+        result = risk_map(database, CLI_ACTOR, start=start, horizon_days=days, group=group, unit_code=unit)
+    finally:
+        database.dispose()
+    document = geojson_document(result) if fmt is MapFormat.GEOJSON else map_document(result)
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, allow_nan=False) + "\n")

@@ -13,6 +13,7 @@ from antt.cli import (
     compstat,
     db,
     demo,
+    drugs,
     forecast,
     groups,
     imports,
@@ -45,6 +46,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(forecast.app, name="forecast")
 app.add_typer(warn.app, name="warn")
 app.add_typer(groups.app, name="networks")
+app.add_typer(drugs.app, name="drugs")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 

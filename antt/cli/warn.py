@@ -135,8 +135,13 @@ def inject_command(
 def scan_command(
     as_of: str | None = typer.Option(None, "--as-of", help="ngày YYYY-MM-DD (mặc định hôm nay)"),
     method: str = typer.Option("default", "--method"),
+    article: list[str] | None = typer.Option(
+        None,
+        "--article",
+        help="chuỗi xã × điều luật thay cho xã × nhóm, vd. --article 173 --article 174 / series by article",
+    ),
 ) -> None:
-    """Quét mọi xã × nhóm, lưu cảnh báo mới / scan every commune × group, store new alerts."""
+    """Quét mọi xã × nhóm (hoặc × điều luật), lưu cảnh báo mới / scan every commune × group (or article)."""
     from antt.domain.access import Actor
     from antt.services.database import open_database, require_current_schema
     from antt.services.warn import scan
@@ -145,7 +150,13 @@ def scan_command(
     database = open_database(load_settings())
     try:
         require_current_schema(database)
-        result = scan(database, Actor.system("cli"), as_of=parse_day(as_of) if as_of else None, method=method)
+        result = scan(
+            database,
+            Actor.system("cli"),
+            as_of=parse_day(as_of) if as_of else None,
+            method=method,
+            articles=article or None,
+        )
     finally:
         database.dispose()
     Console(highlight=False).print(

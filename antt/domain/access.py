@@ -46,19 +46,22 @@ class Action(StrEnum):
     READ_AUDIT = "read_audit"  # the audit log: read, verify, export
     VIEW_SENSITIVE_SMALL_COUNTS = "view_sensitive_small_counts"  # see 1–4 drug users / sexual offences
     VIEW_NATIONAL_SECURITY = "view_national_security"  # crimes against national security (BLHS ch. XIII)
+    VIEW_NETWORKS = "view_networks"  # co-offending groups: pseudonymous members, their incidents (issue 14)
 
 
 _DATA_READER = frozenset({Action.VIEW_DASHBOARD, Action.VIEW_INCIDENTS, Action.EXPORT_REPORT})
 
 #: what each role may do (on the units of its grant)
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
-    Role.LEADER: _DATA_READER | {Action.VIEW_SENSITIVE_SMALL_COUNTS, Action.VIEW_NATIONAL_SECURITY},
+    Role.LEADER: _DATA_READER
+    | {Action.VIEW_SENSITIVE_SMALL_COUNTS, Action.VIEW_NATIONAL_SECURITY, Action.VIEW_NETWORKS},
     Role.ANALYST: _DATA_READER
     | {
         Action.VIEW_PERSONS,
         Action.IMPORT_DATA,
         Action.VIEW_SENSITIVE_SMALL_COUNTS,
         Action.VIEW_NATIONAL_SECURITY,
+        Action.VIEW_NETWORKS,
     },
     Role.COMMUNE_OFFICER: _DATA_READER | {Action.IMPORT_DATA},
     Role.ADMINISTRATOR: frozenset(

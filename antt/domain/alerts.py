@@ -32,6 +32,18 @@ class AlertKind(StrEnum):
     DRUG_CLASS = "drug_class"  # issue 15: a commune drifting into a drug class
 
 
+ARTICLE_SUBJECT = "article:"  # a rise of one Penal Code article (``antt warn scan --article``): "article:173"
+
+
+def article_subject(article: str) -> str:
+    return f"{ARTICLE_SUBJECT}{article}"
+
+
+def subject_article(subject: str) -> str | None:
+    """The article of an article subject ("article:173" → "173"); ``None`` for a reporting group."""
+    return subject.removeprefix(ARTICLE_SUBJECT) if subject.startswith(ARTICLE_SUBJECT) else None
+
+
 def label_vi(status: AlertStatus) -> str:
     return {"open": "Đang mở", "acknowledged": "Đã tiếp nhận", "closed": "Đã đóng"}[status.value]
 
@@ -99,4 +111,3 @@ def vi_number(value: float, digits: int = 1) -> str:
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", ".")
     return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-

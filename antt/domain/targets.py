@@ -107,6 +107,13 @@ class Rule:
         deadline = f" đến ngày {self.deadline:%d/%m/%Y}" if self.deadline else ""
         return f"{OPERATOR_SIGNS[self.op]} {vietnamese_number(self.value or 0)}{deadline}"
 
+    def describe_en(self) -> str:
+        """:meth:`describe_vi` in English: ``≥ 12.35``, ``at most 95 % of the same period last year``."""
+        if self.kind is RuleKind.RELATIVE_TO_BASELINE:
+            return f"at most {english_number(100 * (self.max_ratio or 0))} % of the same period last year"
+        deadline = f" by {self.deadline:%d/%m/%Y}" if self.deadline else ""
+        return f"{OPERATOR_SIGNS[self.op]} {english_number(self.value or 0)}{deadline}"
+
 
 OPERATOR_SIGNS = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 
@@ -119,6 +126,11 @@ def vietnamese_number(value: float) -> str:
 
 
 _SWAP_SEPARATORS = str.maketrans(",.", ".,")
+
+
+def english_number(value: float) -> str:
+    """:func:`vietnamese_number` with English separators: 12.35 → ``12.35``, 1175 → ``1,175``."""
+    return f"{round(value, 6):,.6f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)

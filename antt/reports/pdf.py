@@ -49,7 +49,6 @@ table.sign { width: 100%%; margin-top: 12pt; page-break-inside: avoid; }
 table.sign td { vertical-align: top; }
 .recipients { font-size: 11pt; } .recipients b { font-size: 12pt; font-style: italic; }
 .signer { text-align: center; font-weight: bold; }
-.stamp { font-size: 10pt; font-style: italic; margin-top: 12pt; }
 section.annex { page: annex; page-break-before: always; }
 section.annex table.grid { font-size: 9pt; }
 .urgency { color: #c00000; border: 1.5pt solid #c00000; padding: 0 4pt; font-weight: bold; }

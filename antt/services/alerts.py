@@ -20,8 +20,8 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from antt.domain.access import Action, Actor
-from antt.domain.alerts import Alert, AlertCandidate, AlertStatus, checked_action
-from antt.domain.reference import unit_catalog
+from antt.domain.alerts import Alert, AlertCandidate, AlertStatus, checked_action, subject_article
+from antt.domain.reference import offence_table, unit_catalog
 from antt.errors import Conflict, NotFound, PermissionDenied
 from antt.services.disclosure import RESTRICTED_GROUPS, Disclosure
 from antt.storage import alerts as store
@@ -56,10 +56,20 @@ def _visible_codes(actor: Actor) -> set[str] | None:
     return {code for s, code in actor.units if s == scheme}
 
 
+def subject_group(subject: str) -> str:
+    """The reporting group an alert's subject belongs to: itself, or an article's group."""
+    article = subject_article(subject)
+    if article is None:
+        return subject
+    offence = offence_table().find(article)
+    return offence.reporting_group if offence is not None else subject
+
+
 def _shown(actor: Actor, alert: Alert) -> Alert | None:
     """The alert as ``actor`` may see it, or ``None`` when it may not see it at all."""
     disclosure = Disclosure(actor)
-    if alert.subject in RESTRICTED_GROUPS and not disclosure.sees_group(alert.subject, [alert.unit_code]):
+    group = subject_group(alert.subject)
+    if group in RESTRICTED_GROUPS and not disclosure.sees_group(group, [alert.unit_code]):
         return None
     if alert.sensitive and not disclosure.sees(alert.unit_code):
         return replace(

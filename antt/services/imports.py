@@ -26,6 +26,7 @@ from antt.services.import_batches import (
     warnings_of,
 )
 from antt.services.import_pipeline import PARALLEL_FROM_BYTES, can_fork, prepared_chunks
+from antt.services.warn import scan_after_import
 from antt.settings import Settings
 from antt.storage.engine import Database
 from antt.storage.incidents import IncidentWriter
@@ -164,4 +165,5 @@ def import_incidents(
         except DryRunDone as done:
             assert isinstance(done.summary, ImportSummary)
             return done.summary
+    scan_after_import(database)  # committed: the early-warning scan (issue 13); its failure is only logged
     return summary

@@ -8,14 +8,22 @@ Groups are always found on the whole city's links — cutting the graph at a com
 real groups in two — and then shown within the actor's scope: a scoped actor sees only the groups with
 an incident in its communes, and of those only the incidents in its communes and the members named in
 them. Group ids are kept across time by tracking (:mod:`antt.analytics.network_growth`) from the first
-linked incident, weekly, so the same data always give the same ids and an alert's group id is the id
-the group list shows.
+linked incident, on a fixed weekly grid (Sundays), so the same data always give the same ids and an
+alert's group id is the id the group list shows.
+
+Tracking is stored (``group_snapshots``, pseudonyms only) and resumed: a call tracks only the weeks no
+earlier call has, and reads the others back. The stored history is valid for the newest import it saw;
+after a new import only the weeks from the earliest new incident's day are tracked again, and after an
+import that changed an existing incident (its day or its persons may have moved) all of them. Rules
+(settings ``ANTT_NETWORKS_*``) and the seed are part of the history's key: other rules, other history.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from antt.analytics.network_growth import (
@@ -23,25 +31,33 @@ from antt.analytics.network_growth import (
     GrowthRules,
     Registry,
     Step,
+    TrackedGroup,
     TrackingRules,
+    grid_ends,
     growth_alerts,
-    step_days,
     track_groups,
 )
-from antt.analytics.networks import CoOffending, Group, GroupRules, IncidentFacts, find_groups
+from antt.analytics.networks import (
+    CoOffending,
+    Group,
+    GroupRules,
+    IncidentFacts,
+    find_groups,
+    groups_of_members,
+)
 from antt.domain.access import Action, Actor
 from antt.domain.alerts import AlertCandidate, AlertKind
 from antt.domain.offences import Severity
 from antt.domain.reference import unit_catalog
 from antt.errors import InvalidInput, PermissionDenied
 from antt.services import alerts as alert_service
+from antt.settings import Settings
 from antt.storage import audit
 from antt.storage import networks as store
 from antt.storage.engine import Database
 
-#: the privilege of seeing co-offending groups (issue 14 asks for a "networks" privilege held by analysts
-#: and leaders; until it exists in antt.domain.access it is the person-level data privilege)
-NETWORKS_ACTION = Action.VIEW_PERSONS
+#: the privilege of seeing co-offending groups (issue 14's "networks" privilege: analysts and leaders)
+NETWORKS_ACTION = Action.VIEW_NETWORKS
 #: Penal Code articles on weapons and explosives (art. 304–306): a group's first one is an escalation
 WEAPON_ARTICLES = frozenset({"304", "305", "306"})
 RANKS = {s.value: s.rank for s in Severity}
@@ -67,6 +83,9 @@ class GroupCard:
     first: date
     last: date
     score: float
+    #: the network drawn on the group card: ``(k, l, incidents in common)`` between members ``k < l``
+    #: (indices into ``member_labels``), over the incidents shown
+    ties: tuple[tuple[int, int, int], ...] = ()
 
     def as_json(self) -> dict[str, object]:
         """The ``antt networks groups --format json`` entry (issue 14's exact keys)."""
@@ -138,17 +157,100 @@ def _scope_codes(actor: Actor) -> set[str] | None:
     return {code for s, code in units if s == scheme}
 
 
-def _tracked(
-    data: CoOffending, end: date, rules: GroupRules, tracking: TrackingRules, seed: int
+@dataclass(frozen=True)
+class NetworkRules:
+    """The rules of one installation (settings ``ANTT_NETWORKS_*``)."""
+
+    groups: GroupRules
+    tracking: TrackingRules
+    growth: GrowthRules
+
+    @classmethod
+    def of(cls, settings: Settings) -> NetworkRules:
+        return cls(
+            GroupRules(
+                min_tie_incidents=settings.networks_min_tie_incidents,
+                half_life_days=settings.networks_half_life_days,
+                max_incident_persons=settings.networks_max_incident_persons,
+            ),
+            TrackingRules(window_days=settings.networks_window_days),
+            GrowthRules(
+                members=settings.networks_alert_members,
+                incidents=settings.networks_alert_incidents,
+                weeks=settings.networks_alert_weeks,
+                new_members=settings.networks_alert_new_members,
+            ),
+        )
+
+    def key(self, seed: int) -> str:
+        """What a stored tracking history was computed with (growth thresholds do not change it)."""
+        text = json.dumps([repr(self.groups), repr(self.tracking), seed, HISTORY_VERSION])
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+#: bump when the tracking algorithm changes: stored histories of an older one are then not read
+HISTORY_VERSION = 1
+
+
+def _history(
+    database: Database, data: CoOffending, end: date, rules: NetworkRules, seed: int, *, steps: bool
 ) -> tuple[Registry, list[Step]]:
+    """The tracking registry after the last weekly step on or before ``end`` and (``steps=True``) every
+    step's tracked groups: stored steps read back, the others tracked now and stored."""
     registry = Registry()
     if data.incident_count == 0:
         return registry, []
-    first = date.fromordinal(int(data.day.min()))
-    steps = track_groups(
-        data, step_days(first, end, tracking.step_days), rules, tracking, seed=seed, registry=registry
+    key = rules.key(seed)
+    # past the newest incident by a whole window every window is empty: nothing left to track
+    quiet = date.fromordinal(int(data.day.max())) + timedelta(days=rules.tracking.window_days)
+    ends = grid_ends(date.fromordinal(int(data.day.min())), min(end, quiet), rules.tracking.step_days)
+    with database.transaction() as session:
+        batch = store.latest_batch(session)
+        stored = store.stored_batch(session, key)
+        if stored is not None and stored != batch:
+            added, changed = store.changes_since(session, stored)
+            if changed or stored > batch:
+                store.forget_from(session, key, None)
+            elif added is not None:
+                store.forget_from(session, key, added)
+        snapshots = [s for s in store.load_snapshots(session, key) if s.step_end <= end]
+    last: dict[str, tuple[str, ...]] = {}
+    ever: dict[str, set[str]] = {}
+    by_step: dict[date, list[tuple[str, tuple[str, ...]]]] = {}
+    for snap in snapshots:
+        by_step.setdefault(snap.step_end, [])
+        if snap.group_id != store.STEP_MARK:
+            last[snap.group_id] = snap.members
+            ever.setdefault(snap.group_id, set()).update(snap.members)
+            by_step[snap.step_end].append((snap.group_id, snap.members))
+    through = max(by_step) if by_step else None
+    registry = Registry.restore(
+        data, {g: list(m) for g, m in last.items()}, {g: sorted(m) for g, m in ever.items()}
     )
-    return registry, list(steps)
+    todo = [e for e in ends if through is None or e > through]
+    fresh = track_groups(data, todo, rules.groups, rules.tracking, seed=seed, registry=registry)
+    if fresh:
+        rows = []
+        for step in fresh:
+            rows.append(store.Snapshot(step.end, store.STEP_MARK, ()))
+            rows.extend(
+                store.Snapshot(step.end, t.id, tuple(sorted(str(data.persons[m]) for m in t.group.members)))
+                for t in step.groups
+            )
+        with database.transaction() as session:
+            if store.stored_through(session, key) == through:  # nobody stored these steps meanwhile
+                store.save_snapshots(session, key, rows, batch)
+    if not steps:
+        return registry, list(fresh)
+    index = {str(p): i for i, p in enumerate(data.persons)}
+    window = timedelta(days=rules.tracking.window_days - 1)
+    back: list[Step] = []
+    for day in sorted(by_step):
+        known = [(gid, [index[p] for p in members if p in index]) for gid, members in by_step[day]]
+        found = groups_of_members(data, day - window, day, [m for _, m in known], rules.groups)
+        ids = {tuple(sorted(m)): gid for gid, m in known}
+        back.append(Step(day, tuple(TrackedGroup(ids[g.members], g) for g in found if g.members in ids)))
+    return registry, back + list(fresh)
 
 
 def _card(
@@ -157,7 +259,10 @@ def _card(
     shown = [i for i in group.incidents if codes is None or str(data.commune[i]) in codes]
     if not shown:
         return None
-    members = [m for m in group.members if codes is None or _named_in(data, m, shown)]
+    named = _named(data, shown)
+    anyone = set().union(*named.values())
+    members = [m for m in group.members if codes is None or m in anyone]
+    label_of = {m: k for k, m in enumerate(members)}
     labels = tuple(f"Đối tượng {k} · nhóm {gid}" for k in range(1, len(members) + 1))
     incidents = tuple(
         GroupIncident(
@@ -168,6 +273,12 @@ def _card(
         )
         for i in shown
     )
+    ties: dict[tuple[int, int], int] = {}
+    for persons in named.values():
+        inside = sorted(label_of[p] for p in persons if p in label_of)
+        for x in range(len(inside)):
+            for y in range(x + 1, len(inside)):
+                ties[(inside[x], inside[y])] = ties.get((inside[x], inside[y]), 0) + 1
     return GroupCard(
         id=gid,
         members=len(members),
@@ -177,12 +288,18 @@ def _card(
         first=min(i.day for i in incidents),
         last=max(i.day for i in incidents),
         score=group.score,
+        ties=tuple((a, b, n) for (a, b), n in sorted(ties.items())),
     )
 
 
-def _named_in(data: CoOffending, person: int, incidents: Sequence[int]) -> bool:
-    chosen = set(incidents)
-    return any(int(i) in chosen for i in data.link_incident[data.link_person == person])
+def _named(data: CoOffending, incidents: Sequence[int]) -> dict[int, set[int]]:
+    """The persons named in each of ``incidents``."""
+    chosen = set(int(i) for i in incidents)
+    found: dict[int, set[int]] = {i: set() for i in chosen}
+    for i, p in zip(data.link_incident.tolist(), data.link_person.tolist(), strict=True):
+        if i in chosen:
+            found[i].add(p)
+    return found
 
 
 def co_offending_groups(
@@ -197,7 +314,8 @@ def co_offending_groups(
     seed: int = 0,
 ) -> list[GroupCard]:
     """The groups of incidents in ``[start, end]`` (default: the year up to today), best score first."""
-    rules = GroupRules(min_members=min_members)
+    rules = NetworkRules.of(database.settings)
+    group_rules = replace(rules.groups, min_members=min_members)
     end = end or today or date.today()
     start = start or end - timedelta(days=364)
     if start > end:
@@ -208,9 +326,9 @@ def co_offending_groups(
     obj = f"period:{start.isoformat()}..{end.isoformat()}"
     _require(database, actor, "networks.groups", obj, client_address)
     data, articles = _load(database, end)
-    registry, _ = _tracked(data, end, GroupRules(), TrackingRules(), seed)
-    groups = find_groups(data, start, end, rules, seed=seed)
-    ids = registry.assign(data, groups, TrackingRules().match_overlap)
+    registry, _ = _history(database, data, end, rules, seed, steps=False)
+    groups = find_groups(data, start, end, group_rules, seed=seed)
+    ids = registry.assign(data, groups, rules.tracking.match_overlap)
     codes = _scope_codes(actor)
     cards = [c for gid, g in zip(ids, groups, strict=True) if (c := _card(data, gid, g, articles, codes))]
     with database.transaction() as session:
@@ -237,17 +355,20 @@ def network_alerts(
     client_address: str = "",
     seed: int = 0,
 ) -> list[NetworkAlert]:
-    """The growth alerts raised in the ``days`` days up to ``as_of`` (weekly steps ending on ``as_of``),
-    in the actor's scope; stored as ``group_growth`` alerts (one per group and kind and week) when the
-    actor may store alerts."""
+    """The growth alerts raised in the ``days`` days up to ``as_of`` (weekly steps on the grid, the last
+    on or before ``as_of``), in the actor's scope; stored as ``group_growth`` alerts (one per group and
+    kind and week) when the actor may store alerts."""
     as_of = as_of or date.today()
     if days < 1:
         raise InvalidInput("Số ngày phải ≥ 1.", "The number of days must be at least 1.")
     obj = f"as_of:{as_of.isoformat()}"
     _require(database, actor, "networks.alerts", obj, client_address)
+    rules = NetworkRules.of(database.settings)
     data, _ = _load(database, as_of)
-    _, steps = _tracked(data, as_of, GroupRules(), TrackingRules(), seed)
-    found: list[GrowthAlert] = growth_alerts(data, steps, growth)
+    _, steps = _history(database, data, as_of, rules, seed, steps=True)
+    found: list[GrowthAlert] = growth_alerts(
+        data, steps, growth or rules.growth, overlap=rules.tracking.match_overlap
+    )
     codes = _scope_codes(actor)
     recent = [
         a

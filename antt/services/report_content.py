@@ -303,6 +303,17 @@ def evaluation_phrase(e: Evaluation) -> str:
     return f"- {parts[0]}; " + "; ".join(facts) + "."
 
 
+def drug_free_lines(figures: Figures) -> list[str]:
+    """Part I.4's drug-free communes (issue 15): each drug-free target's recognised share, counted from the
+    competent authority's recognitions (``antt import drug-status``) — never ANTT's indicator-derived
+    figure — against the city's plan (30 / 45 / 60 / 100 %), one sentence each; nothing without a target."""
+    found = [e for e in figures.evaluations if e.target.indicator == "drug_free_communes_share"]
+    if not found:
+        return []
+    head = "- Xây dựng xã, phường không ma túy (theo quyết định công nhận của cơ quan có thẩm quyền):"
+    return [head, *(evaluation_phrase(e) for e in found)]
+
+
 def source_phrase(e: Evaluation) -> str:
     """Where the target comes from, as the report states it: ``căn cứ Nghị quyết số … ngày … của …``, or
     ``nguồn: chưa có văn bản`` (``suy ra, chưa có văn bản``) — never an undocumented figure as the law's."""

@@ -51,6 +51,7 @@ from antt.services.report_content import (
     annexes,
     change_phrase,
     commune_map,
+    drug_free_lines,
     evaluation_phrase,
     fires_phrase,
     group_chart,
@@ -199,7 +200,14 @@ def situation(figures: Figures, texts: dict[str, str], *, with_map: bool = False
             "3. Tội phạm về kinh tế, tham nhũng, môi trường, công nghệ cao",
             [*_group_lines(figures, ECONOMIC_GROUPS), *narrative(texts, "kinh_te")],
         ),
-        Section("4. Tội phạm về ma túy", [*_group_lines(figures, DRUG_GROUPS), *narrative(texts, "ma_tuy")]),
+        Section(
+            "4. Tội phạm về ma túy",
+            [
+                *_group_lines(figures, DRUG_GROUPS),
+                *map(Paragraph, drug_free_lines(figures)),
+                *narrative(texts, "ma_tuy"),
+            ],
+        ),
         Section("5. Tệ nạn xã hội", [*social_evil_blocks(figures), *narrative(texts, "te_nan_xa_hoi")]),
         Section("6. Cháy, nổ", [*fire_blocks(figures), *narrative(texts, "chay_no")]),
         Section("7. Tai nạn giao thông", [*traffic_blocks(figures), *narrative(texts, "tai_nan_giao_thong")]),

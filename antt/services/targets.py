@@ -227,6 +227,7 @@ def evaluation_document(e: Evaluation) -> dict[str, Any]:
         "group": e.target.group,
         "indicator": e.target.indicator,
         "rule": e.target.rule.describe_vi(),
+        "rule_en": e.target.rule.describe_en(),
         "period": e.target.period,
         "status": e.status.value,
         "as_of": e.as_of.isoformat(),

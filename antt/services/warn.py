@@ -4,29 +4,40 @@ default detector against up to five years of history; alarms become ``rise`` ale
 :mod:`antt.services.alerts`), and active rise alerts of series now back below their threshold are closed.
 
 Counts are by the incident's unit in the reporting scheme (carried through the crosswalk at import), as
-CompStat counts them; a series with no incidents is a series of zeros.
+CompStat counts them; a series with no incidents is a series of zeros. On demand (``articles``) the series
+are commune × Penal Code article instead of commune × group, and their alerts are about
+``article:<number>``; a scan closes only the alerts of the subjects it judged.
+
+:func:`scan_after_import` is what every successful incident import calls once its transaction has
+committed: the same scan as of today, whose failure is logged and never fails the import.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 
-from antt.analytics.alerts import WEEKS_PER_YEAR, Detection, detector
+from antt.analytics.alerts import WEEKS_PER_YEAR, Detection, IntArray, detector
 from antt.domain.access import Actor
-from antt.domain.alerts import AlertCandidate, AlertKind, vi_number
+from antt.domain.alerts import AlertCandidate, AlertKind, article_subject, vi_number
 from antt.domain.periods import check_supported_day, today_local
 from antt.domain.reference import offence_table, unit_catalog
 from antt.domain.units import Level
-from antt.errors import PermissionDenied
+from antt.errors import InvalidInput, PermissionDenied
 from antt.services.disclosure import SENSITIVE_GROUPS
 from antt.storage import alerts as store
 from antt.storage import audit
 from antt.storage.engine import Database
 
 HISTORY_WEEKS = 5 * WEEKS_PER_YEAR + 8  # five years and the ±3-week windows around them
+
+QUIET_WEEKS = 8  # > every detector's memory (nb_cusum's warm-up 8, nb_glr's 4-week window)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,58 @@ def judged_week(as_of: date) -> tuple[date, date]:
     """The last complete Monday–Sunday week on or before ``as_of``."""
     sunday = as_of - timedelta(days=(as_of.weekday() + 1) % 7)
     return sunday - timedelta(days=6), sunday
+
+
+@dataclass(frozen=True)
+class WeeklySeries:
+    """Weekly counts ``counts[s, w]`` of every commune × subject (series ``s = unit · len(subjects) +
+    subject``) for the weeks from ``first_monday``."""
+
+    counts: IntArray
+    first_monday: date
+    units: list[str]
+    subjects: list[str]  # reporting group codes, or article numbers
+
+    def key(self, s: int) -> tuple[str, str]:
+        return self.units[s // len(self.subjects)], self.subjects[s % len(self.subjects)]
+
+    def week_of(self, day: date) -> int:
+        return (day - self.first_monday).days // 7
+
+
+def weekly_series(
+    database: Database, first_monday: date, weeks: int, *, articles: Sequence[str] | None = None
+) -> WeeklySeries:
+    """The database's weekly series of every commune of the current scheme × reporting group (or ×
+    article of ``articles``), ``weeks`` weeks from ``first_monday`` (a Monday)."""
+    catalog = unit_catalog()
+    units = [u.code for u in catalog.in_scheme(catalog.current.code, Level.COMMUNE)]
+    subjects = list(articles) if articles is not None else offence_table().group_codes
+    last = first_monday + timedelta(weeks=weeks, days=-1)
+    with database.transaction(write=False) as session:
+        rows = store.daily_counts(session, first_monday, last, articles=articles)
+    return WeeklySeries(
+        weekly_matrix(rows, units, subjects, first_monday, weeks), first_monday, units, subjects
+    )
+
+
+def checked_articles(articles: Sequence[str]) -> list[str]:
+    """Penal Code articles as typed ("173", "Điều 173") → their numbers; an unknown one is an input error."""
+    table = offence_table()
+    found: list[str] = []
+    unknown: list[str] = []
+    for raw in articles:
+        number = raw.strip().lower().removeprefix("điều").strip()
+        if table.find(number) is None:
+            unknown.append(raw)
+        elif number not in found:
+            found.append(number)
+    if unknown or not found:
+        raise InvalidInput(
+            f"Không có điều luật {', '.join(unknown) or '(trống)'} trong Bộ luật Hình sự (xem antt offences list).",
+            f"No Penal Code article {', '.join(unknown) or '(empty)'} (see antt offences list).",
+        )
+    return found
 
 
 def weekly_matrix(
@@ -86,54 +149,81 @@ def explain(
 
 
 def scan(
-    database: Database, actor: Actor, *, as_of: date | None = None, method: str = "default"
+    database: Database,
+    actor: Actor,
+    *,
+    as_of: date | None = None,
+    method: str = "default",
+    articles: Sequence[str] | None = None,
+    audit_quiet: bool = False,
 ) -> ScanResult:
-    """Scan every commune × group for the last complete week; store new alerts, close those that ended."""
+    """Scan every commune × group (or × article of ``articles``) for the last complete week; store new
+    alerts, close those of the judged subjects that ended. ``audit_quiet``: audit only a scan that opened
+    or closed alerts (the scan after each import)."""
     if not actor.is_system:
         raise PermissionDenied("Chỉ hệ thống chạy quét cảnh báo.", "Only the system runs the alert scan.")
     check_supported_day(as_of)
     found = detector(method)
+    numbers = checked_articles(articles) if articles is not None else None
     monday, sunday = judged_week(as_of or today_local())
     first_monday = monday - timedelta(weeks=HISTORY_WEEKS)
     catalog = unit_catalog()
     scheme = catalog.current.code
-    units = [u.code for u in catalog.in_scheme(scheme, Level.COMMUNE)]
     table = offence_table()
-    groups = table.group_codes
-    with database.transaction(write=False) as session:
-        rows = store.daily_counts(session, first_monday, sunday)
-    counts = weekly_matrix(rows, units, groups, first_monday, HISTORY_WEEKS + 1)
+    series = weekly_series(database, first_monday, HISTORY_WEEKS + 1, articles=numbers)
+    counts = series.counts
+    subjects = series.subjects if numbers is None else [article_subject(a) for a in series.subjects]
     # the history starts with the database's first recorded week: the weeks before it are unknown, not 0
-    seen = counts[:, :HISTORY_WEEKS].sum(axis=0) > 0
-    seen_from = int(np.argmax(seen)) if seen.any() else HISTORY_WEEKS
+    # (an article's series start with the first week of any incident, as the group series do)
+    if numbers is not None:
+        with database.transaction(write=False) as session:
+            any_rows = store.daily_counts(session, first_monday, sunday)
+        seen = weekly_matrix(any_rows, series.units, table.group_codes, first_monday, HISTORY_WEEKS + 1)
+    else:
+        seen = counts
+    recorded = seen[:, :HISTORY_WEEKS].sum(axis=0) > 0
+    seen_from = int(np.argmax(recorded)) if recorded.any() else HISTORY_WEEKS
     counts = counts[:, seen_from:]
     week = np.array([HISTORY_WEEKS - seen_from], dtype=np.int64)
     history = counts[:, : int(week[0])]
     years = int(week[0]) // WEEKS_PER_YEAR
     if int(week[0]) < found.min_history:  # too young a database to judge a week: no alert either way
         return ScanResult(monday, sunday, found.name, counts.shape[0], 0, 0, 0, 0)
-    detection = found.run(counts, week)
-    alarming = np.flatnonzero(detection.alarm[:, 0])
+    # only series with a case in the judged week or the QUIET_WEEKS before it can alarm (every detector
+    # needs a count above 0, or evidence of the last weeks): the others are not fitted at all
+    t = int(week[0])
+    live = np.flatnonzero(counts[:, max(t - QUIET_WEEKS, 0) : t + 1].sum(axis=1) > 0)
+    detection = found.run(counts[live], week)
+    alarming = live[np.flatnonzero(detection.alarm[:, 0])]
+    row = {int(s): n for n, s in enumerate(live)}  # series → row of the detection
     names = {u.code: u.name for u in catalog.in_scheme(scheme, Level.COMMUNE)}
     candidates: list[AlertCandidate] = []
     for s in alarming:
-        unit, group = units[s // len(groups)], groups[s % len(groups)]
-        g = table.group(group)
-        record = years if years >= 1 and detection.observed[s, 0] > history[s].max() else 0
-        vi, en = explain(names[unit], g.name_vi, g.name_en, monday, sunday, detection, int(s), record)
+        r = row[int(s)]
+        unit, subject = series.key(int(s))
+        if numbers is None:
+            g = table.group(subject)
+            what_vi, what_en, group = g.name_vi, g.name_en, subject
+        else:
+            offence = table.get(subject)
+            what_vi = f"{offence.name_vi} (Điều {subject})"
+            what_en = f"offences under article {subject}"
+            group = offence.reporting_group
+        record = years if years >= 1 and detection.observed[r, 0] > history[s].max() else 0
+        vi, en = explain(names[unit], what_vi, what_en, monday, sunday, detection, r, record)
         candidates.append(
             AlertCandidate(
                 kind=AlertKind.RISE.value,
                 scheme=scheme,
                 unit_code=unit,
-                subject=group,
+                subject=subjects[int(s) % len(subjects)],
                 period_start=monday,
                 period_end=sunday,
                 figures={
-                    "observed": int(detection.observed[s, 0]),
-                    "expected": round(float(detection.expected[s, 0]), 3),
-                    "threshold": round(float(detection.threshold[s, 0]), 3),
-                    "score": round(float(detection.score[s, 0]), 3),
+                    "observed": int(detection.observed[r, 0]),
+                    "expected": round(float(detection.expected[r, 0]), 3),
+                    "threshold": round(float(detection.threshold[r, 0]), 3),
+                    "score": round(float(detection.score[r, 0]), 3),
                     "method": found.name,
                     "highest_in_years": record,
                 },
@@ -146,15 +236,35 @@ def scan(
     alarm_keys = {(c.unit_code, c.subject) for c in candidates}
     with database.transaction() as session:
         new, updated = store.upsert(session, candidates, now)
-        closed = store.close_except(session, AlertKind.RISE.value, scheme, alarm_keys, sunday, now)
-        audit.append(
-            session,
-            actor=actor.name,
-            action="warn.scan",
-            outcome="ok",
-            obj=f"week:{monday.isoformat()}",
-            details={"method": found.name, "alarms": len(candidates), "new": len(new), "closed": len(closed)},
+        closed = store.close_except(
+            session, AlertKind.RISE.value, scheme, alarm_keys, sunday, now, subjects=subjects
         )
+        if not audit_quiet or new or closed:
+            audit.append(
+                session,
+                actor=actor.name,
+                action="warn.scan",
+                outcome="ok",
+                obj=f"week:{monday.isoformat()}",
+                details={
+                    "method": found.name,
+                    "alarms": len(candidates),
+                    "new": len(new),
+                    "closed": len(closed),
+                    **({"articles": numbers} if numbers is not None else {}),
+                },
+            )
     return ScanResult(
         monday, sunday, found.name, counts.shape[0], len(candidates), len(new), len(updated), len(closed)
     )
+
+
+def scan_after_import(database: Database) -> ScanResult | None:
+    """The scan every successful incident import runs once its transaction has committed (issue 13 §4):
+    the default detector, as of today. It must never fail the import: any error is logged and ``None``
+    returned (``antt warn scan`` runs it again by hand)."""
+    try:
+        return scan(database, Actor.system("import"), audit_quiet=True)
+    except Exception:  # the import has committed: a failed scan is reported, not raised
+        log.exception("early-warning scan after import failed / quét cảnh báo sau khi nhập lỗi")
+        return None

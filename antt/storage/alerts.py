@@ -123,17 +123,20 @@ def close_except(
     alarming: Collection[tuple[str, str]],
     before: date,
     now: datetime,
+    subjects: Collection[str] | None = None,
 ) -> list[int]:
     """Close the active alerts of ``kind`` whose (unit, subject) is not among ``alarming`` any more (their
-    series is back below threshold), for periods starting on or before ``before``; → their ids."""
-    rows = session.scalars(
-        select(AlertRow).where(
-            AlertRow.kind == kind,
-            AlertRow.scheme == scheme,
-            AlertRow.status.in_(ACTIVE),
-            AlertRow.period_start <= before,
-        )
-    ).all()
+    series is back below threshold), for periods starting on or before ``before``; → their ids.
+    ``subjects``: only alerts about these subjects (the series that were judged)."""
+    query = select(AlertRow).where(
+        AlertRow.kind == kind,
+        AlertRow.scheme == scheme,
+        AlertRow.status.in_(ACTIVE),
+        AlertRow.period_start <= before,
+    )
+    if subjects is not None:
+        query = query.where(AlertRow.subject.in_(list(subjects)))
+    rows = session.scalars(query).all()
     closed: list[int] = []
     for row in rows:
         if (row.unit_code, row.subject) not in alarming:
@@ -144,17 +147,23 @@ def close_except(
     return closed
 
 
-def daily_counts(session: Session, start: date, end: date) -> list[tuple[str, str, date, int]]:
+def daily_counts(
+    session: Session, start: date, end: date, *, articles: Collection[str] | None = None
+) -> list[tuple[str, str, date, int]]:
     """(reporting unit, reporting group, local day, incidents) for incidents that occurred in [start, end]
     — the input of the weekly early-warning series; units are those of the reporting scheme (carried
-    through the crosswalk at import, as CompStat counts them)."""
+    through the crosswalk at import, as CompStat counts them). With ``articles``: (unit, article, day,
+    incidents) of the incidents of those Penal Code articles only."""
     from sqlalchemy import func
 
     from antt.storage.tables import IncidentRow as i
 
+    subject = i.reporting_group if articles is None else i.article
     query = (
-        select(i.report_unit_code, i.reporting_group, i.occurred_on, func.count())
+        select(i.report_unit_code, subject, i.occurred_on, func.count())
         .where(i.occurred_on >= start, i.occurred_on <= end)
-        .group_by(i.report_unit_code, i.reporting_group, i.occurred_on)
+        .group_by(i.report_unit_code, subject, i.occurred_on)
     )
+    if articles is not None:
+        query = query.where(i.article.in_(list(articles)))
     return [(u, g, d, int(n)) for u, g, d, n in session.execute(query).all()]

@@ -11,10 +11,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from antt.storage.tables import IncidentPerson, IncidentRow, Person
+from antt.storage.tables import GroupSnapshotRow, ImportBatch, IncidentPerson, IncidentRow, Person
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,90 @@ def co_offending(
         )
         links = [(names[i], p) for i, p in found if i in names]
     return incidents, links
+
+
+# ------------------------------------------------------------------------------- stored tracking history
+
+STEP_MARK = ""  # the group id of the row that marks a step as tracked
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One stored step's group: ``group_id`` (``STEP_MARK`` for the step's marker) and its pseudonyms."""
+
+    step_end: date
+    group_id: str
+    members: tuple[str, ...]
+
+
+def latest_batch(session: Session) -> int:
+    """The newest import batch id (0 before any import)."""
+    return int(session.scalar(select(func.max(ImportBatch.id))) or 0)
+
+
+def changes_since(session: Session, batch: int) -> tuple[date | None, bool]:
+    """Since import ``batch``: the earliest day of an incident that was added, and whether any incident
+    was changed (its day or persons may have moved: a stored history is then no longer trusted)."""
+    first = session.scalar(
+        select(func.min(IncidentRow.occurred_on)).where(IncidentRow.created_batch_id > batch)
+    )
+    changed = session.scalar(
+        select(func.count())
+        .select_from(IncidentRow)
+        .where(IncidentRow.updated_batch_id > batch, IncidentRow.created_batch_id <= batch)
+    )
+    return first, bool(changed)
+
+
+def stored_batch(session: Session, rules_key: str) -> int | None:
+    """The import batch the stored history of ``rules_key`` is valid for (``None``: nothing stored)."""
+    value = session.scalar(
+        select(func.max(GroupSnapshotRow.batch_id)).where(GroupSnapshotRow.rules_key == rules_key)
+    )
+    return None if value is None else int(value)
+
+
+def stored_through(session: Session, rules_key: str) -> date | None:
+    """The last stored step of ``rules_key``."""
+    value: date | None = session.scalar(
+        select(func.max(GroupSnapshotRow.step_end)).where(GroupSnapshotRow.rules_key == rules_key)
+    )
+    return value
+
+
+def load_snapshots(session: Session, rules_key: str) -> list[Snapshot]:
+    """The stored steps of ``rules_key``, oldest first."""
+    rows = session.execute(
+        select(GroupSnapshotRow.step_end, GroupSnapshotRow.group_id, GroupSnapshotRow.members)
+        .where(GroupSnapshotRow.rules_key == rules_key)
+        .order_by(GroupSnapshotRow.step_end, GroupSnapshotRow.id)
+    )
+    return [Snapshot(d, g, tuple(m)) for d, g, m in rows]
+
+
+def forget_from(session: Session, rules_key: str, day: date | None) -> None:
+    """Drop the stored steps of ``rules_key`` ending on or after ``day`` (all when ``None``)."""
+    condition = [GroupSnapshotRow.rules_key == rules_key]
+    if day is not None:
+        condition.append(GroupSnapshotRow.step_end >= day)
+    session.execute(delete(GroupSnapshotRow).where(*condition))
+
+
+def save_snapshots(session: Session, rules_key: str, snapshots: list[Snapshot], batch: int) -> None:
+    """Append steps and mark the whole stored history of ``rules_key`` valid for import ``batch``."""
+    if snapshots:
+        session.execute(
+            insert(GroupSnapshotRow),
+            [
+                {
+                    "rules_key": rules_key,
+                    "step_end": s.step_end,
+                    "group_id": s.group_id,
+                    "members": list(s.members),
+                }
+                for s in snapshots
+            ],
+        )
+    session.execute(
+        update(GroupSnapshotRow).where(GroupSnapshotRow.rules_key == rules_key).values(batch_id=batch)
+    )

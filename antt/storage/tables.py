@@ -503,3 +503,47 @@ class AlertRow(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     action_taken: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class GroupSnapshotRow(Base):
+    """The tracked co-offending groups of one weekly step (``antt.storage.networks``): a cache that lets
+    ``networks groups|alerts`` resume tracking instead of redoing it from the first incident. Pseudonyms
+    only; a row with an empty ``group_id`` marks a step tracked (with or without groups). ``rules_key``
+    names the rules it was computed with; ``batch_id`` the newest import it is valid for."""
+
+    __tablename__ = "group_snapshots"
+    __table_args__ = (Index("ix_group_snapshots_rules_step", "rules_key", "step_end"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rules_key: Mapped[str] = mapped_column(String(64))
+    step_end: Mapped[date] = mapped_column(Date)
+    group_id: Mapped[str] = mapped_column(String(72))
+    members: Mapped[list[str]] = mapped_column(JSON)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+
+
+# --- the commune drug-control survey (antt/storage/drug_survey.py) ---------------------------------------
+
+
+class DrugSurveyRow(Base):
+    """One commune's answers to the year's drug-control survey (issue 15): entered by its commune police,
+    reviewed by the city (``submitted`` → ``approved`` or ``returned`` with a comment, then resubmitted)."""
+
+    __tablename__ = "drug_surveys"
+    __table_args__ = (
+        UniqueConstraint("year", "unit_scheme", "unit_code"),
+        ForeignKeyConstraint(["unit_scheme", "unit_code"], ["units.scheme", "units.code"]),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    unit_scheme: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str] = mapped_column(String(8))
+    form_version: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict[str, object]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12))
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    review_comment: Mapped[str] = mapped_column(Text, default="")

@@ -21,11 +21,13 @@ from antt.web.api import compstat, indicators, targets, trends, units
 from antt.web.errors import install_error_handlers
 from antt.web.headers import SecurityHeaders
 from antt.web.limits import BodyLimit
-from antt.web.pages import admin, admin_targets, audit, language, overview, reports, signin
+from antt.web.pages import admin, admin_targets, audit, language, overview, reports, risk, signin
 from antt.web.pages import alerts as alerts_page
 from antt.web.pages import compstat as compstat_page
+from antt.web.pages import drugs as drugs_page
 from antt.web.pages import imports as imports_page
 from antt.web.pages import incidents as incidents_page
+from antt.web.pages import networks as networks_page
 from antt.web.pages import targets as target_page
 from antt.web.pages import units as units_page
 from antt.web.session import attach_actor
@@ -67,6 +69,9 @@ def create_app(settings: Settings) -> FastAPI:
         audit,
         language,
         alerts_page,
+        networks_page,
+        drugs_page,
+        risk,
     ):
         app.include_router(page.router)
     app.mount("/static", StaticFiles(packages=[("antt.web", "static")]), name="static")

@@ -219,3 +219,58 @@ def test_points_mostly_outside_the_boundary_are_refused(
     err = capsys.readouterr().err
     assert code == 2 and "outside the boundary" in err and "ngoài ranh giới" in err
     assert not (tmp_path / "out").exists()
+
+
+def run_map(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["antt", "forecast", "map", *args])
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_forecast_map_prints_the_top_cells_with_the_method_and_evidence(
+    monkeypatch, capsys, cli_env, tmp_path, settings, database
+) -> None:
+    import datetime as dt
+
+    from antt.domain.access import Actor
+    from antt.services.imports import import_incidents
+    from tests.incident_files import write_csv
+    from tests.services.test_risk_map import LE_CHAN, located_rows
+
+    import_incidents(
+        database, settings, Actor.system("t"), write_csv(tmp_path / "in.csv", located_rows()),
+        now=dt.datetime(2026, 4, 1, tzinfo=dt.UTC),
+    )  # fmt: skip
+    for key, value in cli_env.items():
+        monkeypatch.setenv(key, value)
+    code = run_map(monkeypatch, "--as-of", "2026-02-28", "--group", "social_order", "--unit", LE_CHAN)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    doc = json.loads(out)
+    assert doc["window"] == {"from": "2026-03-01", "to": "2026-03-07"} and doc["horizon_days"] == 7
+    assert doc["method"] == doc["evidence"]["default"] and doc["cells"][0]["commune"] == LE_CHAN
+    assert {"rank", "score", "commune", "lon", "lat", "gi_class"} <= set(doc["cells"][0])
+    code = run_map(
+        monkeypatch,
+        "--period",
+        "day:2026-03-01",
+        "--group",
+        "social_order",
+        "--unit",
+        LE_CHAN,
+        "--format",
+        "geojson",
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["type"] == "FeatureCollection" and doc["properties"]["horizon_days"] == 1
+
+
+def test_forecast_map_refuses_a_period_and_an_as_of_day_together(monkeypatch, capsys, cli_env) -> None:
+    for key, value in cli_env.items():
+        monkeypatch.setenv(key, value)
+    assert run_map(monkeypatch, "--as-of", "2026-02-28", "--period", "day:2026-03-01") == 2
+    err = capsys.readouterr().err
+    assert "--period" in err and "--as-of" in err

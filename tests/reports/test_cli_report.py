@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 ANTT = str(Path(sys.executable).with_name("antt"))
 
@@ -93,6 +94,7 @@ def test_report_command_lists_every_bad_option_and_writes_nothing(cli_env, tmp_p
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_report_command_renders_a_saved_draft_by_its_number(database, cli_env, tmp_path) -> None:
     from datetime import date
 

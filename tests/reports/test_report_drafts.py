@@ -140,6 +140,7 @@ def test_the_reports_clearance_equals_compstats_social_order_clearance(demo_data
         assert row[-1] == (None if expected is None else round(expected, 1))
 
 
+@pytest.mark.slow
 def test_the_compstat_page_states_the_same_clearance_and_its_definition(demo_database) -> None:
     from antt.settings import load_settings
     from antt.web.app import create_app
@@ -234,6 +235,7 @@ def _tables(section):
     return found
 
 
+@pytest.mark.slow
 def test_the_audit_reference_is_in_the_files_properties_not_in_the_body(demo_database, draft_id) -> None:
     files = {}
     for fmt in ReportFormat:
@@ -266,6 +268,7 @@ def test_the_audit_reference_is_in_the_files_properties_not_in_the_body(demo_dat
     assert len(set(references.values())) == 3  # one reference per export
 
 
+@pytest.mark.slow
 def test_the_docx_header_follows_decree_30s_details(demo_database) -> None:
     report = build_report(demo_database, ANALYST, PERIOD, as_of=AS_OF)  # no number: the clerk's blank
     doc = Document(io.BytesIO(render(report, ReportFormat.DOCX)))
@@ -400,6 +403,7 @@ def test_a_commune_officer_sees_only_their_communes_drafts(demo_database) -> Non
         create_draft(demo_database, officer, PERIOD, unit_code="11311")
 
 
+@pytest.mark.slow
 def test_the_draft_pages_save_submit_approve_and_download(demo_database) -> None:
     from antt.settings import load_settings
     from antt.web.app import create_app

@@ -200,7 +200,9 @@ def test_pdf_figures_equal_the_compstat_service(demo_database, city_pdf) -> None
     social = next(r.change.current for r in result.rows if r.group == "social_order")
     cleared = f"điều tra làm rõ {format_count(social.cleared)}/{format_count(social.incidents)} vụ"
     assert cleared in text
-    assert f"làm rõ {format_count(total.current.cleared)}/{format_count(total.current.incidents)} vụ" not in text
+    assert (
+        f"làm rõ {format_count(total.current.cleared)}/{format_count(total.current.incidents)} vụ" not in text
+    )
 
 
 def _top_margin_text(page) -> str:
@@ -506,7 +508,9 @@ def test_social_evils_and_fires_are_stated_in_part_one_from_the_imported_months(
     assert "Tệ nạn xã hội" in docx_text and "Cháy, nổ" in docx_text and "Tệ nạn xã hội" in pdf_text
     # the figures are the city's: a commune's report has none to state, and says so
     for heading in ("5. Tệ nạn xã hội", "6. Cháy, nổ"):
-        assert [b.text for b in part(commune, heading).blocks] == ["Chưa có số liệu của kỳ báo cáo trong ANTT."]
+        assert [b.text for b in part(commune, heading).blocks] == [
+            "Chưa có số liệu của kỳ báo cáo trong ANTT."
+        ]
 
 
 def test_the_social_phrases_say_a_hidden_or_missing_figure_as_such() -> None:

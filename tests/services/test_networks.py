@@ -94,7 +94,7 @@ def test_every_view_is_audited(loaded) -> None:
 @pytest.mark.parametrize("role", [Role.COMMUNE_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR])
 def test_roles_without_the_privilege_are_refused_and_the_refusal_is_audited(loaded, role) -> None:
     actor = Actor.for_user("someone", [Grant.city(role)])
-    assert not actor.can(Action.VIEW_PERSONS)
+    assert not actor.can(Action.VIEW_NETWORKS)
     with pytest.raises(PermissionDenied):
         co_offending_groups(loaded, actor, end=date(2026, 4, 1))
     with pytest.raises(PermissionDenied):
@@ -128,3 +128,65 @@ def test_growth_alerts_are_raised_and_stored_as_alerts(loaded) -> None:
     stored = list_alerts(loaded, analyst(), kinds=["group_growth"])
     assert {a.subject for a in stored} >= {f"{spread.group_id}/new_commune"}
     assert audit_records(loaded, "networks.alerts")[-1].details["alerts"] == len(found)
+
+
+def _stored(database) -> list[tuple[date, str, int]]:
+    from sqlalchemy import select
+
+    from antt.storage.tables import GroupSnapshotRow
+
+    with database.transaction(write=False) as session:
+        return [
+            tuple(r)
+            for r in session.execute(
+                select(GroupSnapshotRow.step_end, GroupSnapshotRow.group_id, GroupSnapshotRow.id).order_by(
+                    GroupSnapshotRow.id
+                )
+            )
+        ]
+
+
+def test_tracking_is_stored_once_and_read_back_with_the_same_ids(loaded) -> None:
+    (first,) = co_offending_groups(loaded, analyst(), start=date(2026, 1, 1), end=date(2026, 4, 1))
+    stored = _stored(loaded)
+    assert stored and {g for _, g, _ in stored if g} == {first.id}
+    (again,) = co_offending_groups(loaded, analyst(), start=date(2026, 1, 1), end=date(2026, 4, 1))
+    assert again == first and _stored(loaded) == stored  # read back, nothing tracked again
+    alerts = network_alerts(loaded, analyst(), as_of=date(2026, 4, 1), days=120, store_alerts=False)
+    assert {a.group_id for a in alerts} == {first.id} and _stored(loaded) == stored
+
+
+def test_a_new_import_tracks_again_only_from_its_earliest_incident(loaded, settings, tmp_path) -> None:
+    co_offending_groups(loaded, analyst(), start=date(2026, 1, 1), end=date(2026, 6, 30))
+    before = _stored(loaded)
+    late = [
+        incident(
+            40,
+            occurred_at="02/05/2026 21:00",
+            reported_at="02/05/2026 22:00",
+            unit_code=HONG_BANG,
+            suspects="3",
+            person_ids=";".join(pid(m) for m in (1, 2, 4)),
+        ),
+        incident(
+            41,
+            occurred_at="09/05/2026 21:00",
+            reported_at="09/05/2026 22:00",
+            unit_code=HONG_BANG,
+            suspects="2",
+            person_ids=";".join(pid(m) for m in (3, 4)),
+        ),
+    ]
+    import_incidents(
+        loaded,
+        settings,
+        Actor.system("cli"),
+        write_csv(tmp_path / "late.csv", late),
+        now=datetime(2026, 5, 20, 9, 0),
+    )
+    (card,) = co_offending_groups(loaded, analyst(), start=date(2026, 1, 1), end=date(2026, 6, 30))
+    after = _stored(loaded)
+    kept = [r for r in before if r[0] < date(2026, 5, 2)]
+    assert [r for r in after if r[0] < date(2026, 5, 2)] == kept  # the weeks before stay, the same rows
+    assert card.members == 4 and "HP-00040" in [i.source_id for i in card.incidents]
+    assert {g for _, g, _ in after if g} == {card.id}  # the recruit joined the same group

@@ -126,6 +126,10 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/admin/targets"): Expect(Action.MANAGE_TARGETS),
     ("GET", "/audit"): Expect(Action.READ_AUDIT, q(from_="2026-11-01", to="2026-11-30")),
     ("GET", "/alerts"): Expect(Action.VIEW_DASHBOARD),
+    ("GET", "/networks"): Expect(Action.VIEW_NETWORKS, q(from_="2025-11-01", to="2026-10-31")),
+    ("GET", "/risk"): Expect(Action.VIEW_DASHBOARD, q(horizon="7d")),
+    ("GET", "/risk/patrol/{code}"): Expect(Action.VIEW_DASHBOARD, q(horizon="7d"), city=404),
+    ("GET", "/drugs"): Expect(Action.VIEW_DASHBOARD, q(unit=OWN)),
     # the JSON API
     ("GET", "/api/compstat"): Expect(Action.VIEW_DASHBOARD, P),
     ("GET", "/api/compstat/series"): Expect(Action.VIEW_DASHBOARD, P),

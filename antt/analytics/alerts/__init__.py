@@ -87,10 +87,10 @@ def as_weeks(weeks: npt.ArrayLike, length: int, min_history: int) -> IntArray:
 
 def registry() -> dict[str, Detector]:
     """Every detector by name (built on demand: nothing at import time)."""
-    from antt.analytics.alerts import baselines, farrington, sequential
+    from antt.analytics.alerts import baselines, farrington, glr, sequential
 
     found: dict[str, Detector] = {}
-    for module in (baselines, farrington, sequential):
+    for module in (baselines, farrington, sequential, glr):
         for d in module.detectors():
             found[d.name] = d
     return found

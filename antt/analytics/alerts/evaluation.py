@@ -130,3 +130,47 @@ def evaluate(
         false_alarm_rate=false / quiet_weeks if quiet_weeks else float("nan"),
         within=within,
     )
+
+
+@dataclass(frozen=True)
+class RisingUnits:
+    """How a detector saw units known to rise from ``onset`` (e.g. the demo city's planted communes):
+    for each, the weeks from the onset to its first alarm in any of its series (``None``: none in the
+    judged weeks); and its alarms in every other unit's series, the false alarms."""
+
+    method: str
+    delays: dict[str, int | None]
+    subjects: dict[str, str | None]  # the series that alarmed first
+    false_alarms: int
+    other_series_weeks: int
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.other_series_weeks if self.other_series_weeks else float("nan")
+
+
+def rising_units(
+    method: str,
+    alarm: BoolArray,
+    weeks: IntArray,
+    keys: Sequence[tuple[str, str]],
+    rising: Sequence[str],
+    onset: int,
+) -> RisingUnits:
+    """``alarm (series, judged weeks)`` with ``keys[s] = (unit, subject)``; ``onset`` a week index."""
+    after = np.asarray(weeks) >= onset
+    delays: dict[str, int | None] = {}
+    subjects: dict[str, str | None] = {}
+    for unit in rising:
+        rows = [s for s, (u, _) in enumerate(keys) if u == unit]
+        first: tuple[int, str] | None = None
+        for s in rows:
+            hits = np.flatnonzero(alarm[s] & after)
+            if hits.size and (first is None or int(weeks[hits[0]]) - onset < first[0]):
+                first = (int(weeks[hits[0]]) - onset, keys[s][1])
+        delays[unit] = None if first is None else first[0]
+        subjects[unit] = None if first is None else first[1]
+    others = np.array([u not in set(rising) for u, _ in keys], dtype=bool)
+    return RisingUnits(
+        method, delays, subjects, int(np.count_nonzero(alarm[others])), int(others.sum()) * alarm.shape[1]
+    )

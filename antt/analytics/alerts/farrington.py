@@ -126,14 +126,15 @@ def quasi_poisson(x: FloatArray, y: FloatArray, prior: FloatArray, iterations: i
     cov = np.zeros((m, p, p))
     ridge = 1e-10 * np.eye(p)
     ylogy = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0)
+    outer = (x[:, :, None] * x[:, None, :]).reshape(x.shape[0], p * p)  # X'WX = W · (x xᵀ): one matmul
     for _ in range(iterations):
         idx = np.flatnonzero(active)
         if idx.size == 0:
             break
         w = prior[idx] * mu[idx]
         z = eta[idx] + (y[idx] - mu[idx]) / mu[idx]
-        xtwx = np.einsum("np,mn,nq->mpq", x, w, x, optimize=True) + ridge
-        xtwz = np.einsum("np,mn->mp", x, w * z)
+        xtwx = (w @ outer).reshape(idx.size, p, p) + ridge
+        xtwz = (w * z) @ x
         inv = np.linalg.inv(xtwx)
         b = np.einsum("mpq,mq->mp", inv, xtwz)
         e = np.clip(b @ x.T, -50.0, 50.0)
@@ -154,7 +155,7 @@ def _reweighted(x: FloatArray, y: FloatArray, threshold: float) -> tuple[Fit, Fl
     ones = np.ones_like(y)
     first = quasi_poisson(x, y, ones)
     phi = np.maximum(first.dispersion, 1.0)
-    hat = first.mu * np.einsum("np,mpq,nq->mn", x, first.cov, x, optimize=True)
+    hat = first.mu * np.einsum("mnq,nq->mn", np.einsum("np,mpq->mnq", x, first.cov), x)
     with np.errstate(divide="ignore", invalid="ignore"):
         s = 1.5 * (y ** (2 / 3) * first.mu ** (-1 / 6) - np.sqrt(first.mu))
         s = s / np.sqrt(phi[:, None] * np.clip(1.0 - hat, 1e-12, None))
@@ -233,6 +234,51 @@ def _recent(counts: IntArray, weeks: IntArray, span: int) -> IntArray:
     return recent
 
 
+def fitted(
+    counts: IntArray,
+    weeks: IntArray,
+    *,
+    design: Design,
+    b: int,
+    trend: bool,
+    reweight_threshold: float,
+    flexible: bool,
+    threshold_of: str = "nb",
+    alpha: float = 0.01,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The fitted expectation μ0, dispersion φ (≥ 1) and upper threshold of every series at every judged
+    week, each ``(series, len(weeks))``; the GLMs run in batches of :data:`CHUNK` problems."""
+    series, judged = counts.shape[0], weeks.size
+    expected = np.empty(series * judged)
+    dispersion = np.empty(series * judged)
+    upper = np.empty(series * judged)
+    for start in range(0, series * judged, CHUNK):
+        rows = np.arange(start, min(start + CHUNK, series * judged))
+        s, k = np.divmod(rows, judged)
+        windows = counts[s[:, None], weeks[k][:, None] + design.offsets[None, :]].astype(np.float64)
+        # a series without a case in its reference weeks expects 0 (R's fit tends to 0 the same way, after
+        # every IRLS iteration): most commune × group series of a city are such, and skipping them keeps
+        # the weekly scan fast
+        empty = windows.sum(axis=1) == 0
+        expected[rows[empty]], dispersion[rows[empty]], upper[rows[empty]] = 0.0, 1.0, 0.0
+        fit = rows[~empty]
+        if fit.size == 0:
+            continue
+        pred = predict(
+            design,
+            windows[~empty],
+            b=b,
+            trend=trend,
+            reweight_threshold=reweight_threshold,
+            flexible=flexible,
+        )
+        expected[fit] = pred.mu0
+        dispersion[fit] = pred.phi
+        upper[fit] = threshold(pred, threshold_of, alpha)
+    shape = (series, judged)
+    return expected.reshape(shape), dispersion.reshape(shape), upper.reshape(shape)
+
+
 def _run(
     counts_in: IntArray,
     weeks_in: IntArray,
@@ -249,20 +295,30 @@ def _run(
 ) -> Detection:
     counts = as_counts(counts_in)
     weeks = as_weeks(weeks_in, counts.shape[1], -int(design.offsets.min()))
-    series, judged = counts.shape[0], weeks.size
-    expected = np.empty(series * judged)
-    upper = np.empty(series * judged)
-    for start in range(0, series * judged, CHUNK):
-        rows = np.arange(start, min(start + CHUNK, series * judged))
-        s, k = np.divmod(rows, judged)
-        windows = counts[s[:, None], weeks[k][:, None] + design.offsets[None, :]].astype(np.float64)
-        pred = predict(
-            design, windows, b=b, trend=trend, reweight_threshold=reweight_threshold, flexible=flexible
-        )
-        expected[rows] = pred.mu0
-        upper[rows] = threshold(pred, threshold_of, alpha)
-    shape = (series, judged)
-    mu0, limit_u = expected.reshape(shape), upper.reshape(shape)
+    mu0, _, limit_u = fitted(
+        counts,
+        weeks,
+        design=design,
+        b=b,
+        trend=trend,
+        reweight_threshold=reweight_threshold,
+        flexible=flexible,
+        threshold_of=threshold_of,
+        alpha=alpha,
+    )
+    return judge(name, counts, weeks, mu0, limit_u, limit)
+
+
+def judge(
+    name: str,
+    counts: IntArray,
+    weeks: IntArray,
+    mu0: FloatArray,
+    limit_u: FloatArray,
+    limit: tuple[int, int],
+) -> Detection:
+    """Alarm where the count exceeds the threshold, is not 0, and the last ``limit[1]`` weeks hold at
+    least ``limit[0]`` cases (Farrington's rule)."""
     observed = counts[:, weeks]
     enough = _recent(counts, weeks, limit[1]) >= limit[0]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -14,7 +14,7 @@ from antt.domain.alerts import AlertStatus
 from antt.domain.reference import offence_table, unit_catalog
 from antt.domain.units import Level
 from antt.errors import InvalidInput
-from antt.services.alerts import acknowledge, list_alerts
+from antt.services.alerts import acknowledge, list_alerts, subject_group
 from antt.services.compstat import scope_of
 from antt.web.access import client_address, requires
 from antt.web.i18n import current_language
@@ -63,6 +63,7 @@ def _page(
             "error": error,
             "done": done,
             "english": current_language() == "en",
+            "subject_group": subject_group,  # an article's alert links to its group's incidents
         },
         status_code=422 if error else 200,
     )

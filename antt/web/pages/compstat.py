@@ -7,6 +7,7 @@ hidden as in the API (:mod:`antt.services.disclosure`); the cache is keyed by wh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,10 +21,11 @@ from antt.domain.units import Level
 from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
 from antt.services.disclosure import grid_figures, privilege_key, series_figures
+from antt.services.movers import Movers, movers, with_open_alerts
 from antt.services.trends import series, weekday_hour
 from antt.services.units import list_units, populations
 from antt.web.access import requires
-from antt.web.i18n import current_language
+from antt.web.i18n import _, current_language
 from antt.web.pages.charts import chart_labels, series_data, weekday_names
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import (
@@ -42,6 +44,124 @@ router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_D
 #: stands for the session's CSRF token in a region rendered for everybody (never a real token: those
 #: are URL-safe base64)
 CSRF_MARK = "{antt:csrf-token}"
+
+
+# --- sorting (issue 18): server-side, in the URL, defaulting to the change that matters ----------------
+
+#: column → the field of a row it sorts by (``name``: the commune's or group's name)
+SORTS = {
+    "name": "",
+    "current": "current",
+    "previous": "previous",
+    "change": "change",
+    "pct": "pct_change",
+    "z": "z",
+    "rate": "rate",
+}
+#: the direction a first click on a column sorts in: names A→Z, figures largest first
+FIRST_DIRECTION = {key: "asc" if key == "name" else "desc" for key in SORTS}
+DEFAULT_SORT = ("z", "desc")
+
+
+@dataclass(frozen=True)
+class Sort:
+    """How the CompStat tables are ordered: ``sort`` and ``dir`` in the URL, ``z`` descending when absent
+    (the strongest rise first); a hidden value sorts last whatever the direction, so its place tells
+    nothing."""
+
+    key: str = DEFAULT_SORT[0]
+    direction: str = DEFAULT_SORT[1]
+
+    @classmethod
+    def read(cls, sort: str | None, direction: str | None) -> Sort:
+        key = sort if sort in SORTS else DEFAULT_SORT[0]
+        chosen = direction if direction in ("asc", "desc") else FIRST_DIRECTION[key]
+        return cls(key, chosen)
+
+    def params(self) -> dict[str, object]:
+        """The query parameters of this order (none for the default)."""
+        if (self.key, self.direction) == DEFAULT_SORT:
+            return {"sort": None, "dir": None}
+        return {"sort": self.key, "dir": self.direction}
+
+    def click(self, key: str) -> dict[str, object]:
+        """The query parameters a click on column ``key`` asks for: the other direction of the column
+        sorted on, the first direction of another."""
+        if key == self.key:
+            return Sort(key, "asc" if self.direction == "desc" else "desc").params()
+        return Sort(key, FIRST_DIRECTION[key]).params()
+
+    def aria(self, key: str) -> str:
+        if key != self.key:
+            return "none"
+        return "descending" if self.direction == "desc" else "ascending"
+
+    def rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``rows`` (in the service's order: communes A→Z, groups as the report lists them) in this order,
+        as a new list: ties by z, then change, then the service's order."""
+        if self.key == "name":
+            return list(rows) if self.direction == "asc" else rows[::-1]
+        field = SORTS[self.key]
+        shown = [r for r in rows if r.get(field) is not None]
+        hidden = [r for r in rows if r.get(field) is None]
+
+        def key(r: dict[str, Any]) -> tuple[float, float, float]:
+            return (r[field], r.get("z") or 0.0, r.get("change") or 0)
+
+        if self.direction == "desc":  # stable: equal keys keep the service's order either way
+            return sorted(shown, key=lambda r: tuple(-v for v in key(r))) + hidden
+        return sorted(shown, key=key) + hidden
+
+
+# --- where it is getting worse (issue 18) --------------------------------------------------------------
+
+
+def movers_of(request: Request, filters: Filters) -> Movers:
+    """The strongest significant rises and falls (commune × group) of ``filters``'s CompStat, for the
+    signed-in actor: computed once per data version and shared by the overview and CompStat; the open
+    alerts are marked for every view."""
+    database, actor = database_of(request), actor_of(request)
+    key = (
+        "movers",
+        actor.units,
+        privilege_key(actor),
+        filters.period,
+        filters.compare,
+        filters.group,
+        filters.unit,
+        today_local(),
+    )
+    found = cached(
+        database,
+        key,
+        lambda: movers(
+            compstat(
+                database,
+                actor,
+                filters.period,
+                comparison=filters.compare,
+                unit_code=filters.unit,
+                group=filters.group,
+                by=By.UNIT_GROUP,
+            )
+        ),
+    )
+    return with_open_alerts(database, actor, found)
+
+
+def movers_context(request: Request, filters: Filters, *, on_compstat: bool) -> dict[str, Any]:
+    """What ``_movers.html`` needs: the movers, the filters its links keep, its period, the group names."""
+    return {
+        "movers": movers_of(request, filters),
+        "movers_params": filters.params(),
+        "movers_period": _(
+            "%(period)s, compared with %(compare)s",
+            period=period_label(filters.period),
+            compare=period_label(filters.period.compare(filters.compare)),
+        ),
+        "movers_groups": dict(group_choices(actor_of(request))),
+        "movers_on_compstat": on_compstat,
+    }
 
 
 def _rate(count: int | None, population: float | None) -> float | None:
@@ -109,6 +229,8 @@ def compstat_page(
     group: Annotated[str | None, Query(max_length=24)] = None,
     unit: Annotated[str | None, Query(max_length=8)] = None,
     measure: Annotated[str | None, Query(max_length=8)] = None,
+    sort: Annotated[str | None, Query(max_length=8)] = None,
+    direction: Annotated[str | None, Query(alias="dir", max_length=4)] = None,
 ) -> HTMLResponse:
     context = page_context(request, "compstat")
     filters = read_filters(
@@ -137,15 +259,20 @@ def compstat_page(
     def page(csrf_token: str) -> HTMLResponse:
         view = cached(database, ("compstat", *key), lambda: compstat_view(request, filters))
         groups = dict(group_choices(actor))
+        order = Sort.read(sort, direction)
         return render(
             request,
             "compstat.html",
             {
                 **context,
                 **view,
+                **movers_context(request, filters, on_compstat=True),
+                "sort": order,
+                "unit_rows": order.rows(view["by_unit"]["rows"]),
+                "group_rows": order.rows(view["by_group"]["rows"]),
                 "csrf_token": csrf_token,
                 "filters": filters,
-                "params": filters.params(),
+                "params": {**filters.params(), **order.params()},
                 "period_label": period_label(filters.period),
                 "compare_label": period_label(filters.period.compare(filters.compare)),
                 "period_choices": period_choices(context["freshness"].data_up_to, filters.period),

@@ -4,14 +4,16 @@ the last reporting month's social evils and fires beside the same month last yea
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from antt.domain.access import Action
+from antt.domain.alerts import AlertStatus
 from antt.domain.periods import parse_period, report_month_of, today_local
 from antt.errors import NotFound
+from antt.services.alerts import list_alerts
 from antt.services.backup import overdue_backup
 from antt.services.data_cache import cached
 from antt.services.disclosure import privilege_key
@@ -29,6 +31,9 @@ from antt.web.pages.common import (
     status_word,
     target_value,
 )
+from antt.web.pages.compstat import movers_context
+from antt.web.pages.filters import read_filters
+from antt.web.pages.tiles import tile_details
 from antt.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
@@ -50,6 +55,7 @@ def tile(document: dict[str, Any]) -> dict[str, Any]:
         else f"{target_value(indicator, interval[0])} – {target_value(indicator, interval[1])}",
         "period_label": _period_label(document["period"]),
         "series": [[short_label(key), value] for key, value in document["series"]],
+        **tile_details(document),  # direction and context, at the document's precision (issue 18)
     }
 
 
@@ -99,8 +105,22 @@ def _social(database: Any, actor: Any, day: date) -> SocialOrderFigures | None:
         return None
 
 
+def open_alerts(database: Any, actor: Any, limit: int = 5) -> list[dict[str, Any]]:
+    """The newest open alerts the actor may see (issue 13: "at the top of the overview"), explained in the
+    page's language; scoped and with sensitive figures withheld by the alert service."""
+    from antt.web.i18n import current_language
+
+    if not actor.can(Action.VIEW_DASHBOARD):
+        return []
+    english = current_language() == "en"
+    return [
+        {"id": a.id, "text": a.explanation_en if english else a.explanation_vi}
+        for a in list_alerts(database, actor, statuses=(AlertStatus.OPEN,), limit=limit)
+    ]
+
+
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request) -> HTMLResponse:
+def overview(request: Request, status: Annotated[str | None, Query(max_length=16)] = None) -> HTMLResponse:
     database, actor = database_of(request), actor_of(request)
     evaluations = cached(  # a change of the city's targets is a new key
         database,
@@ -122,6 +142,15 @@ def overview(request: Request) -> HTMLResponse:
     }
     context = page_context(request, "overview")
     newest = context["freshness"].data_up_to if context["freshness"] else None
+    # a status count links to its tiles (issue 18): /?status=off_track shows only those
+    shown_status = status if status in counts else None
+    if shown_status:
+        chosen = [t for t in tiles if t["status"] == shown_status]
+        groups = [{**g, "tiles": [t for t in chosen if t["group"] == g["code"]]} for g in groups]
+    default = read_filters(  # CompStat's opening view: its movers, and its links
+        newest, period=None, from_=None, to=None, compare=None, group=None, unit=None, measure=None
+    )
+    movers = movers_context(request, default, on_compstat=False)
     as_of = min(newest or today_local(), today_local())
     social = cached(
         database,
@@ -138,8 +167,11 @@ def overview(request: Request) -> HTMLResponse:
             "report_period_label": _period_label(month.key) if month else "",
             "groups": [g for g in groups if g["tiles"]],
             "counts": counts,
+            "shown_status": shown_status,
+            **movers,
             "status_word": status_word,
             "social": social_panel(social) if social is not None else None,
             "backup_overdue": overdue_backup(database, actor),  # administrators only
+            "open_alerts": open_alerts(database, actor),
         },
     )

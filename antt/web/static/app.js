@@ -24,13 +24,15 @@
   function drawSparklines(root) {
     root.querySelectorAll(".sparkline[data-series]").forEach(function (el) {
       var series = JSON.parse(el.dataset.series);
+      // the figure the tile shows, at its precision (counts without decimals); a rank upside down (1 on top)
+      var digits = el.dataset.digits === undefined ? 2 : Number(el.dataset.digits);
       var c = chart(el);
       c.setOption({
         animation: false,
         grid: { left: 2, right: 2, top: 4, bottom: 4 },
         xAxis: { type: "category", show: false, data: series.map(function (p) { return p[0]; }) },
-        yAxis: { type: "value", show: false, scale: true },
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return numberFormat(v, 2); } },
+        yAxis: { type: "value", show: false, scale: true, inverse: el.dataset.inverse === "true" },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return numberFormat(v, digits); } },
         series: [{ type: "line", data: series.map(function (p) { return p[1]; }), symbol: "none",
                    lineStyle: { width: 2, color: COLORS.current } }]
       });

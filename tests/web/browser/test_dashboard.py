@@ -99,8 +99,9 @@ def number_or_none(text: str) -> float | None:
     return None if text in ("—", "") else vi_number(text)
 
 
-def _row(cells: list[str]) -> dict[str, Any]:
-    """A row of ``#units-table`` or ``#groups-table`` as figures: its name cell, then the numbers."""
+def _row(cells: list[str], clearance: bool = True) -> dict[str, Any]:
+    """A row of ``#units-table`` or ``#groups-table`` as figures: its name cell, then the numbers (the
+    commune table has a clearance column only for the social-order group: ``clearance``)."""
     name = cells[0].strip()
     return {
         "name": name.removesuffix("≈").strip(),
@@ -111,7 +112,7 @@ def _row(cells: list[str]) -> dict[str, Any]:
         "pct_change": number_or_none(cells[4]),
         "small_base": cells[4].strip().endswith("*"),
         "z": vi_number(cells[5]),
-        "clearance_rate": number_or_none(cells[-1]),
+        "clearance_rate": number_or_none(cells[-1]) if clearance else None,
     }
 
 
@@ -122,14 +123,22 @@ def shown(page: Page) -> dict[str, Any]:
     )
     units = page.locator("#units-table tbody tr[data-unit]").evaluate_all(read_rows)
     groups = page.locator("#groups-table tbody tr[data-group]").evaluate_all(read_rows)
+    clearance = page.locator("#units-table thead th").count() == 8  # social-order group only
     return {
         "totals": {
             key: vi_number(page.get_by_test_id(f"total-{key}").inner_text())
             for key in ("current", "previous", "change")
         },
-        "units": [(row[0], _row(row[1:])) for row in units],
+        "units": [(row[0], _row(row[1:], clearance)) for row in units],
         "groups": [(row[0], _row(row[1:])) for row in groups],
     }
+
+
+def in_page_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The service's rows as CompStat lists them by default (issue 18): z, then change, largest first;
+    ties in the service's order, hidden values last."""
+    shown = [r for r in rows if r["z"] is not None]
+    return sorted(shown, key=lambda r: (-r["z"], -r["change"])) + [r for r in rows if r["z"] is None]
 
 
 def expected(
@@ -154,7 +163,8 @@ def expected(
         )
         return result_document(result)
 
-    def figures(row: dict[str, Any], name: str) -> dict[str, Any]:
+    def figures(row: dict[str, Any], name: str, clearance: bool) -> dict[str, Any]:
+        """A row as the page shows it: a clearance rate only for social-order crime (Resolution 96/2019)."""
         return {
             "name": name,
             "approximate": row["approximate"],
@@ -164,16 +174,19 @@ def expected(
             "pct_change": row["pct_change"],
             "small_base": row["small_base"] and row["pct_change"] is not None,
             "z": row["z"],
-            "clearance_rate": row["clearance_rate"],
+            "clearance_rate": row["clearance_rate"] if clearance else None,
         }
 
     by_unit, by_group = table(By.UNIT), table(By.GROUP)
+    by_unit["rows"], by_group["rows"] = in_page_order(by_unit["rows"]), in_page_order(by_group["rows"])
     totals = by_unit["totals"]
     return {
         "totals": {key: totals[key] for key in ("current", "previous", "change")},
-        "units": [] if unit else [(r["unit_code"], figures(r, r["unit_name"])) for r in by_unit["rows"]],
+        "units": []
+        if unit
+        else [(r["unit_code"], figures(r, r["unit_name"], group == "social_order")) for r in by_unit["rows"]],
         "group_codes": [r["group"] for r in by_group["rows"]],
-        "groups": [(r["group"], figures(r, "")) for r in by_group["rows"]],
+        "groups": [(r["group"], figures(r, "", r["group"] == "social_order")) for r in by_group["rows"]],
     }
 
 
@@ -326,6 +339,7 @@ def test_clicking_a_commune_on_the_map_drills_down_and_the_breadcrumb_leads_back
     open_compstat(page, demo_server)
     city = shown(page)
     candidates = _clickable_communes()[:12]
+    page.locator("#commune-map").scroll_into_view_if_needed()  # below "where it is getting worse"
     located = page.evaluate(
         """points => {
           const el = document.getElementById('commune-map');

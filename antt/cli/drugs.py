@@ -1,0 +1,152 @@
+"""``antt drugs status`` — each commune's official drug status beside its indicative QĐ 28/2025 class;
+``antt drugs alerts`` — store the communes to review as alerts; ``antt drugs survey-progress`` — the
+commune survey campaign's progress by commune and former district."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from antt.cli.units import parse_day
+from antt.domain.access import Actor
+from antt.errors import InvalidInput
+from antt.settings import load_settings
+
+app = typer.Typer(help="Phòng, chống ma túy / drug control", no_args_is_help=True)
+CLI_ACTOR = Actor.system("cli")
+FORMATS = ("table", "json")
+
+
+def _year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.strip().isdigit():
+        raise InvalidInput(
+            f"Năm không hợp lệ: {text!r} (cần YYYY).", f"Invalid year {text!r} (expected YYYY)."
+        )
+    return int(text)
+
+
+def _format(text: str) -> str:
+    if text not in FORMATS:
+        raise InvalidInput(
+            f"Định dạng không hợp lệ: {text!r} (table hoặc json).",
+            f"Invalid format {text!r} (table or json).",
+        )
+    return text
+
+
+def _mark(met: bool | None) -> str:
+    return {True: "✓", False: "✗", None: "?"}[met]
+
+
+@app.command("status")
+def status_command(
+    year: str | None = typer.Option(None, "--year", help="năm của số liệu phân loại (mặc định: năm vừa hết)"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="quyết định hiệu lực ngày YYYY-MM-DD (mặc định hôm nay)"
+    ),
+    unit: str | None = typer.Option(None, "--unit", help="mã xã/phường"),
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+) -> None:
+    """Tình trạng chính thức và phân loại tham khảo theo QĐ 28/2025 / official status and indicative class."""
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.drug_classes import drug_status_report, status_document
+
+    chosen = _format(fmt)
+    day = parse_day(as_of) if as_of else None
+    wanted = _year(year)
+    database = open_database(load_settings())
+    try:
+        require_current_schema(database)
+        report = drug_status_report(database, CLI_ACTOR, year=wanted, as_of=day, unit_code=unit)
+    finally:
+        database.dispose()
+    if chosen == "json":
+        json.dump(status_document(report), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    _print_table(report)
+
+
+def _print_table(report: Any) -> None:
+    console = Console(highlight=False)
+    rules = report.rule_set
+    console.print(
+        f"Tỷ lệ xã, phường được công nhận không ma túy / recognised drug-free: {report.share.recognised}/"
+        f"{report.share.communes} ({report.share.percent:.1f} %) — ngày/as of {report.as_of:%d/%m/%Y}"
+    )
+    console.print(
+        f"Phân loại {report.indicative_label}: số liệu năm/figures of {report.year}, "
+        f"bộ tiêu chí/rule set {rules.id if rules else 'chưa cấu hình / not configured'}"
+    )
+    table = Table(show_lines=False)
+    for column in (
+        "mã/code",
+        "xã, phường/commune",
+        "chính thức/official",
+        "tham khảo/indicative",
+        "tiêu chí/criteria",
+        "rà soát/review",
+    ):
+        table.add_column(column)
+    for c in report.communes:
+        official = "—"
+        if c.official is not None:
+            official = f"{c.official.status.label_vi} ({c.official.decision.decision_number})"
+            if c.official.inherited:
+                official += " [kế thừa/inherited]"
+        criteria = " ".join(
+            f"{r.criterion.id}={'–' if r.value is None else r.value}"
+            f"/{'n.c.' if r.criterion.threshold is None else r.criterion.threshold}{_mark(r.met)}"
+            for r in c.indicative.criteria
+            if r.criterion.measure != "unknown"
+        )
+        table.add_row(
+            c.unit_code,
+            c.unit_name,
+            official,
+            f"{c.indicative.label_vi} / {c.indicative.label_en}",
+            criteria,
+            "!" if c.review else "",
+        )
+    console.print(table)
+    console.print(
+        "n.c. = chưa cấu hình / not configured; ✓ đạt/met, ✗ không/not met, ? chưa xác định/unknown. "
+        "Tiêu chí loại III và địa bàn không ma túy: chưa cấu hình / class III and drug-free criteria: "
+        "not configured."
+    )
+    if report.province:
+        console.print("Tiêu chí cấp tỉnh / province-level criteria:")
+        for r in report.province:
+            threshold = (
+                "chưa cấu hình / not configured" if r.criterion.threshold is None else r.criterion.threshold
+            )
+            console.print(
+                f"  {r.criterion.id}: {r.criterion.wording_vi} — {r.value} / {threshold} {_mark(r.met)}"
+            )
+
+
+@app.command("alerts")
+def alerts_command(
+    year: str | None = typer.Option(None, "--year", help="năm của số liệu (mặc định: năm vừa hết)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="ngày YYYY-MM-DD (mặc định hôm nay)"),
+) -> None:
+    """Lưu cảnh báo các xã, phường cần rà soát / store the review alerts."""
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.drug_classes import store_drug_alerts
+
+    day = parse_day(as_of) if as_of else None
+    wanted = _year(year)
+    database = open_database(load_settings())
+    try:
+        require_current_schema(database)
+        new, updated = store_drug_alerts(database, CLI_ACTOR, year=wanted, as_of=day)
+    finally:
+        database.dispose()
+    Console(highlight=False).print(f"Cảnh báo mới/new alerts {len(new)}, cập nhật/updated {len(updated)}")

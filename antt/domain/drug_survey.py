@@ -1,0 +1,214 @@
+"""The commune drug-control survey (khảo sát công tác phòng, chống ma túy cấp xã): its form and the check of
+a commune's answers.
+
+The article: the commune-level survey was done in 13 of 15 districts, An Lão and Thủy Nguyên pending.
+Each year every commune's police fill in one form for their own commune; the city reviews it (approve, or
+return with a comment) and follows progress by commune and by former district. The form below is modelled
+on the survey the article describes: the drug situation in figures, then the state of the commune's
+drug-control work. A new form is a new :data:`FORM_VERSION`, never an edit of a stored one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from antt.errors import InvalidInput, Issue
+
+FORM_VERSION = "ptmt-xa-2025"
+MAX_NUMBER = 1_000_000
+MAX_TEXT = 2000
+
+
+class SurveyStatus(StrEnum):
+    SUBMITTED = "submitted"  # đã nộp, chờ duyệt
+    APPROVED = "approved"  # đã duyệt
+    RETURNED = "returned"  # trả lại để bổ sung
+
+    @property
+    def done(self) -> bool:
+        """Counts as done in the campaign's progress (a returned form is pending again)."""
+        return self is not SurveyStatus.RETURNED
+
+    @property
+    def label_vi(self) -> str:
+        return {"submitted": "đã nộp", "approved": "đã duyệt", "returned": "trả lại"}[self.value]
+
+    @property
+    def label_en(self) -> str:
+        return {"submitted": "submitted", "approved": "approved", "returned": "returned"}[self.value]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str  # number | yes_no | choice | text
+    label_vi: str
+    label_en: str
+    required: bool = True
+    choices: tuple[tuple[str, str, str], ...] = ()  # (value, vi, en)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title_vi: str
+    title_en: str
+    questions: tuple[Question, ...]
+
+
+FORM: tuple[Section, ...] = (
+    Section(
+        "situation",
+        "I. Tình hình ma túy trên địa bàn",
+        "I. The drug situation in the commune",
+        (
+            Question(
+                "users_managed",
+                "number",
+                "Người nghiện, người sử dụng trái phép chất ma túy có hồ sơ quản lý",
+                "Addicts and illegal users with management records",
+            ),
+            Question(
+                "places",
+                "number",
+                "Địa điểm tổ chức, chứa chấp sử dụng trái phép chất ma túy",
+                "Places organising or harbouring illegal drug use",
+            ),
+            Question(
+                "offenders_arrested",
+                "number",
+                "Đối tượng phạm tội về ma túy bị bắt giữ trong năm",
+                "Drug offenders arrested in the year",
+            ),
+            Question(
+                "plants_destroyed",
+                "number",
+                "Cây có chứa chất ma túy phát hiện, triệt phá (cây)",
+                "Narcotic plants found and destroyed (plants)",
+            ),
+        ),
+    ),
+    Section(
+        "work",
+        "II. Công tác phòng, chống ma túy",
+        "II. Drug-control work",
+        (
+            Question(
+                "steering_committee",
+                "yes_no",
+                "Có Ban chỉ đạo phòng, chống ma túy của xã hoạt động thường xuyên",
+                "A commune drug-control steering committee meets regularly",
+            ),
+            Question(
+                "community_treatment",
+                "number",
+                "Người cai nghiện tự nguyện tại gia đình, cộng đồng",
+                "People in voluntary treatment at home or in the community",
+            ),
+            Question(
+                "self_assessment",
+                "choice",
+                "Tự đánh giá so với tiêu chí địa bàn không ma túy",
+                "Self-assessment against the drug-free criteria",
+                choices=(
+                    ("meets", "đủ điều kiện đề nghị công nhận", "ready to be proposed for recognition"),
+                    ("near", "gần đạt", "nearly there"),
+                    ("far", "chưa đạt", "not yet"),
+                ),
+            ),
+            Question("notes", "text", "Ghi chú, kiến nghị", "Notes and proposals", required=False),
+        ),
+    ),
+)
+QUESTIONS: dict[str, Question] = {q.id: q for s in FORM for q in s.questions}
+_YES = {"1", "true", "yes", "có", "co", "x"}
+_NO = {"0", "false", "no", "không", "khong", ""}
+
+
+def _issue(q: Question, value: str, vi: str, en: str, rule: str) -> Issue:
+    return Issue(rule, vi, en, column=q.id, value=value)
+
+
+def _answer(q: Question, raw: object) -> tuple[object, Issue | None]:
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        if q.kind == "yes_no":
+            return False, None
+        if q.required:
+            return None, _issue(
+                q, text, f"Chưa trả lời: {q.label_vi}.", f"Not answered: {q.label_en}.", "survey.required"
+            )
+        return None, None
+    if q.kind == "number":
+        cleaned = text.replace(".", "").replace(" ", "")  # 1.234 — Vietnamese thousands separator
+        if not cleaned.isdigit() or int(cleaned) > MAX_NUMBER:
+            return None, _issue(
+                q,
+                text,
+                f"{q.label_vi}: cần một số nguyên từ 0 đến {MAX_NUMBER:,}.".replace(",", "."),
+                f"{q.label_en}: a whole number from 0 to {MAX_NUMBER:,} is expected.",
+                "survey.number",
+            )
+        return int(cleaned), None
+    if q.kind == "yes_no":
+        folded = text.lower()
+        if folded in _YES:
+            return True, None
+        if folded in _NO:
+            return False, None
+        return None, _issue(
+            q, text, f"{q.label_vi}: cần có/không.", f"{q.label_en}: yes/no expected.", "survey.yes_no"
+        )
+    if q.kind == "choice":
+        for value, vi, en in q.choices:
+            if text.lower() in (value, vi.lower(), en.lower()):
+                return value, None
+        allowed = ", ".join(v for v, _, _ in q.choices)
+        return None, _issue(
+            q,
+            text,
+            f"{q.label_vi}: chọn một trong {allowed}.",
+            f"{q.label_en}: one of {allowed}.",
+            "survey.choice",
+        )
+    if len(text) > MAX_TEXT:
+        return None, _issue(
+            q,
+            text[:40],
+            f"{q.label_vi}: dài quá {MAX_TEXT} ký tự.",
+            f"{q.label_en}: longer than {MAX_TEXT}.",
+            "survey.text",
+        )
+    return text, None
+
+
+def checked_answers(raw: Mapping[str, object]) -> dict[str, object]:
+    """The answers of a filled form, typed; every problem at once (:class:`InvalidInput` with one issue
+    per question), an unknown question included — a modified form is refused, not silently trimmed."""
+    issues: list[Issue] = []
+    answers: dict[str, object] = {}
+    for key in raw:
+        if key not in QUESTIONS:
+            issues.append(
+                Issue(
+                    "survey.unknown_question",
+                    "Câu hỏi không có trong mẫu khảo sát (mẫu đã bị sửa?).",
+                    "No such question in the survey form (a modified form?).",
+                    column=str(key),
+                )
+            )
+    for q in QUESTIONS.values():
+        value, problem = _answer(q, raw.get(q.id))
+        if problem is not None:
+            issues.append(problem)
+        elif value is not None:
+            answers[q.id] = value
+    if issues:
+        raise InvalidInput(
+            f"Phiếu khảo sát có {len(issues)} lỗi; chưa lưu.",
+            f"The survey form has {len(issues)} problem(s); nothing was saved.",
+            issues,
+        )
+    return answers

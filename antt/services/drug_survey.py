@@ -1,0 +1,280 @@
+"""The commune drug-control survey campaign (issue 15): each commune's police fill in the year's form for
+their own commune; the city approves it or returns it with a comment; leaders follow progress by commune
+and by former district ("13 of 15 districts done, An Lão and Thủy Nguyên pending").
+
+Scope is enforced here, not in the page: a commune outside the actor's data scope is not found, one inside
+it without the right to enter data is refused. Every submission and review is audited
+(``drug_survey.submit``, ``drug_survey.review``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from antt.domain.access import Action, Actor
+from antt.domain.drug_survey import FORM_VERSION, SurveyStatus, checked_answers
+from antt.domain.periods import today_local
+from antt.domain.reference import unit_catalog
+from antt.domain.text import sort_key
+from antt.domain.units import Level, Unit
+from antt.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from antt.storage import audit
+from antt.storage import drug_survey as store
+from antt.storage.engine import Database
+from antt.storage.tables import DrugSurveyRow
+
+MIN_YEAR = 2000
+MAX_COMMENT = 2000
+
+
+@dataclass(frozen=True)
+class SurveyRecord:
+    year: int
+    unit_code: str
+    unit_name: str
+    status: SurveyStatus
+    answers: dict[str, Any]
+    submitted_by: str
+    submitted_at: datetime
+    reviewed_by: str | None
+    review_comment: str
+
+
+@dataclass(frozen=True)
+class CommuneProgress:
+    unit_code: str
+    unit_name: str
+    status: SurveyStatus | None  # None: not submitted
+
+    @property
+    def done(self) -> bool:
+        return self.status is not None and self.status.done
+
+
+@dataclass(frozen=True)
+class DistrictProgress:
+    """A former district (scheme 2025-01): done when every current commune formed (wholly or partly) from
+    its communes has its survey in."""
+
+    code: str
+    name: str
+    communes: int
+    done: int
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.communes
+
+
+@dataclass(frozen=True)
+class SurveyProgress:
+    year: int
+    communes: list[CommuneProgress]
+    districts: list[DistrictProgress]  # empty for a reader bound to some communes
+
+    @property
+    def done(self) -> int:
+        return sum(1 for c in self.communes if c.done)
+
+    @property
+    def districts_done(self) -> int:
+        return sum(1 for d in self.districts if d.complete)
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+
+
+def _year(year: int | None, today: date) -> int:
+    if year is None:
+        return today.year
+    if not MIN_YEAR <= year <= today.year:
+        raise InvalidInput(
+            f"Năm khảo sát {year} không hợp lệ (từ {MIN_YEAR} đến {today.year}).",
+            f"Invalid survey year {year} (from {MIN_YEAR} to {today.year}).",
+        )
+    return year
+
+
+def _commune(actor: Actor, unit_code: str) -> Unit:
+    """The current commune ``unit_code`` within the actor's scope (else not found)."""
+    catalog = unit_catalog()
+    unit = catalog.find(catalog.current.code, unit_code)
+    if (
+        unit is None
+        or unit.level is not Level.COMMUNE
+        or (actor.units is not None and unit.key not in actor.units)
+    ):
+        raise NotFound(f"Không có xã/phường mã {unit_code}.", f"No commune with code {unit_code}.")
+    return unit
+
+
+def _record(row: DrugSurveyRow, unit: Unit) -> SurveyRecord:
+    return SurveyRecord(
+        row.year,
+        row.unit_code,
+        unit.name,
+        SurveyStatus(row.status),
+        dict(row.answers or {}),
+        row.submitted_by,
+        row.submitted_at,
+        row.reviewed_by,
+        row.review_comment,
+    )
+
+
+def get_survey(
+    database: Database, actor: Actor, unit_code: str, year: int | None = None
+) -> SurveyRecord | None:
+    """The commune's survey of ``year`` (default this year), or ``None`` when not submitted."""
+    if not actor.can(Action.VIEW_DASHBOARD):
+        raise PermissionDenied("Bạn không có quyền xem số liệu.", "You are not allowed to view figures.")
+    unit = _commune(actor, unit_code)
+    wanted = _year(year, today_local())
+    with database.transaction(write=False) as session:
+        row = store.get(session, wanted, unit.key)
+        return None if row is None else _record(row, unit)
+
+
+def submit_survey(
+    database: Database,
+    actor: Actor,
+    unit_code: str,
+    answers: dict[str, object],
+    *,
+    year: int | None = None,
+    client: str = "",
+    now: datetime | None = None,
+) -> SurveyRecord:
+    """Record the commune's answers (checked: every problem at once, nothing saved on any). Only for a
+    commune the actor may enter data for: a commune officer, their own. An approved survey is final."""
+    unit = _commune(actor, unit_code)
+    if not actor.can(Action.IMPORT_DATA, unit.key):
+        raise PermissionDenied(
+            "Bạn không có quyền nhập phiếu khảo sát của xã/phường này.",
+            "You may not enter this commune's survey.",
+        )
+    at = _now(now)
+    wanted = _year(year, today_local(now or datetime.now(UTC)))
+    checked = checked_answers(answers)
+    with database.transaction() as session:
+        found = store.get(session, wanted, unit.key, lock=True)
+        if found is not None and found.status == SurveyStatus.APPROVED.value:
+            raise Conflict(
+                f"Phiếu khảo sát năm {wanted} của {unit.name} đã được duyệt, không sửa được.",
+                f"{unit.name}'s {wanted} survey is approved and can no longer be changed.",
+            )
+        row = store.save(
+            session, wanted, unit.key, FORM_VERSION, checked, SurveyStatus.SUBMITTED.value, actor.name, at
+        )
+        audit.append(
+            session,
+            actor=actor.name,
+            action="drug_survey.submit",
+            outcome="success",
+            obj=f"drug_survey:{wanted}:{unit.code}",
+            client=client,
+            details={
+                "year": wanted,
+                "unit": unit.code,
+                "form": FORM_VERSION,
+                "resubmitted": found is not None,
+            },
+            at=at,
+        )
+        return _record(row, unit)
+
+
+def review_survey(
+    database: Database,
+    actor: Actor,
+    unit_code: str,
+    year: int,
+    *,
+    approve: bool,
+    comment: str = "",
+    client: str = "",
+    now: datetime | None = None,
+) -> SurveyRecord:
+    """Approve the commune's submitted survey, or return it with a comment; for the city (a city-wide right
+    to enter data), never by the commune itself."""
+    if not actor.can_city_wide(Action.IMPORT_DATA):
+        raise PermissionDenied("Chỉ cấp thành phố duyệt phiếu khảo sát.", "Only the city reviews surveys.")
+    unit = _commune(actor, unit_code)
+    text = comment.strip()
+    if not approve and not text:
+        raise InvalidInput("Trả lại phiếu cần ghi lý do.", "Returning a survey needs a comment.")
+    if len(text) > MAX_COMMENT:
+        raise InvalidInput(
+            f"Ý kiến dài quá {MAX_COMMENT} ký tự.", f"The comment is longer than {MAX_COMMENT}."
+        )
+    at = _now(now)
+    with database.transaction() as session:
+        row = store.get(session, year, unit.key, lock=True)
+        if row is None or row.status != SurveyStatus.SUBMITTED.value:
+            raise Conflict(
+                f"Không có phiếu năm {year} của {unit.name} đang chờ duyệt.",
+                f"No survey of {unit.name} for {year} awaits review.",
+            )
+        row.status = (SurveyStatus.APPROVED if approve else SurveyStatus.RETURNED).value
+        row.reviewed_by = actor.name
+        row.reviewed_at = at
+        row.review_comment = text
+        audit.append(
+            session,
+            actor=actor.name,
+            action="drug_survey.review",
+            outcome="success",
+            obj=f"drug_survey:{year}:{unit.code}",
+            client=client,
+            details={"status": row.status, "comment": text},
+            at=at,
+        )
+        return _record(row, unit)
+
+
+def former_districts(communes: list[Unit]) -> dict[str, tuple[Unit, set[str]]]:
+    """Each former district (scheme 2025-01) → (the district, the current communes formed from it)."""
+    catalog = unit_catalog()
+    codes = {c.key: c.code for c in communes}
+    found: dict[str, tuple[Unit, set[str]]] = {}
+    for link in catalog.links:
+        code = codes.get((link.new_scheme, link.new_code))
+        if code is None:
+            continue
+        old = catalog.find(link.old_scheme, link.old_code)
+        if old is None or old.level is not Level.COMMUNE or old.parent_code is None:
+            continue
+        district = catalog.find(old.scheme, old.parent_code)
+        if district is None or district.level is not Level.DISTRICT:
+            continue
+        found.setdefault(district.code, (district, set()))[1].add(code)
+    return found
+
+
+def survey_progress(database: Database, actor: Actor, year: int | None = None) -> SurveyProgress:
+    """Who has sent the year's survey (done: submitted or approved; a returned one is pending again), by
+    commune in the actor's scope and, for a city-wide reader, by former district."""
+    if not actor.can(Action.VIEW_DASHBOARD):
+        raise PermissionDenied("Bạn không có quyền xem số liệu.", "You are not allowed to view figures.")
+    wanted = _year(year, today_local())
+    catalog = unit_catalog()
+    communes = catalog.in_scheme(catalog.current.code, Level.COMMUNE)
+    if actor.units is not None:
+        communes = [c for c in communes if c.key in actor.units]
+    with database.transaction(write=False) as session:
+        rows = {r.unit_code: SurveyStatus(r.status) for r in store.of_year(session, wanted, actor.units)}
+    progress = [CommuneProgress(c.code, c.name, rows.get(c.code)) for c in communes]
+    districts: list[DistrictProgress] = []
+    if actor.units is None:
+        done = {p.unit_code for p in progress if p.done}
+        districts = sorted(
+            (
+                DistrictProgress(d.code, d.name, len(members), len(members & done))
+                for d, members in former_districts(communes).values()
+            ),
+            key=lambda d: sort_key(d.name),
+        )
+    return SurveyProgress(wanted, progress, districts)

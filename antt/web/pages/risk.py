@@ -1,0 +1,160 @@
+"""``/risk`` — Nguy cơ: the cells where crime is most likely in the next period, on a map drawn from our
+own boundaries, with the backtest evidence in plain words; ``/risk/patrol/{code}`` — the printable
+patrol sheet of one commune (its cells with their centres, and the busiest times from the weekday × hour
+pattern of the last year).
+
+Every figure comes from :func:`antt.services.risk_map.risk_map` (the same as ``antt forecast map``):
+scoped to the actor's communes, sensitive groups as :mod:`antt.services.disclosure` decides.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from antt.domain.access import Action
+from antt.domain.periods import custom, today_local
+from antt.domain.units import Level
+from antt.errors import NotFound
+from antt.services.compstat import scope_of
+from antt.services.disclosure import grid_figures
+from antt.services.risk_map import RiskMap, risk_map
+from antt.services.trends import weekday_hour
+from antt.web.access import requires
+from antt.web.i18n import current_language
+from antt.web.pages.charts import weekday_names
+from antt.web.pages.common import actor_of, database_of, page_context
+from antt.web.pages.filters import group_choices
+from antt.web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
+
+HORIZONS = {"1d": 1, "7d": 7, "28d": 28}
+BLOCK_HOURS = 3  # times of day on the patrol sheet: three-hour blocks
+PATTERN_DAYS = 365  # the weekday × hour pattern of the last year
+
+
+def _start(context: dict[str, Any]) -> date:
+    freshness = context.get("freshness")
+    up_to = freshness.data_up_to if freshness is not None and freshness.data_up_to else today_local()
+    return up_to + timedelta(days=1)
+
+
+def _choices(actor: Any, group: str | None) -> tuple[list[tuple[str, str]], str]:
+    choices = group_choices(actor)
+    keys = {k for k, _ in choices}
+    return choices, group if group in keys else "all"
+
+
+def _view(result: RiskMap) -> dict[str, Any]:
+    english = current_language() == "en"
+    reason_vi, reason_en = result.reason()
+    evidence = result.evidence
+    return {
+        "result": result,
+        "reason": reason_en if english else reason_vi,
+        "evidence": evidence,
+        "map_data": {
+            "cells": [
+                [list(c.polygon), c.rank, c.tier, round(c.score, 4), c.commune, c.lon, c.lat]
+                for c in result.cells
+            ],
+            "hot": [[list(c.polygon), c.gi_class] for c in result.hot_cells],
+        },
+    }
+
+
+@router.get("/risk", response_class=HTMLResponse)
+def risk_page(
+    request: Request,
+    group: Annotated[str | None, Query(max_length=24)] = None,
+    unit: Annotated[str | None, Query(max_length=8)] = None,
+    horizon: Annotated[str | None, Query(max_length=4)] = None,
+) -> HTMLResponse:
+    context = page_context(request, "risk")
+    actor, database = actor_of(request), database_of(request)
+    scope, communes = scope_of(actor, unit or None)  # NotFound outside the actor's communes
+    choices, chosen = _choices(actor, group)
+    days = HORIZONS.get(horizon or "7d", 7)
+    result = risk_map(
+        database,
+        actor,
+        start=_start(context),
+        horizon_days=days,
+        group=chosen,
+        unit_code=scope.code if scope.level is Level.COMMUNE else None,
+    )
+    return render(
+        request,
+        "risk.html",
+        {
+            **context,
+            **_view(result),
+            "group_choices": choices,
+            "communes": communes,
+            "filters": {
+                "group": chosen,
+                "unit": scope.code if scope.level is Level.COMMUNE else "",
+                "horizon": next(k for k, v in HORIZONS.items() if v == days),
+            },
+            "horizons": list(HORIZONS),
+            "sheet_communes": sorted({c.commune for c in result.cells}),
+        },
+    )
+
+
+def busiest_times(counts: list[list[int | None]], top: int = 5) -> list[tuple[int, int, int]]:
+    """The ``top`` (weekday, first hour, incidents) of three-hour blocks with the most incidents
+    (suppressed cells count as 0)."""
+    blocks = []
+    for d, row in enumerate(counts):
+        for h in range(0, 24, BLOCK_HOURS):
+            n = sum(v or 0 for v in row[h : h + BLOCK_HOURS])
+            if n > 0:
+                blocks.append((d, h, n))
+    blocks.sort(key=lambda b: (-b[2], b[0], b[1]))
+    return blocks[:top]
+
+
+@router.get("/risk/patrol/{code}", response_class=HTMLResponse)
+def patrol_sheet(
+    request: Request,
+    code: str,
+    group: Annotated[str | None, Query(max_length=24)] = None,
+    horizon: Annotated[str | None, Query(max_length=4)] = None,
+) -> HTMLResponse:
+    context = page_context(request, "risk")
+    actor, database = actor_of(request), database_of(request)
+    scope, _ = scope_of(actor, code)
+    if scope.level is not Level.COMMUNE:
+        raise NotFound(f"Không có xã/phường mã {code}.", f"No commune with code {code}.")
+    _, chosen = _choices(actor, group)
+    days = HORIZONS.get(horizon or "7d", 7)
+    start = _start(context)
+    result = risk_map(database, actor, start=start, horizon_days=days, group=chosen, unit_code=scope.code)
+    pattern_period = custom(start - timedelta(days=PATTERN_DAYS), start - timedelta(days=1))
+    grid = grid_figures(
+        actor, weekday_hour(database, actor, pattern_period, unit_code=scope.code, group=chosen)
+    )
+    names = weekday_names()
+    times = [
+        {"weekday": names[d], "from": f"{h:02d}:00", "to": f"{h + BLOCK_HOURS:02d}:00", "count": n}
+        for d, h, n in busiest_times(grid.counts)
+    ]
+    return render(
+        request,
+        "risk_patrol.html",
+        {
+            **context,
+            **_view(result),
+            "scope": scope,
+            "group": chosen,
+            "group_name": dict(group_choices(actor)).get(chosen, chosen),
+            "times": times,
+            "pattern_period": pattern_period,
+            "at_midnight": grid.at_midnight,
+        },
+    )

@@ -1,0 +1,100 @@
+"""The commune drug-control survey: entered for one's own commune only, every problem at once, reviewed by
+the city, progress by commune and by former district; every step audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from antt.domain.access import Actor, Grant, Role
+from antt.domain.drug_survey import SurveyStatus, checked_answers
+from antt.domain.reference import unit_catalog
+from antt.domain.units import Level
+from antt.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from antt.services.drug_survey import (
+    former_districts,
+    get_survey,
+    review_survey,
+    submit_survey,
+    survey_progress,
+)
+from tests.user_fixtures import audit_records
+
+NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+GOOD = {
+    "users_managed": "12",
+    "places": "0",
+    "offenders_arrested": "1",
+    "plants_destroyed": "0",
+    "steering_committee": "có",
+    "community_treatment": "1.204",
+    "self_assessment": "near",
+    "notes": "Đề nghị hỗ trợ xét nghiệm",
+}
+OFFICER = Actor.for_user("cax_lechan", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", "11383"))])
+LEADER = Actor.for_user("lanhdao", [Grant.city(Role.LEADER)])
+ANALYST = Actor.for_user("phantich", [Grant.city(Role.ANALYST)])
+
+
+def test_answers_are_typed_and_every_problem_is_listed_at_once() -> None:
+    answers = checked_answers(GOOD)
+    assert answers["community_treatment"] == 1204 and answers["steering_committee"] is True
+    with pytest.raises(InvalidInput) as caught:
+        checked_answers(
+            {**GOOD, "places": "-1", "users_managed": "", "self_assessment": "maybe", "extra": "1"}
+        )
+    rules = sorted(i.rule for i in caught.value.issues)
+    assert rules == ["survey.choice", "survey.number", "survey.required", "survey.unknown_question"]
+    assert "problem(s); nothing was saved" in caught.value.message_en
+
+
+def test_a_commune_officer_enters_their_own_commune_only(database) -> None:
+    record = submit_survey(database, OFFICER, "11383", GOOD, year=2026, now=NOW)
+    assert (record.status, record.answers["users_managed"]) == (SurveyStatus.SUBMITTED, 12)
+    with pytest.raises(NotFound):
+        submit_survey(database, OFFICER, "11329", GOOD, year=2026, now=NOW)
+    with pytest.raises(PermissionDenied):
+        submit_survey(database, LEADER, "11329", GOOD, year=2026, now=NOW)  # reads, enters nothing
+    with pytest.raises(InvalidInput):
+        submit_survey(database, OFFICER, "11383", {**GOOD, "places": "nhiều"}, year=2026, now=NOW)
+    assert get_survey(database, OFFICER, "11383", 2026).answers["places"] == 0  # the bad form wrote nothing
+    assert [r.outcome for r in audit_records(database, "drug_survey.submit")] == ["success"]
+
+
+def test_the_city_returns_or_approves_and_an_approved_survey_is_final(database) -> None:
+    submit_survey(database, OFFICER, "11383", GOOD, year=2026, now=NOW)
+    with pytest.raises(PermissionDenied):
+        review_survey(database, OFFICER, "11383", 2026, approve=True)
+    with pytest.raises(InvalidInput):
+        review_survey(database, ANALYST, "11383", 2026, approve=False)
+    returned = review_survey(database, ANALYST, "11383", 2026, approve=False, comment="Bổ sung số cai nghiện")
+    assert returned.status is SurveyStatus.RETURNED
+    assert survey_progress(database, LEADER, 2026).done == 0  # returned: pending again
+    submit_survey(database, OFFICER, "11383", GOOD, year=2026, now=NOW)
+    assert review_survey(database, ANALYST, "11383", 2026, approve=True).status is SurveyStatus.APPROVED
+    with pytest.raises(Conflict):
+        submit_survey(database, OFFICER, "11383", GOOD, year=2026, now=NOW)
+    assert [r.details["status"] for r in audit_records(database, "drug_survey.review")] == [
+        "returned",
+        "approved",
+    ]
+
+
+def test_progress_by_former_district_says_which_districts_are_done(database) -> None:
+    catalog = unit_catalog()
+    communes = catalog.in_scheme(catalog.current.code, Level.COMMUNE)
+    districts = former_districts(communes)
+    an_lao = next(members for d, members in districts.values() if d.name == "Huyện An Lão")
+    for code in sorted(an_lao):
+        actor = Actor.for_user(f"cax_{code}", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", code))])
+        submit_survey(database, actor, code, GOOD, year=2026, now=NOW)
+    progress = survey_progress(database, LEADER, 2026)
+    by_name = {d.name: d for d in progress.districts}
+    assert by_name["Huyện An Lão"].complete and by_name["Huyện An Lão"].done == len(an_lao)
+    assert progress.done == len(an_lao)
+    assert progress.districts_done == sum(
+        1 for d in progress.districts if d.communes and set(districts[d.code][1]) <= an_lao
+    )
+    mine = survey_progress(database, OFFICER, 2026)
+    assert [c.unit_code for c in mine.communes] == ["11383"] and mine.districts == []

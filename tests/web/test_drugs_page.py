@@ -1,0 +1,33 @@
+"""``/drugs``: official status beside the indicative class, the road to 100 %, campaign progress; scoped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from antt.domain.access import Actor, Grant, Role
+from antt.services.drug_survey import submit_survey
+from antt.web.app import create_app
+from tests.services.test_drug_classes import loaded  # noqa: F401  (fixture)
+from tests.services.test_drug_survey import GOOD
+from tests.web.signed_in import client_as
+
+
+@pytest.mark.slow
+def test_the_page_shows_statuses_roadmap_and_campaign_within_the_scope(loaded, settings) -> None:  # noqa: F811
+    officer = Actor.for_user("cax", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", "11383"))])
+    submit_survey(loaded, officer, "11383", GOOD, now=datetime.now(UTC))
+    app = create_app(settings)
+    with client_as(app, loaded, "leader") as leader:
+        page = leader.get("/drugs").text
+        assert "Xã, phường không ma túy" in page and 'id="roadmap"' in page
+        assert 'data-unit="11329"' in page and "kế thừa" in page  # 10507's inherited decision
+        assert "Quận, huyện cũ đã xong" in page and "1/114" in page
+        english = leader.get("/drugs", headers={"Accept-Language": "en"})
+        assert english.status_code == 200
+    with client_as(app, loaded, "commune_officer", ("11383",)) as mine:
+        page = mine.get("/drugs").text
+        assert 'data-unit="11383"' in page and 'data-unit="11329"' not in page
+        assert "Quận, huyện cũ đã xong" not in page
+        assert mine.get("/drugs", params={"unit": "11329"}).status_code == 404
