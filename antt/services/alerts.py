@@ -10,7 +10,13 @@ drug classes) in a commune where the actor lacks the privilege on small sensitiv
 existence — "the drug figures of this commune are above their usual level" reveals no count — but its
 figures and its explanation are withheld (``withheld``; the figures are emptied and a generic
 explanation replaces the one with numbers). Weekly drug counts are never a release period, so they are
-withheld whatever their value, as rule 3 asks.
+withheld whatever their value, as rule 3 asks. The same holds for an alert whose figures count sexual
+offences (the ``social_order`` group, rule 2): they are withheld where the actor lacks the privilege, or its
+weekly count minus the actor's own CompStat figure of that week would give the sexual offences back; an alert
+about a sexual-offence article itself is not shown there at all (those offences are absent for the actor).
+
+A co-offending group's growth (``group_growth``) is person-level data: only an actor holding the networks
+privilege on the commune sees it (issue 14).
 """
 
 from __future__ import annotations
@@ -20,10 +26,22 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from antt.domain.access import Action, Actor
-from antt.domain.alerts import Alert, AlertCandidate, AlertStatus, checked_action, subject_article
+from antt.domain.alerts import (
+    Alert,
+    AlertCandidate,
+    AlertKind,
+    AlertStatus,
+    checked_action,
+    subject_article,
+)
 from antt.domain.reference import offence_table, unit_catalog
 from antt.errors import Conflict, NotFound, PermissionDenied
-from antt.services.disclosure import RESTRICTED_GROUPS, Disclosure
+from antt.services.disclosure import (
+    RESTRICTED_GROUPS,
+    SEXUAL_OFFENCE_ARTICLES,
+    SEXUAL_OFFENCE_GROUP,
+    Disclosure,
+)
 from antt.storage import alerts as store
 from antt.storage import audit
 from antt.storage.engine import Database
@@ -67,11 +85,18 @@ def subject_group(subject: str) -> str:
 
 def _shown(actor: Actor, alert: Alert) -> Alert | None:
     """The alert as ``actor`` may see it, or ``None`` when it may not see it at all."""
+    if alert.kind == AlertKind.GROUP_GROWTH.value and not actor.can(
+        Action.VIEW_NETWORKS, (alert.scheme, alert.unit_code)
+    ):
+        return None
     disclosure = Disclosure(actor)
     group = subject_group(alert.subject)
     if group in RESTRICTED_GROUPS and not disclosure.sees_group(group, [alert.unit_code]):
         return None
-    if alert.sensitive and not disclosure.sees(alert.unit_code):
+    protected = not disclosure.sees(alert.unit_code)
+    if protected and subject_article(alert.subject) in SEXUAL_OFFENCE_ARTICLES:
+        return None
+    if protected and (alert.sensitive or alert.subject == SEXUAL_OFFENCE_GROUP):
         return replace(
             alert, figures={}, explanation_vi=WITHHELD_VI, explanation_en=WITHHELD_EN, withheld=True
         )

@@ -28,9 +28,11 @@ ADMIN = Actor.for_user("admin", [Grant.city(Role.ADMINISTRATOR)])
 WEEK = date(2026, 11, 23)
 
 
-def candidate(unit: str, subject: str = "social_order", observed: int = 11, **extra) -> AlertCandidate:
+def candidate(
+    unit: str, subject: str = "economic", observed: int = 11, kind: str = "rise", **extra
+) -> AlertCandidate:
     return AlertCandidate(
-        kind="rise",
+        kind=kind,
         scheme=SCHEME,
         unit_code=unit,
         subject=subject,
@@ -84,6 +86,31 @@ def test_a_sensitive_alert_keeps_its_figures_from_a_role_without_the_privilege(d
     assert seen.figures["observed"] == 3 and not seen.withheld
     (hidden,) = list_alerts(database, OFFICER)
     assert hidden.withheld and hidden.figures == {} and "3" not in hidden.explanation_vi
+
+
+def test_an_alert_counting_sexual_offences_keeps_its_figures_from_a_role_without_the_privilege(
+    database,
+) -> None:
+    """Rule 2: the social-order week counts sexual offences; the officer's own CompStat of that week does
+    not, so the difference would give them back. An article-141 alert is not there at all for them."""
+    store_alerts(
+        database,
+        SYSTEM,
+        [candidate(LE_CHAN, subject="social_order", observed=9), candidate(LE_CHAN, subject="article:141")],
+    )
+    assert {a.subject for a in list_alerts(database, ANALYST)} == {"social_order", "article:141"}
+    (hidden,) = list_alerts(database, OFFICER)
+    assert hidden.subject == "social_order" and hidden.withheld and hidden.figures == {}
+    assert "9" not in hidden.explanation_vi
+
+
+def test_a_group_growth_alert_is_seen_only_with_the_networks_privilege(database) -> None:
+    growth = candidate(LE_CHAN, subject="g7/new_commune", kind="group_growth")
+    (found,), _ = store_alerts(database, SYSTEM, [growth])
+    assert [a.id for a in list_alerts(database, ANALYST)] == [found]
+    assert list_alerts(database, OFFICER) == [] and list_alerts(database, ADMIN) == []
+    with pytest.raises(NotFound):
+        acknowledge(database, OFFICER, found, "Xác minh nhóm")
 
 
 def _history(weeks: int, spike: int, last_monday: date) -> list[dict]:

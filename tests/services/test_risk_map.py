@@ -145,3 +145,6 @@ def test_the_risk_page_and_the_patrol_sheet(located, settings) -> None:
         assert officer.get(f"/risk/patrol/{HONG_BANG}").status_code == 404
         drugs = officer.get("/risk", params={"group": "drugs"})
         assert drugs.status_code == 200 and 'data-testid="withheld-note"' in drugs.text
+        # a group the officer may not see is not found, as on CompStat — never quietly every group
+        assert officer.get("/risk", params={"group": "national_security"}).status_code == 404
+        assert officer.get("/risk", params={"group": "no_such_group"}).status_code == 404

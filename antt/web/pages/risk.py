@@ -44,9 +44,13 @@ def _start(context: dict[str, Any]) -> date:
 
 
 def _choices(actor: Any, group: str | None) -> tuple[list[tuple[str, str]], str]:
+    """The groups the actor may choose, and the chosen one; a group they may not see (or that does not
+    exist) is not found, as on CompStat (docs/disclosure.md), never quietly "all"."""
     choices = group_choices(actor)
     keys = {k for k, _ in choices}
-    return choices, group if group in keys else "all"
+    if group in (None, "", "all") or group in keys:
+        return choices, group or "all"
+    raise NotFound(f"Không có nhóm tội phạm {group!r}.", f"No offence group {group!r}.")
 
 
 def _view(result: RiskMap) -> dict[str, Any]:
