@@ -130,7 +130,25 @@ def list_alerts(
             subject=subject or None,
             limit=limit,
         )
-    return [shown for a in found if (shown := _shown(actor, a)) is not None]
+    shown_alerts = [shown for a in found if (shown := _shown(actor, a)) is not None]
+    _audit_group_reads(database, actor, [a for a in shown_alerts if a.kind == AlertKind.GROUP_GROWTH.value])
+    return shown_alerts
+
+
+def _audit_group_reads(database: Database, actor: Actor, alerts: list[Alert]) -> None:
+    """A co-offending group's alert is person-level data (issue 14): reading one is audited like the
+    groups themselves (``networks.alerts``), by count and alert id, never a pseudonym."""
+    if not alerts:
+        return
+    with database.transaction() as session:
+        audit.append(
+            session,
+            actor=actor.name,
+            action="networks.alerts",
+            outcome="ok",
+            obj="alerts",
+            details={"alerts": len(alerts), "ids": [a.id for a in alerts][:50]},
+        )
 
 
 def get_alert(database: Database, actor: Actor, alert_id: int) -> Alert:
@@ -145,6 +163,8 @@ def get_alert(database: Database, actor: Actor, alert_id: int) -> Alert:
     )
     if shown is None or not actor.can(Action.VIEW_DASHBOARD):
         raise NotFound(f"Không có cảnh báo số {alert_id}.", f"No alert {alert_id}.")
+    if shown.kind == AlertKind.GROUP_GROWTH.value:
+        _audit_group_reads(database, actor, [shown])
     return shown
 
 

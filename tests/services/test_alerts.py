@@ -111,6 +111,14 @@ def test_a_group_growth_alert_is_seen_only_with_the_networks_privilege(database)
     assert list_alerts(database, OFFICER) == [] and list_alerts(database, ADMIN) == []
     with pytest.raises(NotFound):
         acknowledge(database, OFFICER, found, "Xác minh nhóm")
+    # reading a group's alert is reading person-level data: audited, by alert id, for the analyst only
+    from sqlalchemy import select
+
+    from antt.storage.tables import AuditRecord
+
+    with database.transaction(write=False) as session:
+        reads = session.scalars(select(AuditRecord).where(AuditRecord.action == "networks.alerts")).all()
+    assert [(r.actor, r.details["ids"]) for r in reads] == [(ANALYST.name, [found])]
 
 
 def _history(weeks: int, spike: int, last_monday: date) -> list[dict]:
