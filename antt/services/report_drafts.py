@@ -19,7 +19,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from antt.domain.access import Action, Actor, Role
+from sqlalchemy.orm import Session
+
+from antt.domain.access import Action, Actor, Role, UnitKey
 from antt.domain.periods import Period, parse_period, today_local
 from antt.domain.reference import unit_catalog
 from antt.errors import Conflict, InvalidInput, NotFound, PermissionDenied, every_problem
@@ -91,17 +93,54 @@ def _require_writer(actor: Actor) -> None:
         raise PermissionDenied("Tài khoản không được soạn báo cáo.", "You may not write reports.")
 
 
-def _visible(actor: Actor, draft: Draft | None, draft_id: int) -> Draft:
+#: privileges whose holders see figures others may not (small sensitive counts, national security); an
+#: author holding one may quote such a figure in the text, so a version records the ones its authors held
+GUARDED = (Action.VIEW_SENSITIVE_SMALL_COUNTS, Action.VIEW_NATIONAL_SECURITY)
+WRITTEN_WITH = "written_with"
+
+
+def _unit_key(draft: Draft) -> UnitKey | None:
+    return None if draft.unit_code is None else (draft.scheme, draft.unit_code)
+
+
+def _holds(actor: Actor, action: Action, unit: UnitKey | None) -> bool:
+    return actor.can_city_wide(action) if unit is None else actor.can(action, unit)
+
+
+def _written_with(actor: Actor, unit: UnitKey | None, previous: DraftVersion | None) -> list[str]:
+    """The guarded privileges the draft's authors held so far: the previous version's and this author's."""
+    held = {a.value for a in GUARDED if _holds(actor, a, unit)}
+    if previous is not None:
+        held |= set(_recorded(previous))
+    return sorted(held)
+
+
+def _recorded(version: DraftVersion | None) -> list[str]:
+    """What a version records; a version from before the record was kept counts as written with every
+    guarded privilege (fail closed)."""
+    found = None if version is None else version.options.get(WRITTEN_WITH)
+    return [a.value for a in GUARDED] if found is None else [str(a) for a in found]
+
+
+def _visible(actor: Actor, draft: Draft | None, draft_id: int, newest: DraftVersion | None = None) -> Draft:
     """The draft, if ``actor`` may read it: the city's draft city-wide only, a commune's within the
-    actor's communes; otherwise it is indistinguishable from one that does not exist."""
+    actor's communes, and only by a reader holding every guarded privilege its authors held (the text may
+    quote a small sensitive count); otherwise it is indistinguishable from one that does not exist."""
     missing = NotFound(f"Không có dự thảo báo cáo số {draft_id}.", f"No report draft {draft_id}.")
     if draft is None or not actor.can(Action.EXPORT_REPORT):
         raise missing
-    if actor.units is None:
-        return draft
-    if draft.unit_code is None or (draft.scheme, draft.unit_code) not in actor.units:
+    unit = _unit_key(draft)
+    if actor.units is not None and (unit is None or unit not in actor.units):
+        raise missing
+    if not all(_holds(actor, Action(a), unit) for a in _recorded(newest)):
         raise missing
     return draft
+
+
+def _readable(session: Session, actor: Actor, draft_id: int, *, for_update: bool = False) -> Draft:
+    draft = store.get_draft(session, draft_id, for_update=for_update)
+    newest = None if draft is None else store.get_version(session, draft_id, draft.current_version)
+    return _visible(actor, draft, draft_id, newest)
 
 
 def clean_text(key: str, text: str) -> str:
@@ -136,10 +175,11 @@ def _clean_texts(texts: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in zip(keys, cleaned, strict=True) if v.strip()}
 
 
-def _options_document(options: ReportOptions, as_of: date) -> dict[str, Any]:
+def _options_document(options: ReportOptions, as_of: date, written_with: list[str]) -> dict[str, Any]:
     found = asdict(options)
     found["issued"] = None if options.issued is None else options.issued.isoformat()
     found["as_of"] = as_of.isoformat()
+    found[WRITTEN_WITH] = written_with
     return found
 
 
@@ -179,7 +219,9 @@ def create_draft(
             scheme=scheme,
             unit_code=unit,
             texts={},
-            options=_options_document(ReportOptions(), day),
+            options=_options_document(
+                ReportOptions(), day, _written_with(actor, None if unit is None else (scheme, unit), None)
+            ),
             by=actor.name,
             at=_now(),
         )
@@ -200,15 +242,24 @@ def list_drafts(database: Database, actor: Actor) -> list[Draft]:
     if not actor.can(Action.EXPORT_REPORT):
         return []
     units = None if actor.units is None else frozenset(code for _scheme, code in actor.units)
+    readable: list[Draft] = []
     with database.transaction(write=False) as session:
-        found = store.list_drafts(session, units=units)
-    return [d for d in found if actor.units is None or (d.scheme, d.unit_code) in actor.units]
+        for draft in store.list_drafts(session, units=units):
+            try:
+                readable.append(
+                    _visible(
+                        actor, draft, draft.id, store.get_version(session, draft.id, draft.current_version)
+                    )
+                )
+            except NotFound:
+                continue
+    return readable
 
 
 def open_draft(database: Database, actor: Actor, draft_id: int, version: int | None = None) -> DraftView:
     """A draft with one of its versions (default the newest) and the list of all of them."""
     with database.transaction(write=False) as session:
-        draft = _visible(actor, store.get_draft(session, draft_id), draft_id)
+        draft = _readable(session, actor, draft_id)
         every = store.versions(session, draft_id)
     chosen = next((v for v in every if v.version == (version or draft.current_version)), None)
     if chosen is None:
@@ -235,7 +286,7 @@ def save_draft(
     _require_writer(actor)
     cleaned = _clean_texts(texts)
     with database.transaction() as session:
-        draft = _visible(actor, store.get_draft(session, draft_id, for_update=True), draft_id)
+        draft = _readable(session, actor, draft_id, for_update=True)
         if based_on is not None and based_on != draft.current_version:
             raise Conflict(
                 f"Dự thảo đã có phiên bản {draft.current_version} (đồng chí sửa phiên bản {based_on}): mở lại "
@@ -248,7 +299,7 @@ def save_draft(
             session,
             draft_id,
             texts=cleaned,
-            options=_options_document(options, day),
+            options=_options_document(options, day, _written_with(actor, _unit_key(draft), previous)),
             by=actor.name,
             at=_now(),
         )
@@ -300,7 +351,7 @@ def review_draft(
             f"Ý kiến dài quá {NOTE_MAX} ký tự.", f"The note is longer than {NOTE_MAX} characters."
         )
     with database.transaction() as session:
-        draft = _visible(actor, store.get_draft(session, draft_id, for_update=True), draft_id)
+        draft = _readable(session, actor, draft_id, for_update=True)
         if version != draft.current_version:
             raise Conflict(
                 f"Dự thảo đã có phiên bản {draft.current_version}; đồng chí đang xem phiên bản {version}.",

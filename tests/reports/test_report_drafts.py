@@ -403,6 +403,38 @@ def test_a_commune_officer_sees_only_their_communes_drafts(demo_database) -> Non
         create_draft(demo_database, officer, PERIOD, unit_code="11311")
 
 
+def test_a_commune_draft_an_analyst_wrote_in_is_not_shown_to_a_commune_officer(demo_database) -> None:
+    """The analyst sees 1–4 drug users and sexual offences; a commune officer does not. A draft the analyst
+    wrote in may quote such a figure, so from the analyst's save on it is withheld from the officer (and
+    from the list), while a draft only officers wrote stays theirs."""
+    from antt.services.report_drafts import list_drafts
+
+    commune = ("2025-07", "11383")
+    officer = Actor(
+        "cán-bộ-lê-chân", units=frozenset({commune}), grants=(Grant.on(Role.COMMUNE_OFFICER, commune),)
+    )
+    draft = create_draft(demo_database, officer, PERIOD, as_of=AS_OF)
+    save_draft(demo_database, officer, draft.id, {"uu_diem": "Xã tự viết."}, ReportOptions())
+    assert open_draft(demo_database, officer, draft.id).version.texts == {"uu_diem": "Xã tự viết."}
+    save_draft(
+        demo_database, OTHER_ANALYST, draft.id, {"han_che": "2 đối tượng nghiện mới."}, ReportOptions()
+    )
+    with pytest.raises(NotFound):
+        open_draft(demo_database, officer, draft.id)
+    with pytest.raises(NotFound):
+        open_draft(demo_database, officer, draft.id, 2)  # nor an older version of a draft now withheld
+    with pytest.raises(NotFound):
+        save_draft(demo_database, officer, draft.id, {"uu_diem": "Ghi đè."}, ReportOptions())
+    assert draft.id not in {d.id for d in list_drafts(demo_database, officer)}
+    assert open_draft(demo_database, OTHER_ANALYST, draft.id).version.version == 3
+    leader_of_commune = Actor(
+        "lãnh-đạo-xã", units=frozenset({commune}), grants=(Grant.on(Role.LEADER, commune),)
+    )
+    assert (
+        open_draft(demo_database, leader_of_commune, draft.id).draft.id == draft.id
+    )  # holds both privileges
+
+
 @pytest.mark.slow
 def test_the_draft_pages_save_submit_approve_and_download(demo_database) -> None:
     from antt.settings import load_settings
