@@ -195,7 +195,9 @@ def drug_status_report(
         rows.append(
             CommuneDrugStatus(c.code, c.name, c.scheme, official, shown_indicative, shown, review, withheld)
         )
-    province = [] if rules is None or actor.units is not None else province_criteria(city, rules)
+    # the city's totals less the communes shown would give back the small counts withheld above: only a
+    # reader who sees every commune's figures gets the province-level criteria
+    province = [] if rules is None or not disclosure.sees_everything else province_criteria(city, rules)
     return DrugStatusReport(day, year, scheme, book.share(day), rules, rows, province)
 
 
