@@ -121,16 +121,26 @@ def list_alerts(
         if visible is not None and unit_code not in visible:
             return []
         units = {unit_code}
+    shown_alerts: list[Alert] = []
+    offset = 0
     with database.transaction(write=False) as session:
-        found = store.list_alerts(
-            session,
-            units=units,
-            statuses=None if statuses is None else [s.value for s in statuses],
-            kinds=None if kinds is None else list(kinds),
-            subject=subject or None,
-            limit=limit,
-        )
-    shown_alerts = [shown for a in found if (shown := _shown(actor, a)) is not None]
+        # the limit counts the alerts the actor is shown: pages of the store are read until it is reached,
+        # so alerts the actor may not see do not crowd out those it may
+        while len(shown_alerts) < limit:
+            found = store.list_alerts(
+                session,
+                units=units,
+                statuses=None if statuses is None else [s.value for s in statuses],
+                kinds=None if kinds is None else list(kinds),
+                subject=subject or None,
+                limit=limit,
+                offset=offset,
+            )
+            shown_alerts += [shown for a in found if (shown := _shown(actor, a)) is not None]
+            if len(found) < limit:
+                break
+            offset += limit
+    shown_alerts = shown_alerts[:limit]
     _audit_group_reads(database, actor, [a for a in shown_alerts if a.kind == AlertKind.GROUP_GROWTH.value])
     return shown_alerts
 

@@ -93,9 +93,12 @@ def list_alerts(
     kinds: Collection[str] | None = None,
     subject: str | None = None,
     limit: int = 500,
+    offset: int = 0,
 ) -> list[Alert]:
     """Alerts newest period first; ``units`` None = every unit."""
-    query = select(AlertRow).order_by(AlertRow.period_start.desc(), AlertRow.unit_code, AlertRow.subject)
+    query = select(AlertRow).order_by(
+        AlertRow.period_start.desc(), AlertRow.unit_code, AlertRow.subject, AlertRow.id
+    )
     if scheme is not None:
         query = query.where(AlertRow.scheme == scheme)
     if units is not None:
@@ -106,7 +109,7 @@ def list_alerts(
         query = query.where(AlertRow.kind.in_(list(kinds)))
     if subject is not None:
         query = query.where(AlertRow.subject == subject)
-    return [to_alert(r) for r in session.scalars(query.limit(limit))]
+    return [to_alert(r) for r in session.scalars(query.offset(offset).limit(limit))]
 
 
 def get(session: Session, alert_id: int, *, lock: bool = False) -> AlertRow | None:

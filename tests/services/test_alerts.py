@@ -4,6 +4,7 @@ without the privilege, acknowledged with the action taken (audited), closed when
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -119,6 +120,20 @@ def test_a_group_growth_alert_is_seen_only_with_the_networks_privilege(database)
     with database.transaction(write=False) as session:
         reads = session.scalars(select(AuditRecord).where(AuditRecord.action == "networks.alerts")).all()
     assert [(r.actor, r.details["ids"]) for r in reads] == [(ANALYST.name, [found])]
+
+
+def test_the_limit_counts_the_alerts_shown_not_those_withheld_before_them(database) -> None:
+    """Three newer group alerts the officer may not see come first in the store's order: with a limit of
+    two, the officer still gets their two rise alerts."""
+    older = [
+        replace(candidate(LE_CHAN, subject=s), period_start=WEEK - timedelta(weeks=1))
+        for s in ("economic", "drugs")
+    ]
+    hidden = [candidate(LE_CHAN, subject=f"g{k}/new_member", kind="group_growth") for k in range(3)]
+    store_alerts(database, SYSTEM, older + hidden)
+    shown = list_alerts(database, OFFICER, limit=2)
+    assert sorted(a.subject for a in shown) == ["drugs", "economic"]
+    assert len(list_alerts(database, ANALYST, limit=2)) == 2
 
 
 def _history(weeks: int, spike: int, last_monday: date) -> list[dict]:
