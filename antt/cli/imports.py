@@ -7,7 +7,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,9 +21,11 @@ from antt.errors import ImportRejected, Issue
 from antt.settings import load_settings
 
 if TYPE_CHECKING:
+    from antt.services.database import Database
     from antt.services.drug_status import DrugStatusImportSummary
     from antt.services.imports import ImportSummary
     from antt.services.indicators import IndicatorImportSummary
+    from antt.settings import Settings
 
 app = typer.Typer(help="Nhập dữ liệu / import data", no_args_is_help=True)
 MAX_WARNINGS_SHOWN = 50
@@ -37,33 +39,23 @@ def incidents_command(
     as_json: bool = typer.Option(False, "--json", help="in kết quả dạng JSON"),
 ) -> None:
     """Nhập vụ việc từ tệp xuất / import incidents from an export file."""
-    from antt.services.database import open_database, require_current_schema
     from antt.services.imports import import_incidents
 
-    settings = load_settings(require_secrets=True)
-    database = open_database(settings)
-    actor = Actor.system(f"cli:{getpass.getuser()}")
-    console = Console(stderr=True)
-    try:
-        require_current_schema(database)
-        with json_rejection(as_json), progress_bar(console, quiet=as_json) as bar:
-            task = bar.add_task(file.name, total=None)
-            summary = import_incidents(
-                database,
-                settings,
-                actor,
-                file,
-                source=source,
-                dry_run=dry_run,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    finally:
-        database.dispose()
-    if as_json:
-        json.dump(summary_document(summary), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print_summary(summary, Console(highlight=False))
+    with (
+        import_run(as_json) as (database, settings, actor),
+        progress_bar(Console(stderr=True), quiet=as_json) as bar,
+    ):
+        task = bar.add_task(file.name, total=None)
+        summary = import_incidents(
+            database,
+            settings,
+            actor,
+            file,
+            source=source,
+            dry_run=dry_run,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    report(as_json, summary_document(summary), lambda console: print_summary(summary, console))
 
 
 @app.command("indicators")
@@ -83,32 +75,24 @@ def indicators_command(
     as_json: bool = typer.Option(False, "--json", help="in kết quả dạng JSON"),
 ) -> None:
     """Nhập giá trị chỉ số / import indicator values (e-ID, ma túy, dân số, GRDP, PCI, PAR Index)."""
-    from antt.services.database import open_database, require_current_schema
     from antt.services.indicators import import_indicators
 
-    settings = load_settings(require_secrets=True)
-    database = open_database(settings)
-    actor = Actor.system(f"cli:{getpass.getuser()}")
-    try:
-        require_current_schema(database)
-        with json_rejection(as_json):
-            summary = import_indicators(
-                database,
-                settings,
-                actor,
-                file,
-                dry_run=dry_run,
-                source=source,
-                unit_scheme=scheme,
-                synthetic=True if synthetic else None,
-            )
-    finally:
-        database.dispose()
-    if as_json:
-        json.dump(indicator_summary_document(summary), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print_indicator_summary(summary, Console(highlight=False))
+    with import_run(as_json) as (database, settings, actor):
+        summary = import_indicators(
+            database,
+            settings,
+            actor,
+            file,
+            dry_run=dry_run,
+            source=source,
+            unit_scheme=scheme,
+            synthetic=True if synthetic else None,
+        )
+    report(
+        as_json,
+        indicator_summary_document(summary),
+        lambda console: print_indicator_summary(summary, console),
+    )
 
 
 @app.command("drug-status")
@@ -118,23 +102,15 @@ def drug_status_command(
     as_json: bool = typer.Option(False, "--json", help="in kết quả dạng JSON"),
 ) -> None:
     """Nhập quyết định công nhận không ma túy, phân loại địa bàn / import official drug-status decisions."""
-    from antt.services.database import open_database, require_current_schema
     from antt.services.drug_status import import_drug_status
 
-    settings = load_settings(require_secrets=True)
-    database = open_database(settings)
-    actor = Actor.system(f"cli:{getpass.getuser()}")
-    try:
-        require_current_schema(database)
-        with json_rejection(as_json):
-            summary = import_drug_status(database, settings, actor, file, dry_run=dry_run)
-    finally:
-        database.dispose()
-    if as_json:
-        json.dump(drug_status_summary_document(summary), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print_drug_status_summary(summary, Console(highlight=False))
+    with import_run(as_json) as (database, settings, actor):
+        summary = import_drug_status(database, settings, actor, file, dry_run=dry_run)
+    report(
+        as_json,
+        drug_status_summary_document(summary),
+        lambda console: print_drug_status_summary(summary, console),
+    )
 
 
 def drug_status_summary_document(s: DrugStatusImportSummary) -> dict[str, object]:
@@ -274,6 +250,31 @@ def rejection_document(exc: ImportRejected) -> dict[str, object]:
         "truncated": exc.truncated,
         "issues": [_issue_document(i) for i in exc.issues],
     }
+
+
+@contextmanager
+def import_run(as_json: bool) -> Iterator[tuple[Database, Settings, Actor]]:
+    """The database (schema checked), settings and operator an ``antt import`` command runs with; a refused
+    file is also printed as JSON with ``--json``; the database is closed whatever happens."""
+    from antt.services.database import open_database, require_current_schema
+
+    settings = load_settings(require_secrets=True)
+    database = open_database(settings)
+    try:
+        require_current_schema(database)
+        with json_rejection(as_json):
+            yield database, settings, Actor.system(f"cli:{getpass.getuser()}")
+    finally:
+        database.dispose()
+
+
+def report(as_json: bool, document: dict[str, object], show: Callable[[Console], None]) -> None:
+    """The import's outcome: the JSON document on stdout with ``--json``, else the printed summary."""
+    if as_json:
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        show(Console(highlight=False))
 
 
 @contextmanager
