@@ -10,9 +10,13 @@ echo "== lint and types"
 ruff check antt tests bench scripts
 mypy
 
-echo "== tests on SQLite"
-pytest -q "$@"
+# one worker per core (pytest-xdist); a test module's tests stay on one worker, so a module's demo city is
+# built once; on PostgreSQL each worker has a database of its own (tests/conftest.py)
+PARALLEL=(-n "${ANTT_TEST_WORKERS:-auto}" --dist loadfile)
 
-echo "== tests on PostgreSQL"
+echo "== tests on SQLite"
+pytest -q "${PARALLEL[@]}" "$@"
+
+echo "== tests on PostgreSQL (the tests that touch a database)"
 PG_URL="$(bash scripts/postgres.sh)"
-ANTT_TEST_DATABASE_URL="$PG_URL" pytest -q -m "not sqlite_only and not browser" "$@"
+ANTT_TEST_DATABASE_URL="$PG_URL" pytest -q "${PARALLEL[@]}" -m "not sqlite_only and not browser" "$@"

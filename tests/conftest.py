@@ -22,7 +22,30 @@ from antt.settings import Settings, load_settings
 from antt.storage.engine import Database
 
 TEST_KEY = "test-pseudonym-key-0123456789abcdef-not-for-production"
-PG_URL = os.environ.get("ANTT_TEST_DATABASE_URL", "")
+
+
+def _worker_url(url: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (``<name>_gw0``, …), created on
+    first use, so workers never empty each other's tables; a single process uses ``url`` as given."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from antt.storage.engine import normalise_url
+
+    base = make_url(normalise_url(url))
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_url(os.environ.get("ANTT_TEST_DATABASE_URL", ""))
 DATA_TABLES = [
     "alerts",
     "incident_changes",
@@ -43,6 +66,23 @@ DATA_TABLES = [
     "drug_decisions",
     "drug_surveys",
 ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL run only what touches a database: tests using the test database's fixtures and the
+    modules that make databases of their own (they import ``PG_URL``). The rest (pure domain and analytics)
+    ran already on the SQLite pass and would only be repeated."""
+    if not PG_URL:
+        return
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        module = getattr(item, "module", None)
+        uses_database = "database_url_template" in getattr(item, "fixturenames", ())
+        (kept if uses_database or hasattr(module, "PG_URL") else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_report_header() -> str:
