@@ -87,8 +87,13 @@ def import_incidents(
     display_name: str | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    scan_alerts: bool = True,
 ) -> ImportSummary:
     """Validate ``path`` and, when every row passes, merge it into the incidents of ``source``.
+
+    Once committed, the early-warning scan runs (:func:`~antt.services.warn.scan_after_import`) unless
+    ``scan_alerts`` is false: the web runs it after its answer has been sent instead of keeping the importer
+    waiting for it.
 
     Raises :class:`ImportRejected` listing every error (and warning) when any row fails; the database is
     then exactly as before. A dry run validates and computes the same counts, then rolls back.
@@ -165,5 +170,8 @@ def import_incidents(
         except DryRunDone as done:
             assert isinstance(done.summary, ImportSummary)
             return done.summary
-    scan_after_import(database)  # committed: the early-warning scan (issue 13); its failure is only logged
+    if scan_alerts:
+        scan_after_import(
+            database
+        )  # committed: the early-warning scan (issue 13); its failure is only logged
     return summary

@@ -12,6 +12,7 @@ from antt.services.staged_imports import staging_dir
 from antt.storage.tables import ImportBatch, IncidentRow
 from antt.web.app import create_app
 from tests.incident_files import incident, write_csv
+from tests.user_fixtures import audit_records
 from tests.web.signed_in import client_as
 
 
@@ -121,3 +122,20 @@ def upload_and_confirm(client, path) -> None:
     sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', checked).group(1)
     form = {"token": token, "sha256": sha, "csrf_token": client.csrf_token}
     assert client.post("/imports/confirm", data=form).status_code == 200
+
+
+@pytest.mark.slow  # imports two years of weekly incidents
+def test_the_early_warning_scan_runs_after_a_web_import_once_the_page_is_sent(
+    client, database, tmp_path
+) -> None:
+    """The web runs the scan after its answer (the importer does not wait for it), and it still runs."""
+    from antt.domain.periods import today_local
+    from antt.services.alerts import list_alerts
+    from antt.services.warn import judged_week
+    from tests.services.test_alerts import ANALYST, _history
+
+    monday, _ = judged_week(today_local())
+    upload_and_confirm(client, write_csv(tmp_path / "weeks.csv", _history(110, 12, monday)))
+    (alert,) = list_alerts(database, ANALYST)
+    assert (alert.unit_code, alert.subject, alert.figures["observed"]) == ("11383", "social_order", 12)
+    assert [r.actor for r in audit_records(database, "warn.scan")] == ["import"]

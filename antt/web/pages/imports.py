@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -34,6 +35,7 @@ from antt.services.staged_imports import (
     stage,
     staged,
 )
+from antt.services.warn import scan_after_import
 from antt.web.access import requires
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.templating import render
@@ -50,7 +52,14 @@ def _run(request: Request, kind: str, file: StagedFile, source: str | None, *, d
             database, settings, actor, file.path, dry_run=dry_run, display_name=file.name, source=source
         )
     return import_incidents(
-        database, settings, actor, file.path, dry_run=dry_run, display_name=file.name, source=source
+        database,
+        settings,
+        actor,
+        file.path,
+        dry_run=dry_run,
+        display_name=file.name,
+        source=source,
+        scan_alerts=False,  # confirm_upload runs the scan once the page has been sent
     )
 
 
@@ -149,4 +158,7 @@ def confirm_upload(
         return _page(request, 422, kind=kind, rejected=rejected, file_name=staged_file.name)
     finally:
         discard(staged_file)
-    return _page(request, kind=kind, imported=summary)
+    page = _page(request, kind=kind, imported=summary)
+    if kind != "indicators":  # the early-warning scan after the answer: the importer does not wait for it
+        page.background = BackgroundTask(scan_after_import, database_of(request))
+    return page
