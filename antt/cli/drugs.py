@@ -1,11 +1,15 @@
 """``antt drugs status`` — each commune's official drug status beside its indicative QĐ 28/2025 class;
 ``antt drugs alerts`` — store the communes to review as alerts; ``antt drugs survey-progress`` — the
-commune survey campaign's progress by commune and former district."""
+commune survey campaign's progress by commune and former district; ``antt drugs survey-template`` — a
+commune's Excel survey template; ``antt drugs survey-import FILE [--dry-run]`` — a filled one, checked like
+the web form (every problem listed), stored for the commune named in it."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -150,3 +154,55 @@ def alerts_command(
     finally:
         database.dispose()
     Console(highlight=False).print(f"Cảnh báo mới/new alerts {len(new)}, cập nhật/updated {len(updated)}")
+
+
+@app.command("survey-template")
+def survey_template_command(
+    unit: str = typer.Option(..., "--unit", help="mã xã/phường"),
+    year: str | None = typer.Option(None, "--year", help="năm khảo sát (mặc định năm nay)"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="tệp .xlsx (mặc định tên chuẩn)"),
+) -> None:
+    """Tải mẫu Excel phiếu khảo sát của một xã, phường / write a commune's survey template."""
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.drug_survey_files import survey_template
+
+    wanted = _year(year)
+    database = open_database(load_settings())
+    try:
+        require_current_schema(database)
+        name, content = survey_template(database, Actor.system(f"cli:{getpass.getuser()}"), unit, wanted)
+    finally:
+        database.dispose()
+    target = output or Path(name)
+    target.write_bytes(content)
+    Console(highlight=False).print(f"Đã ghi mẫu / template written: {target}")
+
+
+@app.command("survey-import")
+def survey_import_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="mẫu .xlsx đã điền"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="chỉ kiểm tra, không ghi / validate only"),
+) -> None:
+    """Nhập phiếu khảo sát đã điền từ mẫu Excel / import a filled survey template."""
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.drug_survey_files import MAX_TEMPLATE_BYTES, import_survey_file
+
+    if file.stat().st_size > MAX_TEMPLATE_BYTES:
+        raise InvalidInput(
+            f"Tệp {file.name} quá lớn để là mẫu khảo sát.",
+            f"{file.name} is too large to be a survey template.",
+        )
+    content = file.read_bytes()
+    database = open_database(load_settings(require_secrets=True))
+    try:
+        require_current_schema(database)
+        result = import_survey_file(
+            database, Actor.system(f"cli:{getpass.getuser()}"), content, file.name, dry_run=dry_run
+        )
+    finally:
+        database.dispose()
+    done = "đã kiểm tra, chưa ghi / checked, nothing written" if dry_run else "đã nộp / submitted"
+    Console(highlight=False).print(
+        f"{result.file_name}: xã, phường/commune {result.unit_code}, năm/year {result.year}, "
+        f"{len(result.answers)} câu trả lời/answers — {done}"
+    )

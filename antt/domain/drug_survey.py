@@ -6,17 +6,27 @@ Each year every commune's police fill in one form for their own commune; the cit
 return with a comment) and follows progress by commune and by former district. The form below is modelled
 on the survey the article describes: the drug situation in figures, then the state of the commune's
 drug-control work. A new form is a new :data:`FORM_VERSION`, never an edit of a stored one.
+
+The deadline: each year's campaign closes on one day of that year, the setting ``ANTT_DRUG_SURVEY_DEADLINE``
+(``MM-DD``, default :data:`DEFAULT_DEADLINE`, 30 June — mid-year, when the city's half-year report on drug
+control is written). One setting rather than a deadline stored per year: the survey is yearly with the same
+calendar each year, and it needs no new table; :func:`deadline_of` turns it into the year's date (a day the
+month lacks, e.g. 02-30, is the month's last day). A commune is overdue once that day has passed without its
+survey in (none submitted, or returned and not sent again).
 """
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from antt.errors import InvalidInput, Issue
 
 FORM_VERSION = "ptmt-xa-2025"
+DEFAULT_DEADLINE = "06-30"
 MAX_NUMBER = 1_000_000
 MAX_TEXT = 2000
 
@@ -123,8 +133,54 @@ FORM: tuple[Section, ...] = (
     ),
 )
 QUESTIONS: dict[str, Question] = {q.id: q for s in FORM for q in s.questions}
+SECTION_OF: dict[str, Section] = {q.id: s for s in FORM for q in s.questions}
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "number": ("số nguyên", "whole number"),
+    "yes_no": ("có/không", "yes/no"),
+    "choice": ("chọn một", "one choice"),
+    "text": ("văn bản", "text"),
+}
 _YES = {"1", "true", "yes", "có", "co", "x"}
 _NO = {"0", "false", "no", "không", "khong", ""}
+
+
+def allowed_values(q: Question) -> tuple[str, str]:
+    """What an answer to ``q`` may be, in Vietnamese and in English (the template's "allowed" column)."""
+    if q.kind == "number":
+        top = f"{MAX_NUMBER:,}"
+        return f"0 – {top.replace(',', '.')}", f"0 – {top}"
+    if q.kind == "yes_no":
+        return "có / không", "yes / no"
+    if q.kind == "choice":
+        return (
+            "; ".join(f"{value} = {vi}" for value, vi, _ in q.choices),
+            "; ".join(f"{value} = {en}" for value, _, en in q.choices),
+        )
+    optional = ("", "") if q.required else (", không bắt buộc", ", optional")
+    return f"tối đa {MAX_TEXT} ký tự{optional[0]}", f"at most {MAX_TEXT} characters{optional[1]}"
+
+
+def deadline_of(year: int, month_day: str = DEFAULT_DEADLINE) -> date:
+    """The day ``year``'s survey is due, from ``MM-DD`` (a day past the month's end is its last day)."""
+    month_text, _, day_text = month_day.partition("-")
+    try:
+        month, day = int(month_text), int(day_text)
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, min(max(day, 1), last))
+    except ValueError:
+        raise InvalidInput(
+            f"Hạn nộp phiếu khảo sát không hợp lệ: {month_day!r} (cần MM-DD).",
+            f"Invalid survey deadline {month_day!r} (expected MM-DD).",
+        ) from None
+
+
+def shown_answer(q: Question, value: object) -> str:
+    """A stored answer as a person types it (the web form's field, the template's answer cell)."""
+    if value is None:
+        return ""
+    if q.kind == "yes_no":
+        return "có" if value is True else "không"
+    return str(value)
 
 
 def _issue(q: Question, value: str, vi: str, en: str, rule: str) -> Issue:

@@ -1,6 +1,8 @@
 """The commune drug-control survey campaign (issue 15): each commune's police fill in the year's form for
 their own commune; the city approves it or returns it with a comment; leaders follow progress by commune
-and by former district ("13 of 15 districts done, An Lão and Thủy Nguyên pending").
+and by former district ("13 of 15 districts done, An Lão and Thủy Nguyên pending") and, past the year's
+deadline (:func:`survey_deadline`), the communes overdue. The Excel template's round trip is
+:mod:`antt.services.drug_survey_files`; both paths store through :func:`save_answers`.
 
 Scope is enforced here, not in the page: a commune outside the actor's data scope is not found, one inside
 it without the right to enter data is refused. Every submission and review is audited
@@ -14,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from antt.domain.access import Action, Actor
-from antt.domain.drug_survey import FORM_VERSION, SurveyStatus, checked_answers
+from antt.domain.drug_survey import FORM_VERSION, SurveyStatus, checked_answers, deadline_of
 from antt.domain.periods import today_local
 from antt.domain.reference import unit_catalog
 from antt.domain.text import sort_key
@@ -40,6 +42,8 @@ class SurveyRecord:
     submitted_at: datetime
     reviewed_by: str | None
     review_comment: str
+    form_version: str = FORM_VERSION
+    reviewed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,17 @@ class SurveyProgress:
     year: int
     communes: list[CommuneProgress]
     districts: list[DistrictProgress]  # empty for a reader bound to some communes
+    deadline: date
+    today: date
+
+    @property
+    def past_deadline(self) -> bool:
+        return self.today > self.deadline
+
+    @property
+    def overdue(self) -> list[CommuneProgress]:
+        """Past the deadline, the communes whose survey is not in (none, or returned and not sent again)."""
+        return [c for c in self.communes if not c.done] if self.past_deadline else []
 
     @property
     def done(self) -> int:
@@ -87,7 +102,7 @@ def _now(now: datetime | None) -> datetime:
     return (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
 
 
-def _year(year: int | None, today: date) -> int:
+def survey_year(year: int | None, today: date) -> int:
     if year is None:
         return today.year
     if not MIN_YEAR <= year <= today.year:
@@ -122,6 +137,8 @@ def _record(row: DrugSurveyRow, unit: Unit) -> SurveyRecord:
         row.submitted_at,
         row.reviewed_by,
         row.review_comment,
+        row.form_version,
+        row.reviewed_at,
     )
 
 
@@ -132,10 +149,50 @@ def get_survey(
     if not actor.can(Action.VIEW_DASHBOARD):
         raise PermissionDenied("Bạn không có quyền xem số liệu.", "You are not allowed to view figures.")
     unit = _commune(actor, unit_code)
-    wanted = _year(year, today_local())
+    wanted = survey_year(year, today_local())
     with database.transaction(write=False) as session:
         row = store.get(session, wanted, unit.key)
         return None if row is None else _record(row, unit)
+
+
+@dataclass(frozen=True)
+class SurveyView:
+    """What the survey page of one commune shows: its record (if any) and what the reader may do."""
+
+    unit_code: str
+    unit_name: str
+    year: int
+    record: SurveyRecord | None
+    deadline: date
+    today: date
+    may_enter: bool  # fill in or upload (not once approved)
+    may_review: bool  # approve or return a submitted survey
+
+    @property
+    def overdue(self) -> bool:
+        done = self.record is not None and self.record.status.done
+        return self.today > self.deadline and not done
+
+
+def survey_view(
+    database: Database, actor: Actor, unit_code: str, year: int | None = None, *, now: datetime | None = None
+) -> SurveyView:
+    """The commune's survey of ``year`` (default this year) for its page; scoped like :func:`get_survey`."""
+    today = today_local(now or datetime.now(UTC))
+    wanted = survey_year(year, today)
+    record = get_survey(database, actor, unit_code, wanted)
+    unit = _commune(actor, unit_code)
+    final = record is not None and record.status is SurveyStatus.APPROVED
+    return SurveyView(
+        unit.code,
+        unit.name,
+        wanted,
+        record,
+        survey_deadline(database, wanted),
+        today,
+        may_enter=not final and may_enter(actor, unit.code),
+        may_review=record is not None and record.status is SurveyStatus.SUBMITTED and may_review(actor),
+    )
 
 
 def submit_survey(
@@ -150,41 +207,79 @@ def submit_survey(
 ) -> SurveyRecord:
     """Record the commune's answers (checked: every problem at once, nothing saved on any). Only for a
     commune the actor may enter data for: a commune officer, their own. An approved survey is final."""
+    unit = entering_commune(actor, unit_code)
+    wanted = survey_year(year, today_local(now or datetime.now(UTC)))
+    checked = checked_answers(answers)
+    return save_answers(database, actor, unit, wanted, checked, client=client, now=now, via={"via": "web"})
+
+
+def entering_commune(actor: Actor, unit_code: str) -> Unit:
+    """The commune ``unit_code`` for entering its survey: not found outside the actor's scope, refused
+    without the right to enter data on it."""
     unit = _commune(actor, unit_code)
     if not actor.can(Action.IMPORT_DATA, unit.key):
         raise PermissionDenied(
             "Bạn không có quyền nhập phiếu khảo sát của xã/phường này.",
             "You may not enter this commune's survey.",
         )
+    return unit
+
+
+def save_answers(
+    database: Database,
+    actor: Actor,
+    unit: Unit,
+    year: int,
+    checked: dict[str, object],
+    *,
+    client: str = "",
+    now: datetime | None = None,
+    via: dict[str, object],
+) -> SurveyRecord:
+    """Store answers already checked (web form or Excel template alike) and audit it; ``via`` says how
+    they came (``{"via": "web"}``, ``{"via": "xlsx", "file": …, "sha256": …}``)."""
     at = _now(now)
-    wanted = _year(year, today_local(now or datetime.now(UTC)))
-    checked = checked_answers(answers)
     with database.transaction() as session:
-        found = store.get(session, wanted, unit.key, lock=True)
+        found = store.get(session, year, unit.key, lock=True)
         if found is not None and found.status == SurveyStatus.APPROVED.value:
             raise Conflict(
-                f"Phiếu khảo sát năm {wanted} của {unit.name} đã được duyệt, không sửa được.",
-                f"{unit.name}'s {wanted} survey is approved and can no longer be changed.",
+                f"Phiếu khảo sát năm {year} của {unit.name} đã được duyệt, không sửa được.",
+                f"{unit.name}'s {year} survey is approved and can no longer be changed.",
             )
         row = store.save(
-            session, wanted, unit.key, FORM_VERSION, checked, SurveyStatus.SUBMITTED.value, actor.name, at
+            session, year, unit.key, FORM_VERSION, checked, SurveyStatus.SUBMITTED.value, actor.name, at
         )
         audit.append(
             session,
             actor=actor.name,
             action="drug_survey.submit",
             outcome="success",
-            obj=f"drug_survey:{wanted}:{unit.code}",
+            obj=f"drug_survey:{year}:{unit.code}",
             client=client,
             details={
-                "year": wanted,
+                "year": year,
                 "unit": unit.code,
                 "form": FORM_VERSION,
                 "resubmitted": found is not None,
+                **via,
             },
             at=at,
         )
         return _record(row, unit)
+
+
+def may_enter(actor: Actor, unit_code: str) -> bool:
+    """Whether ``actor`` may enter the survey of ``unit_code`` (an unknown or out-of-scope one: no)."""
+    try:
+        entering_commune(actor, unit_code)
+    except (NotFound, PermissionDenied):
+        return False
+    return True
+
+
+def may_review(actor: Actor) -> bool:
+    """Whether ``actor`` reviews surveys: the city's right to enter data everywhere (an analyst)."""
+    return actor.can_city_wide(Action.IMPORT_DATA)
 
 
 def review_survey(
@@ -199,10 +294,10 @@ def review_survey(
     now: datetime | None = None,
 ) -> SurveyRecord:
     """Approve the commune's submitted survey, or return it with a comment; for the city (a city-wide right
-    to enter data), never by the commune itself."""
-    if not actor.can_city_wide(Action.IMPORT_DATA):
-        raise PermissionDenied("Chỉ cấp thành phố duyệt phiếu khảo sát.", "Only the city reviews surveys.")
+    to enter data), never by the commune itself. A commune outside the actor's scope is not found."""
     unit = _commune(actor, unit_code)
+    if not may_review(actor):
+        raise PermissionDenied("Chỉ cấp thành phố duyệt phiếu khảo sát.", "Only the city reviews surveys.")
     text = comment.strip()
     if not approve and not text:
         raise InvalidInput("Trả lại phiếu cần ghi lý do.", "Returning a survey needs a comment.")
@@ -254,12 +349,21 @@ def former_districts(communes: list[Unit]) -> dict[str, tuple[Unit, set[str]]]:
     return found
 
 
-def survey_progress(database: Database, actor: Actor, year: int | None = None) -> SurveyProgress:
+def survey_deadline(database: Database, year: int) -> date:
+    """The day ``year``'s survey is due (the setting ``drug_survey_deadline``, see the domain module)."""
+    return deadline_of(year, database.settings.drug_survey_deadline)
+
+
+def survey_progress(
+    database: Database, actor: Actor, year: int | None = None, *, now: datetime | None = None
+) -> SurveyProgress:
     """Who has sent the year's survey (done: submitted or approved; a returned one is pending again), by
-    commune in the actor's scope and, for a city-wide reader, by former district."""
+    commune in the actor's scope and, for a city-wide reader, by former district; past the year's deadline,
+    who is overdue."""
     if not actor.can(Action.VIEW_DASHBOARD):
         raise PermissionDenied("Bạn không có quyền xem số liệu.", "You are not allowed to view figures.")
-    wanted = _year(year, today_local())
+    today = today_local(now or datetime.now(UTC))
+    wanted = survey_year(year, today)
     catalog = unit_catalog()
     communes = catalog.in_scheme(catalog.current.code, Level.COMMUNE)
     if actor.units is not None:
@@ -277,4 +381,4 @@ def survey_progress(database: Database, actor: Actor, year: int | None = None) -
             ),
             key=lambda d: sort_key(d.name),
         )
-    return SurveyProgress(wanted, progress, districts)
+    return SurveyProgress(wanted, progress, districts, survey_deadline(database, wanted), today)

@@ -26,6 +26,12 @@ from antt.web import i18n
 FORM_LIMIT = 64 * 1024  # bytes: the largest form ANTT has (a report's options) is under 2 KiB
 MULTIPART_OVERHEAD = 64 * 1024  # the boundaries and small fields around an uploaded file
 UPLOAD_PATHS = frozenset({"/imports", "/admin/users/legacy"})
+#: routes with a path parameter that take a file: (prefix, suffix) of their paths
+UPLOAD_PATTERNS = (("/drugs/survey/", "/upload"),)
+
+
+def is_upload_path(path: str, exact: frozenset[str] = UPLOAD_PATHS) -> bool:
+    return path in exact or any(path.startswith(a) and path.endswith(b) for a, b in UPLOAD_PATTERNS)
 
 
 class RequestTooLarge(AnttError):
@@ -77,7 +83,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        upload = scope["method"] == "POST" and scope["path"] in self.upload_paths
+        upload = scope["method"] == "POST" and is_upload_path(scope["path"], self.upload_paths)
         limit = self.upload_bytes if upload else self.form_bytes
         refusal = too_large(self.upload_file_bytes if upload else self.form_bytes)
         declared = _declared_length(scope)
