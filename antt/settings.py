@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     networks_alert_new_members: int = Field(
         default=3, ge=1, description="alert: new members within the weeks"
     )
+    # the commune drug-control survey (issue 15): each year's campaign closes on this day (MM-DD)
+    drug_survey_deadline: str = Field(
+        default="06-30",
+        pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+        description="day (MM-DD) by which each commune's survey of the year is due",
+    )
 
     @property
     def is_sqlite(self) -> bool:

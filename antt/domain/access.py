@@ -35,6 +35,22 @@ class Role(StrEnum):
     AUDITOR = "auditor"  # thanh tra: the audit log only
 
 
+#: each role as pages name it (Vietnamese, English): never the code (issue 18)
+ROLE_LABELS: Mapping[Role, tuple[str, str]] = {
+    Role.LEADER: ("Lãnh đạo", "Leader"),
+    Role.ANALYST: ("Cán bộ phân tích", "Analyst"),
+    Role.COMMUNE_OFFICER: ("Công an xã, phường", "Commune police officer"),
+    Role.ADMINISTRATOR: ("Quản trị viên", "Administrator"),
+    Role.AUDITOR: ("Thanh tra", "Auditor"),
+}
+
+#: a user account's status as pages name it (Vietnamese, English)
+ACCOUNT_STATUS_LABELS: Mapping[str, tuple[str, str]] = {
+    "active": ("Đang hoạt động", "Active"),
+    "disabled": ("Đã vô hiệu hóa", "Disabled"),
+}
+
+
 class Action(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"  # aggregates: tiles, CompStat, targets, maps
     VIEW_INCIDENTS = "view_incidents"  # the incident list and one incident

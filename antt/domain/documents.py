@@ -15,6 +15,15 @@ NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 SECRECY_MARKS = ("MẬT", "TỐI MẬT", "TUYỆT MẬT")
 URGENCY_MARKS = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")
+#: the marks in English, for the English pages (the document itself is printed with the Vietnamese mark)
+MARK_LABELS_EN = {
+    "MẬT": "Confidential",
+    "TỐI MẬT": "Secret",
+    "TUYỆT MẬT": "Top secret",
+    "KHẨN": "Urgent",
+    "THƯỢNG KHẨN": "Very urgent",
+    "HỎA TỐC": "Immediate",
+}
 
 
 def official_date(day: date) -> str:

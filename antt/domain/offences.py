@@ -57,6 +57,12 @@ SEVERITY_LABELS_VI = {
     Severity.VERY_SERIOUS: "rất nghiêm trọng",
     Severity.ESPECIALLY_SERIOUS: "đặc biệt nghiêm trọng",
 }
+SEVERITY_LABELS_EN = {
+    Severity.MINOR: "less serious",
+    Severity.SERIOUS: "serious",
+    Severity.VERY_SERIOUS: "very serious",
+    Severity.ESPECIALLY_SERIOUS: "especially serious",
+}
 
 
 @dataclass(frozen=True, slots=True)

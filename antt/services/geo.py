@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from antt.domain.access import Actor
-from antt.domain.reference import unit_geometries
+from antt.domain.reference import unit_catalog, unit_geometries
 from antt.domain.units import Unit
 from antt.services.compstat import scope_of
 
@@ -38,7 +38,16 @@ def commune_map(actor: Actor) -> dict[str, Any]:
 def commune_map_json(actor: Actor) -> bytes:
     """:func:`commune_map` as UTF-8 JSON, built once per scope and then served from memory."""
     _, communes = scope_of(actor, None)
-    return _map_json(tuple(communes))
+    if actor.units is None or not communes:
+        return _map_json(tuple(communes))
+    # a commune officer's map shows the communes around theirs in outline (issue 18): their boundaries
+    # and names are public geography, under ``neighbours`` (no figure of theirs is in the map)
+    own = {unit.code for unit in communes}
+    around = {code for unit in communes for code in _adjacency(unit.scheme).get(unit.code, ())} - own
+    catalog = unit_catalog()
+    scheme = communes[0].scheme
+    outline = tuple(u for code in sorted(around) if (u := catalog.find(scheme, code)) is not None)
+    return _map_json(tuple(communes), outline)
 
 
 def commune_geometries(scheme: str) -> dict[str, dict[str, Any]]:
@@ -69,19 +78,24 @@ def _adjacency(scheme: str) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=256)
-def _map_json(communes: tuple[Unit, ...]) -> bytes:
+def _map_json(communes: tuple[Unit, ...], outline: tuple[Unit, ...] = ()) -> bytes:
     simplified = _simplified(communes[0].scheme) if communes else {}
-    features = [
-        {
-            "type": "Feature",
-            "id": unit.code,
-            "properties": {"code": unit.code, "name": unit.name, "short_name": unit.short_name},
-            "geometry": simplified[unit.code],
-        }
-        for unit in communes
-        if unit.code in simplified
-    ]
-    collection = {"type": "FeatureCollection", "features": features}
+
+    def features(units: tuple[Unit, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "type": "Feature",
+                "id": unit.code,
+                "properties": {"code": unit.code, "name": unit.name, "short_name": unit.short_name},
+                "geometry": simplified[unit.code],
+            }
+            for unit in units
+            if unit.code in simplified
+        ]
+
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": features(communes)}
+    if outline:
+        collection["neighbours"] = features(outline)
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

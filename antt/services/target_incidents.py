@@ -218,6 +218,7 @@ def rate_target(
     rate = clearance_rate(cleared, occurred)
     if rate is None:
         return Evaluation(target, TargetStatus.NO_DATA, as_of, period, model="Chưa có vụ việc / no cases yet")
+    series = _rate_series(rows, period, cut)
     if as_of >= period.end:
         met = target.rule.satisfied(rate)
         return Evaluation(
@@ -230,6 +231,7 @@ def rate_target(
             expected=rate,
             probability=1.0 if met else 0.0,
             model="Kỳ đã kết thúc / the period is over",
+            series=series,
         )
     months = _Months.until(start, cut)
     history, _ = _history(rows, months, cut)
@@ -294,4 +296,22 @@ def rate_target(
         probability=probability,
         observed=rate,
         model=projection.model,
+        series=series,
     )
+
+
+def _rate_series(
+    rows: list[tuple[date, date | None, int]], period: Period, cut: date
+) -> list[tuple[str, float]]:
+    """The clearance rate as it stood at the end of each reporting month of ``period`` up to ``cut``: cases
+    of the period so far cleared by then, over the cases of the period so far (the figure the target
+    reads, month by month); a month without a case yet is left out."""
+    found = []
+    for window in _Months.until(period.start, cut).windows:
+        end = min(window.end, cut)
+        rate = clearance_rate(
+            _count_in(rows, period.start, end, cleared_by=end), _count_in(rows, period.start, end)
+        )
+        if rate is not None:
+            found.append((window.key, rate))
+    return found

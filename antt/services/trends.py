@@ -25,7 +25,7 @@ from antt.domain.units import Unit
 from antt.errors import InvalidInput
 from antt.services.compstat import scope_of
 from antt.services.disclosure import Disclosure, exclusions, groups_of, sensitive_groups
-from antt.storage.compstat import counts_by_day, counts_by_weekday_hour
+from antt.storage.compstat import counts_by_day, counts_by_weekday_hour, located_cells
 from antt.storage.engine import Database
 
 DAY_STEP_MAX_DAYS = 31  # a period up to a month is shown day by day
@@ -53,7 +53,7 @@ class Bin:
 @dataclass(frozen=True)
 class Series:
     period: Period
-    compare: Period  # the same period last year, as CompStat compares
+    compare: Period  # the period compared with, as CompStat compares (by default the same period last year)
     scope: Unit  # the city, or the one commune asked for
     groups: list[str]  # the reporting groups counted
     step: Step
@@ -126,9 +126,11 @@ def series(
     unit_code: str | None = None,
     group: str | None = None,
     step: Step | None = None,
+    comparison: Comparison = Comparison.SAME_PERIOD_LAST_YEAR,
 ) -> Series:
     """Incidents per day, week or month of ``period`` (``step``; default :func:`auto_step`), each bin with
-    the count of its counterpart in the same period last year.
+    the count of its counterpart in the comparison period (``comparison``: the same period last year, as
+    CompStat compares by default, or the previous period).
 
     The counterparts partition the comparison period exactly, so the last-year bins add up to CompStat's
     previous total and a bin that is the whole period has the whole comparison period as counterpart.
@@ -136,12 +138,15 @@ def series(
     days), every bin moves back by that same number of days. Otherwise each bin start moves back one
     calendar year — 29 February to 1 March, so a 29 February day bin has no counterpart and the bin
     before it keeps the 28th — and the first and last counterparts are clipped to the comparison period.
+    A previous period of another length moves each bin start back by whole months when both periods
+    start on the same day of the month (a month, a quarter, a year), by the periods' distance in days
+    otherwise, clipped the same way.
     """
     scope, communes = scope_of(actor, unit_code)
     codes = [c.code for c in communes]
     groups = groups_of(actor, group, codes)
     step = step or auto_step(period)
-    compare = period.compare(Comparison.SAME_PERIOD_LAST_YEAR)
+    compare = period.compare(comparison)
     protected = Disclosure(actor).protected(codes)
     left_out = exclusions(actor, protected, drugs=not sensitive_groups(groups))
     with database.transaction(write=False) as session:
@@ -189,6 +194,57 @@ def weekday_hour(
     return WeekdayHour(period, scope, groups, counts, at_midnight, protected)
 
 
+#: the grid the incident points are gathered on before the page clusters them: 1/200 degree (about 550 m)
+CELLS_PER_DEGREE = 200
+
+
+@dataclass(frozen=True)
+class IncidentCells:
+    """The located incidents of a period on a fine grid, for the map's point layer: ``cells`` are
+    ``(lat, lon, count)`` (the mean position of the cell's incidents). ``withheld``: a drug-group layer
+    counting a commune the actor lacks the privilege on is not given at all (as its series)."""
+
+    period: Period
+    scope: Unit
+    groups: list[str]
+    cells: list[tuple[float, float, int]]
+    withheld: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, _, n in self.cells)
+
+
+def incident_cells(
+    database: Database,
+    actor: Actor,
+    period: Period,
+    *,
+    unit_code: str | None = None,
+    group: str | None = None,
+) -> IncidentCells:
+    """Where the incidents of ``period`` happened, gathered on a grid of :data:`CELLS_PER_DEGREE` (only the
+    incidents with a position; counted as :func:`series` counts them)."""
+    scope, communes = scope_of(actor, unit_code)
+    codes = [c.code for c in communes]
+    groups = groups_of(actor, group, codes)
+    protected = Disclosure(actor).protected(codes)
+    if sensitive_groups(groups) and protected:
+        return IncidentCells(period, scope, groups, [], withheld=True)
+    left_out = exclusions(actor, protected, drugs=True)
+    with database.transaction(write=False) as session:
+        cells = located_cells(
+            session,
+            period.start,
+            period.end,
+            per_degree=CELLS_PER_DEGREE,
+            units=codes,
+            groups=groups,
+            exclude=left_out,
+        )
+    return IncidentCells(period, scope, groups, sorted(cells))
+
+
 def bin_windows(period: Period, step: Step) -> list[tuple[date, date]]:
     """The bins of ``period``: (first day, last day), consecutive, covering it exactly."""
     windows: list[tuple[date, date]] = []
@@ -210,8 +266,14 @@ def last_year_windows(period: Period, compare: Period, starts: list[date]) -> li
     if period.days() == compare.days():
         offset = period.start - compare.start
         moved = [start - offset for start in starts[1:]]
-    else:
+    elif _year_earlier(period.start) == compare.start:
         moved = [_year_earlier(start) for start in starts[1:]]
+    elif compare.start.day == period.start.day:
+        months = (period.start.year - compare.start.year) * 12 + period.start.month - compare.start.month
+        moved = [_months_earlier(start, months) for start in starts[1:]]
+    else:
+        offset = period.start - compare.start
+        moved = [start - offset for start in starts[1:]]
     after = compare.end + timedelta(days=1)
     bounds = [compare.start, *(min(max(d, compare.start), after) for d in moved), after]
     return [
@@ -226,6 +288,14 @@ def _year_earlier(day: date) -> date:
         return day.replace(year=day.year - 1)
     except ValueError:
         return date(day.year - 1, 3, 1)
+
+
+def _months_earlier(day: date, months: int) -> date:
+    """``day`` moved back ``months`` calendar months, its day clipped to the month's last day."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return date(year, month + 1, min(day.day, (following - timedelta(days=1)).day))
 
 
 def _count(days: dict[date, int], start: date, end: date) -> int:

@@ -120,6 +120,36 @@ def counts_by_day(
     return {day: int(n) for day, n in session.execute(query).all()}
 
 
+def located_cells(
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    per_degree: int,
+    units: Collection[str] | None = None,
+    groups: Collection[str] | None = None,
+    exclude: Sequence[Exclusion] = (),
+) -> list[tuple[float, float, int]]:
+    """The located incidents of [start, end] (local days) gathered on a grid of ``1 / per_degree`` degrees:
+    per occupied cell, the mean latitude and longitude of its incidents and their number. One grouped scan;
+    the grid step is inlined so that the grouped expressions are the selected ones (PostgreSQL insists)."""
+    i = IncidentRow
+    step: Any = literal_column(str(int(per_degree)))
+    row, column = func.round(i.lat * step), func.round(i.lon * step)
+    query = (
+        select(func.avg(i.lat), func.avg(i.lon), func.count())
+        .where(
+            i.occurred_on >= start,
+            i.occurred_on <= end,
+            i.lat.is_not(None),
+            i.lon.is_not(None),
+        )
+        .group_by(row, column)
+    )
+    query = excluding(_filtered(query, units, groups), exclude)
+    return [(float(lat), float(lon), int(n)) for lat, lon, n in session.execute(query).all()]
+
+
 OFFSET_HOURS = 7  # Asia/Ho_Chi_Minh: UTC+7 all year, no daylight saving
 
 

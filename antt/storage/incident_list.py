@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from antt.storage.exclusions import Exclusion, excluding
-from antt.storage.tables import IncidentRow
+from antt.storage.tables import IncidentPerson, IncidentRow, Person
 
 _Query = TypeVar("_Query", bound=Select)  # type: ignore[type-arg]
 
@@ -61,3 +61,31 @@ def incident_page(
         i.occurred_at.desc(), i.id.desc()
     )
     return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def incident_by_id(
+    session: Session,
+    incident_id: int,
+    *,
+    units: Collection[str] | None,
+    exclude: Sequence[Exclusion] = (),
+) -> IncidentRow | None:
+    """The incident ``incident_id`` when it is of ``units`` (``None``: any) and not ``exclude``-d, else
+    ``None`` — out of scope and absent alike."""
+    i = IncidentRow
+    query = select(i).where(i.id == incident_id)
+    if units is not None:
+        query = query.where(i.report_unit_code.in_(list(units)))
+    return session.scalars(excluding(query, exclude)).first()
+
+
+def incident_persons(session: Session, incident_id: int) -> list[tuple[str, str]]:
+    """The ``(pseudonym, role)`` of the persons named in an incident, by pseudonym: never a clear id
+    (none is stored)."""
+    rows = session.execute(
+        select(Person.pseudonym, IncidentPerson.role)
+        .join(IncidentPerson, IncidentPerson.person_id == Person.id)
+        .where(IncidentPerson.incident_id == incident_id)
+        .order_by(Person.pseudonym)
+    )
+    return [(str(p), str(r)) for p, r in rows]

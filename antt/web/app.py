@@ -24,7 +24,9 @@ from antt.web.limits import BodyLimit
 from antt.web.pages import admin, admin_targets, audit, language, overview, reports, risk, signin
 from antt.web.pages import alerts as alerts_page
 from antt.web.pages import compstat as compstat_page
+from antt.web.pages import drug_survey as drug_survey_page
 from antt.web.pages import drugs as drugs_page
+from antt.web.pages import exports as exports_page
 from antt.web.pages import imports as imports_page
 from antt.web.pages import incidents as incidents_page
 from antt.web.pages import networks as networks_page
@@ -57,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
     for page in (
         signin,
+        exports_page,  # before units: /units/export.csv is no commune code
         overview,
         compstat_page,
         target_page,
@@ -71,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
         alerts_page,
         networks_page,
         drugs_page,
+        drug_survey_page,
         risk,
     ):
         app.include_router(page.router)

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from antt.domain.access import SUPPRESSED_LABEL, WITHHELD_LABEL
 from antt.services.disclosure import COUNT_FIELDS
-from antt.web import i18n
+from antt.web import i18n, labels
 
 FORMATS: dict[str, Callable[..., str]] = {
     "number": i18n.number,
@@ -52,19 +52,26 @@ def suppressing(row: Mapping[str, Any], name: str) -> bool:
     return name in row.get("suppressed_fields", ())
 
 
+def hidden_label(row: Mapping[str, Any], name: str) -> str:
+    """How a hidden ``row[name]`` is written: "x" when withheld whatever its value, "<5" for a small count,
+    a dash for a value hidden with them (pages and CSV exports alike)."""
+    if name in row.get("withheld_fields", ()):
+        return WITHHELD_LABEL
+    return SUPPRESSED_LABEL if name in COUNT_FIELDS else "—"
+
+
 def figure(row: Mapping[str, Any], name: str, style: str = "number", *args: Any, **kwargs: Any) -> str:
     """``row[name]`` formatted by ``style`` (``number``, ``signed``, ``percent``), or, when hidden, "<5"
     for a small count, "x" for a count withheld whatever its value (``withheld_fields``) and a dash for a
     value hidden with them, each titled with why."""
     if suppressing(row, name):
+        label = hidden_label(row, name)
         if name in row.get("withheld_fields", ()):
-            label = WITHHELD_LABEL
             title = i18n._(
                 "Withheld: drug figures of a commune are given only for ended reporting periods "
                 "none of whose months has 1 to 4"
             )
         else:
-            label = SUPPRESSED_LABEL if name in COUNT_FIELDS else "—"
             title = i18n._("Hidden: a count from 1 to 4 of a sensitive category")
         return Markup('<span class="suppressed" title="{}">{}</span>').format(title, escape(label))
     return FORMATS[style](row[name], *args, **kwargs)
@@ -94,6 +101,13 @@ def environment() -> Environment:
     )
     env.tests["suppressing"] = suppressing
     env.globals.update(query=_query, current_language=i18n.current_language)
+    env.globals.update(  # codes as words (issue 18)
+        code_label=labels.code_label,
+        mark_label=labels.mark_label,
+        actor_label=labels.actor_label,
+        member_label=labels.member_label,
+    )
+    env.filters["period_name"] = labels.period_name
     return env
 
 

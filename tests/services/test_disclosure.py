@@ -362,10 +362,14 @@ def test_a_target_counts_what_the_officers_compstat_counts_so_their_difference_g
     from antt.services.targets import TargetSet, load_targets, targets_status
 
     shipped = load_targets()
-    crime = replace(next(t for t in shipped.targets if t.id == "social-order-crime-reduction"), period="month:2026-10")
+    crime = replace(
+        next(t for t in shipped.targets if t.id == "social-order-crime-reduction"), period="month:2026-10"
+    )
     targets = TargetSet(shipped.version, shipped.sha256, shipped.source, [crime])
     for actor, expected in ((OFFICER, 6), (LEADER, 8)):
-        (evaluation,) = targets_status(city, actor, as_of=date(2026, 11, 1), targets=targets, unit_code=LE_CHAN)
+        (evaluation,) = targets_status(
+            city, actor, as_of=date(2026, 11, 1), targets=targets, unit_code=LE_CHAN
+        )
         doc = document(city, actor, unit_code=LE_CHAN, group="social_order")
         compstat_count = doc["totals"]["current"]
         assert evaluation.actual == compstat_count == expected

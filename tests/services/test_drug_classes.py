@@ -82,7 +82,6 @@ def test_bad_input_is_refused_in_both_languages(loaded, actor) -> None:
         drug_status_report(loaded, actor, as_of=AS_OF, year=2027)
 
 
-
 def test_a_city_wide_reader_without_the_privilege_gets_no_city_totals(loaded) -> None:
     """The city's totals less the communes shown would give back the small counts withheld from them."""
     administrator = Actor.for_user("qtv", [Grant.city(Role.ADMINISTRATOR)])
@@ -90,6 +89,7 @@ def test_a_city_wide_reader_without_the_privilege_gets_no_city_totals(loaded) ->
     assert report.province == [] and any(c.withheld for c in report.communes)
     leader = Actor.for_user("ld", [Grant.city(Role.LEADER)])
     assert drug_status_report(loaded, leader, as_of=AS_OF).province != []
+
 
 def test_a_commune_officer_sees_only_their_commune_with_small_counts_withheld(loaded) -> None:
     officer = Actor.for_user("cax", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", "11383"))])

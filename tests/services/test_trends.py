@@ -251,3 +251,34 @@ def test_one_commune_adds_up_on_the_demo_city(demo_database, actor) -> None:
         table.totals.previous.incidents,
     )
     assert weekday_hour(demo_database, actor, period, unit_code="11311").total == result.total
+
+
+# --- the comparison the user chose (issue 18) -------------------------------------------------------
+
+
+def test_the_previous_period_comparison_counts_what_compstat_compares_with(
+    database, settings, actor, tmp_path
+) -> None:
+    from antt.domain.periods import Comparison
+
+    load(database, settings, actor, tmp_path, ROWS)
+    period = parse_period("month:2026-10")
+    result = series(database, actor, period, comparison=Comparison.PREVIOUS_PERIOD)
+    table = compstat(database, actor, period, comparison=Comparison.PREVIOUS_PERIOD)
+    assert (result.compare.start, result.compare.end) == (D(2026, 9, 1), D(2026, 9, 30))
+    assert result.last_year_total == table.totals.previous.incidents == 1  # 30/09/2026 only
+    assert result.bins[0].last_year_start == D(2026, 9, 1)
+    # the counterparts partition September exactly
+    windows = [(b.last_year_start, b.last_year_end) for b in result.bins if b.last_year_start]
+    assert windows[0][0] == D(2026, 9, 1) and windows[-1][1] == D(2026, 9, 30)
+    assert all(a[1] + timedelta(days=1) == b[0] for a, b in pairwise(windows))
+
+
+def test_previous_period_months_move_back_by_calendar_months() -> None:
+    period, compare = parse_period("quarter:2026-Q2"), parse_period("quarter:2026-Q1")
+    starts = [s for s, _ in bin_windows(period, Step.MONTH)]
+    assert last_year_windows(period, compare, starts) == [
+        (D(2026, 1, 1), D(2026, 1, 31)),
+        (D(2026, 2, 1), D(2026, 2, 28)),
+        (D(2026, 3, 1), D(2026, 3, 31)),
+    ]

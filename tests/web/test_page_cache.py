@@ -83,7 +83,13 @@ def test_the_compstat_region_is_shared_by_sessions_each_with_its_own_csrf_token_
         assert again.text.replace(other.csrf_token, first.csrf_token) == seen.text
         assert hong_bang_count(seen.text) == "1"
 
-        load(database, settings, tmp_path, "b.csv", [incident(2, occurred_at="07/03/2026 09:00", reported_at="07/03/2026 10:00")])
+        load(
+            database,
+            settings,
+            tmp_path,
+            "b.csv",
+            [incident(2, occurred_at="07/03/2026 09:00", reported_at="07/03/2026 10:00")],
+        )
         after = first.get(QUERY, headers=REGION)
         assert hong_bang_count(after.text) == "2"  # a new import is a new data version
         assert not files & set(os.listdir(shared))  # the older version's files are gone

@@ -76,6 +76,25 @@ def database_of(request: Request) -> Database:
     return database
 
 
+def scope_title(actor: Actor) -> str:
+    """What the actor's figures are about, for titles (issue 18): the city for a city-wide actor; the name of
+    the commune(s) of a commune officer's grant (up to three, then how many), never "Hải Phòng city"."""
+    if actor.units is None:
+        return _("Hải Phòng city")
+    from antt.domain.reference import unit_catalog
+    from antt.domain.text import sort_key
+
+    catalog = unit_catalog()
+    names = sorted(
+        (unit.name for key in actor.units if (unit := catalog.find(*key)) is not None), key=sort_key
+    )
+    if not names:
+        return _("no commune")
+    if len(names) > 3:
+        return _("%(n)s communes", n=number(len(names)))
+    return ", ".join(names)
+
+
 def page_context(request: Request, active: str) -> dict[str, Any]:
     """What the layout needs: the demo flag, the signed-in user and what they may open, the CSRF token
     for forms, and (for signed-in users only) how fresh the data is."""
@@ -87,6 +106,12 @@ def page_context(request: Request, active: str) -> dict[str, Any]:
         "freshness": data_freshness(database_of(request)) if session else None,
         "vendor": vendor_file,
         "actor": actor,
+        "scope_title": scope_title(actor),
+        "city_wide": actor.units is None,
+        # the commune a map opens on when the actor's scope is one commune (its neighbours in outline)
+        "scope_focus": next(iter(actor.units))[1]
+        if actor.units is not None and len(actor.units) == 1
+        else None,
         "session": session,
         "csrf_token": session.csrf_token if session else "",
         "may": {action.value: actor.can(action) for action in Action},

@@ -8,6 +8,7 @@ hidden as in the API (:mod:`antt.services.disclosure`); the cache is keyed by wh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -22,7 +23,7 @@ from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
 from antt.services.disclosure import grid_figures, privilege_key, series_figures
 from antt.services.movers import Movers, movers, with_open_alerts
-from antt.services.trends import series, weekday_hour
+from antt.services.trends import incident_cells, series, weekday_hour
 from antt.services.units import list_units, populations
 from antt.web.access import requires
 from antt.web.i18n import _, current_language
@@ -168,8 +169,9 @@ def _rate(count: int | None, population: float | None) -> float | None:
     return None if not population or count is None else round(count * 10_000 / population, 2)
 
 
-def compstat_view(request: Request, filters: Filters) -> dict[str, Any]:
-    """Everything the CompStat region shows for ``filters`` (also what the page tests compare)."""
+def compstat_view(request: Request, filters: Filters, data_up_to: date | None = None) -> dict[str, Any]:
+    """Everything the CompStat region shows for ``filters`` (also what the page tests compare); bins of the
+    series after ``data_up_to`` are marked as not yet counted."""
     database, actor = database_of(request), actor_of(request)
 
     def table(by: By) -> dict[str, Any]:
@@ -194,14 +196,23 @@ def compstat_view(request: Request, filters: Filters) -> dict[str, Any]:
         row["rate"] = _rate(row["current"], people.get(row["unit_code"]))
         if "current" in row["suppressed_fields"]:  # the rate gives the count back
             row["suppressed_fields"] = [*row["suppressed_fields"], "rate"]
-    trend = series(database, actor, filters.period, unit_code=filters.unit, group=filters.group)
+    trend = series(
+        database,
+        actor,
+        filters.period,
+        unit_code=filters.unit,
+        group=filters.group,
+        comparison=filters.compare,
+    )
+    points = incident_cells(database, actor, filters.period, unit_code=filters.unit, group=filters.group)
     grid = grid_figures(
         actor, weekday_hour(database, actor, filters.period, unit_code=filters.unit, group=filters.group)
     )
     return {
         "by_unit": by_unit,
         "by_group": by_group,
-        "series_data": series_data(trend, series_figures(actor, trend)),
+        "series_data": series_data(trend, series_figures(actor, trend), data_up_to=data_up_to),
+        "points_data": {"cells": points.cells, "withheld": points.withheld},
         "grid_data": grid.counts,
         "grid_at_midnight": grid.at_midnight,
         "map_data": [
@@ -257,7 +268,11 @@ def compstat_page(
     )
 
     def page(csrf_token: str) -> HTMLResponse:
-        view = cached(database, ("compstat", *key), lambda: compstat_view(request, filters))
+        view = cached(
+            database,
+            ("compstat", *key),
+            lambda: compstat_view(request, filters, context["freshness"].data_up_to),
+        )
         groups = dict(group_choices(actor))
         order = Sort.read(sort, direction)
         return render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated
 
@@ -16,7 +17,8 @@ from antt.services.disclosure import privilege_key
 from antt.services.indicators import indicator_kind
 from antt.services.targets import evaluation_document, target_group, target_status, targets_revision
 from antt.web.access import requires
-from antt.web.i18n import _
+from antt.web.i18n import _, current_language, percent
+from antt.web.labels import period_name
 from antt.web.pages.charts import history
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import period_label
@@ -24,6 +26,41 @@ from antt.web.pages.overview import tile
 from antt.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
+
+
+_PERIOD_KEY = re.compile(r"\b(?:report-)?(?:year|half|quarter|month|week):\d{4}(?:-[0-9A-Z]+)?")
+_REFERENCE = re.compile(r"\s*\((?:REFERENCE|xem REFERENCE)[^)]*\)")
+_COMMAND = re.compile(r"bằng `antt targets set[^`]*`(?: hoặc trang /admin/targets)?")
+
+
+def model_explanation(model: str) -> dict[str, str | None] | None:
+    """How the projection was made, in plain words for a leader; the statistical model itself (a formula in
+    English) only as the technical detail, folded away for analysts (issue 18). A model text written
+    ``vietnamese / english`` (parts joined by `` · ``) is shown in the page's language, period keys as names."""
+    if not model:
+        return None
+    if "GLM" in model or "binomial" in model:
+        plain = _(
+            "Projected from the monthly figures of the past years: their trend and their usual seasonal "
+            "pattern, allowing for chance variation from month to month."
+        )
+        trend = re.search(r"trend ([-+]?\d+(?:\.\d+)?) %/year", model)
+        if trend:
+            plain += " " + _("Trend: %(change)s a year.", change=percent(float(trend.group(1)), 1, sign=True))
+        return {"plain": plain, "technical": model}
+    side = 1 if current_language() == "en" else 0
+    parts = []
+    for part in model.split(" · "):
+        halves = part.split(" / ", 1)
+        parts.append(halves[side] if len(halves) == 2 else part)
+    text = " · ".join(parts)
+    return {"plain": _PERIOD_KEY.sub(lambda m: period_name(m.group(0)), text), "technical": None}
+
+
+def plain_note(note: str) -> str:
+    """A target's note without the references to ANTT's own files and commands (for analysts, not leaders)."""
+    text = _REFERENCE.sub("", note)
+    return _COMMAND.sub("trên trang “Chỉ tiêu của thành phố”", text)
 
 
 @router.get("/targets/{target_id}", response_class=HTMLResponse)
@@ -57,6 +94,8 @@ def target_page(request: Request, target_id: Annotated[str, Path(max_length=80)]
             **page_context(request, "overview"),
             "t": document,
             "target": evaluation.target,
+            "model": model_explanation(evaluation.model),
+            "note": plain_note(evaluation.target.note),
             "group": group,
             "window": window,
             "window_label": period_label(window) if window else None,

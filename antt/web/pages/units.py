@@ -3,7 +3,7 @@ neighbours and the old units it was formed from."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -29,16 +29,23 @@ from antt.web.templating import render
 router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
 
 
-@router.get("/units", response_class=HTMLResponse)
-def units_page(request: Request) -> HTMLResponse:
+def units_table(request: Request, data_up_to: date | None) -> tuple[Period, list[dict[str, Any]]]:
+    """The window of ``/units`` and its rows (communes A→Z with population and figures): the page and
+    its CSV export."""
     database, actor = database_of(request), actor_of(request)
-    context = page_context(request, "units")
-    window = default_period(context["freshness"].data_up_to)
+    window = default_period(data_up_to)
     result = result_document(compstat(database, actor, window, by=By.UNIT))
     people = populations(database, actor, window.end)
     rows = sorted(result["rows"], key=lambda r: (sort_key(r["unit_name"]), r["unit_code"]))
     for row in rows:
         row["population"] = people.get(row["unit_code"])
+    return window, rows
+
+
+@router.get("/units", response_class=HTMLResponse)
+def units_page(request: Request) -> HTMLResponse:
+    context = page_context(request, "units")
+    window, rows = units_table(request, context["freshness"].data_up_to)
     return render(
         request,
         "units.html",

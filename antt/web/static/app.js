@@ -7,12 +7,14 @@
   var MAINLAND_CENTER = [106.66, 20.85];
   var communeMap = null; // a promise of the GeoJSON, fetched once per page load
 
-  function chart(el) {
+  // renderer: "canvas" (default) or "svg" (the map and the series: their labels are text a test can read,
+  // and they scale when printed)
+  function chart(el, renderer) {
     var old = echarts.getInstanceByDom(el);
     if (old) { old.dispose(); }
     el.removeAttribute("_echarts_instance_");
     el.textContent = "";
-    return echarts.init(el, null, { renderer: "canvas", locale: "EN" });
+    return echarts.init(el, null, { renderer: renderer || "canvas", locale: "EN" });
   }
 
   function numberFormat(value, digits) {
@@ -44,7 +46,12 @@
       communeMap = fetch("/api/map/communes", { credentials: "same-origin" }).then(function (r) {
         if (!r.ok) { throw new Error("map " + r.status); }
         return r.json();
-      }).then(function (geo) { echarts.registerMap("communes", geo); return geo; });
+      }).then(function (geo) {
+        // a commune officer's map also carries the communes around theirs, drawn in outline only
+        (geo.neighbours || []).forEach(function (f) { f.properties.outline = true; });
+        geo = { type: "FeatureCollection", features: geo.features.concat(geo.neighbours || []) };
+        echarts.registerMap("communes", geo); return geo;
+      });
     }
     return communeMap;
   }
@@ -56,64 +63,214 @@
     form.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // --- the commune map (issue 18): colour by commune with a titled scale, commune names (when zoomed in, and
+  // always for the commune drilled into and its neighbours), zoom to that commune, and the incident points
+  // gathered into clusters on screen; the layers are switched by the checkboxes beside the map -----------
+  var LABEL_ZOOM = 5; // from this zoom on every commune is named
+  var CLUSTER_PX = 44; // incidents closer than this on screen make one cluster
+
+  function bbox(geometry) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    (function walk(c) {
+      if (typeof c[0] === "number") {
+        box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1]);
+        box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1]);
+      } else { c.forEach(walk); }
+    })(geometry.coordinates);
+    return box;
+  }
+
+  function overlaps(a, b) { return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]; }
+
+  function layersOf(el) {
+    var chosen = { choropleth: true, points: true };
+    var box = el.closest(".map-widget");
+    if (box) {
+      box.querySelectorAll("input[name=map-layer]").forEach(function (input) {
+        chosen[input.value] = input.checked;
+      });
+    }
+    return chosen;
+  }
+
+  function clusters(c, cells) {
+    var buckets = {};
+    cells.forEach(function (cell) {
+      var px = c.convertToPixel({ geoIndex: 0 }, [cell[1], cell[0]]);
+      if (!px || !isFinite(px[0])) { return; }
+      var key = Math.floor(px[0] / CLUSTER_PX) + ":" + Math.floor(px[1] / CLUSTER_PX);
+      var b = buckets[key] || (buckets[key] = { n: 0, lat: 0, lon: 0 });
+      b.n += cell[2]; b.lat += cell[0] * cell[2]; b.lon += cell[1] * cell[2];
+    });
+    return Object.keys(buckets).map(function (k) {
+      var b = buckets[k];
+      return { value: [b.lon / b.n, b.lat / b.n, b.n] };
+    });
+  }
+
   function drawMap(el, data) {
     var values = data.map.map(function (d) {
-      return { name: d.code, value: d[data.measure], label: d.name, count: d.count, approximate: d.approximate,
+      return { name: d.code, value: d[data.measure], title: d.name, count: d.count, approximate: d.approximate,
                suppressed: d.suppressed };
     });
     var finite = values.map(function (v) { return v.value; }).filter(function (v) { return v !== null; });
     var isZ = data.measure === "z";
     var bound = finite.length ? Math.max.apply(null, finite.map(Math.abs)) : 1;
-    loadCommuneMap().then(function () {
-      var c = chart(el);
-      c.setOption({
+    var layers = layersOf(el);
+    var cells = (data.points && data.points.cells) || [];
+    loadCommuneMap().then(function (geo) {
+      var names = {}, boxes = {}, outline = {}, all = [Infinity, Infinity, -Infinity, -Infinity];
+      geo.features.forEach(function (f) {
+        var code = f.properties.code;
+        names[code] = f.properties.short_name || f.properties.name;
+        if (f.properties.outline) { outline[code] = true; }
+        boxes[code] = bbox(f.geometry);
+        all = [Math.min(all[0], boxes[code][0]), Math.min(all[1], boxes[code][1]),
+               Math.max(all[2], boxes[code][2]), Math.max(all[3], boxes[code][3])];
+      });
+      var wanted = data.unit || data.focus; // the commune drilled into, or a one-commune scope's own
+      var focus = wanted && boxes[wanted] ? wanted : null;
+      var center = MAINLAND_CENTER, zoom = 2.1, near = {};
+      if (focus) {
+        var b = boxes[focus];
+        center = [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+        // the commune fills about half the map, its neighbours around it
+        zoom = Math.min(40, Math.max(2.1, 0.45 * Math.min((all[2] - all[0]) / Math.max(b[2] - b[0], 1e-3),
+                                                          (all[3] - all[1]) / Math.max(b[3] - b[1], 1e-3))));
+        Object.keys(boxes).forEach(function (code) { if (overlaps(boxes[code], b)) { near[code] = true; } });
+      }
+      // the names are a layer of their own, at the middle of each commune's box: every commune from
+      // LABEL_ZOOM on, the commune drilled into and its neighbours at any zoom
+      function nameData(z) {
+        return Object.keys(names).filter(function (code) { return near[code] || z >= LABEL_ZOOM; }).map(function (code) {
+          var box = boxes[code];
+          return { name: code, value: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2],
+                   label: code === focus ? { fontWeight: "bold", fontSize: 12 } : undefined };
+        });
+      }
+      var regions = focus ? [{ name: focus, itemStyle: { borderColor: "#111", borderWidth: 2.5 } }] : [];
+      var c = chart(el, "svg");
+      var option = {
         animation: false,
+        title: { text: data.labels[data.measure], left: 8, bottom: 150,
+                 textStyle: { fontSize: 12, fontWeight: 600, color: "#1c1f24" } },
         tooltip: { trigger: "item", formatter: function (p) {
+          if (p.seriesType === "scatter") {
+            return echarts.format.encodeHTML(data.labels.points + ": " + numberFormat(p.value[2]));
+          }
           var d = p.data || {};
-          return (d.label || p.name) + "<br>" + data.labels[data.measure] + ": " +
+          return echarts.format.encodeHTML(d.title || names[p.name] || p.name) + "<br>" +
+            data.labels[data.measure] + ": " +
             (d.suppressed ? data.labels.suppressed : d.value === undefined ? data.labels.no_data :
               numberFormat(d.value, data.measure === "count" ? 0 : 2)) +
             (d.approximate ? " ≈" : "");
         } },
-        visualMap: {
+        geo: {
+          map: "communes", nameProperty: "code", roam: true, selectedMode: false,
+          // open on the mainland and Cát Hải (the offshore districts are a drag away), or on the commune
+          center: center, zoom: zoom, scaleLimit: { min: 0.8, max: 60 },
+          emphasis: { label: { show: true }, itemStyle: { areaColor: "#f2c14e" } },
+          itemStyle: { borderColor: "#555", borderWidth: 0.5, areaColor: "#eef0f3" },
+          regions: regions
+        },
+        series: [
+          { type: "map", geoIndex: 0, data: layers.choropleth ? values : [] },
+          { id: "points", name: data.labels.points, type: "scatter", coordinateSystem: "geo", data: [],
+            silent: true, z: 5, // clicks go through to the commune under the cluster
+            symbolSize: function (v) { return v ? Math.min(40, 8 + 5 * Math.log2(v[2])) : 0; },
+            itemStyle: { color: "rgba(20,54,95,0.78)", borderColor: "#fff", borderWidth: 1 },
+            label: { show: true, formatter: function (p) { return p.value && p.value[2] > 1 ? numberFormat(p.value[2]) : ""; },
+                     color: "#fff", fontSize: 10 } },
+          { id: "names", type: "scatter", coordinateSystem: "geo", data: nameData(zoom), silent: true, z: 4,
+            symbolSize: 0, label: { show: true, fontSize: 10, color: "#1c1f24", textBorderColor: "#fff",
+                                    textBorderWidth: 2, formatter: function (p) { return names[p.name] || ""; } } }
+        ]
+      };
+      if (layers.choropleth) {
+        option.visualMap = {
+          seriesIndex: 0,
           min: isZ ? -Math.max(bound, 2) : 0, max: isZ ? Math.max(bound, 2) : Math.max(bound, 1),
           calculable: true, left: 8, bottom: 8, itemHeight: 90,
           inRange: { color: isZ ? [COLORS.neg, "#f7f7f7", COLORS.high] : [COLORS.low, COLORS.high] },
           formatter: function (v) { return numberFormat(v, data.measure === "count" ? 0 : 1); }
-        },
-        series: [{
-          type: "map", map: "communes", nameProperty: "code", roam: true, selectedMode: false,
-          // open on the mainland and Cát Hải; the offshore districts are a drag away
-          center: MAINLAND_CENTER, zoom: 2.1, scaleLimit: { min: 0.8, max: 40 },
-          emphasis: { label: { show: false }, itemStyle: { areaColor: "#f2c14e" } },
-          itemStyle: { borderColor: "#555", borderWidth: 0.5 },
-          data: values
-        }]
+        };
+      } else {
+        option.title.show = false;
+      }
+      c.setOption(option);
+      var pending = false;
+      function redraw() {
+        pending = false;
+        var z = c.getOption().geo[0].zoom;
+        c.setOption({ series: [{}, { id: "points", data: layers.points ? clusters(c, cells) : [] },
+                               { id: "names", data: nameData(z) }] });
+      }
+      redraw();
+      c.on("georoam", function () {
+        if (!pending) { pending = true; window.requestAnimationFrame(redraw); }
       });
-      c.on("click", function (p) { if (p.name) { drillTo(p.name); } });
+      c.on("click", function (p) { if (p.name && boxes[p.name] && !outline[p.name]) { drillTo(p.name); } });
       el.dataset.ready = "true";
+      el.dataset.points = String(cells.length ? c.getOption().series[1].data.length : 0);
     }).catch(function () {
       el.textContent = data.labels.no_data;
     });
   }
 
+  // a layer switched on or off redraws the map with the same data
+  document.addEventListener("change", function (e) {
+    if (!e.target.matches || !e.target.matches("input[name=map-layer]")) { return; }
+    var el = document.getElementById("commune-map");
+    var source = document.getElementById("compstat-data");
+    if (el && source && typeof echarts !== "undefined") { drawMap(el, JSON.parse(source.dataset.json)); }
+  });
+
+  // --- the time series (issue 18): dd/MM axis, partial periods dotted with hollow points, the comparison
+  // named as chosen ------------------------------------------------------------------------------------------
+  var PARTIAL = 1, NOT_YET = 2;
+
   function drawSeries(el, data) {
     var s = data.series;
-    var c = chart(el);
+    var partial = s.partial || s.labels.map(function () { return 0; });
+    var ranges = s.ranges || s.labels;
+    var compareName = s.compare === "previous-period" ? data.labels.previous : data.labels.last_year;
+    // whole bins drawn solid; a partial bin, and the step that leads to it, dotted with a hollow point
+    var whole = s.current.map(function (v, i) { return partial[i] ? null : v; });
+    var part = s.current.map(function (v, i) {
+      var near = partial[i] || (i > 0 && partial[i - 1]) || (i + 1 < partial.length && partial[i + 1]);
+      return near && partial[i] !== NOT_YET ? v : null;
+    });
+    var series = [
+      { name: data.labels.current, type: "line", data: whole, color: COLORS.current, symbolSize: 4 },
+      { name: compareName, type: "line", data: s.last_year, color: COLORS.lastYear,
+        lineStyle: { type: "dashed" }, symbolSize: 3 }
+    ];
+    if (partial.some(function (p) { return p === PARTIAL; })) {
+      series.push({ name: data.labels.partial_short, type: "line", data: part, color: COLORS.current,
+                    lineStyle: { type: "dotted", width: 2 }, symbol: "emptyCircle", symbolSize: 7, z: 3 });
+    }
+    var c = chart(el, "svg");
     c.setOption({
       animation: false,
-      grid: { left: 48, right: 16, top: 32, bottom: 40 },
-      legend: { top: 0 },
-      // a null count is a small count of a sensitive category hidden from the user
-      tooltip: { trigger: "axis", valueFormatter: function (v) {
-        return v === null || v === undefined ? data.labels.suppressed : numberFormat(v); } },
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      legend: { top: 0, type: "scroll", data: series.map(function (x) { return x.name; }) },
+      tooltip: { trigger: "axis", formatter: function (items) {
+        items = [].concat(items || []);
+        var i = items.length ? items[0].dataIndex : 0;
+        var value = function (v) {
+          return v === null || v === undefined ? data.labels.suppressed : numberFormat(v);
+        };
+        var lines = [ranges[i] + (partial[i] === PARTIAL ? " (" + data.labels.partial_short + ")" : "")];
+        lines.push(data.labels.current + ": " + (partial[i] === NOT_YET ? data.labels.not_yet :
+          (s.withheld ? data.labels.suppressed : value(s.current[i]))));
+        var other = s.compare_ranges ? s.compare_ranges[i] : null;
+        lines.push(compareName + (other ? " (" + other + ")" : "") + ": " +
+          (s.compare_ranges && other === null ? "—" : value(s.last_year[i])));
+        return lines.map(function (t) { return echarts.format.encodeHTML(t); }).join("<br>");
+      } },
       xAxis: { type: "category", data: s.labels },
       yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return numberFormat(v); } } },
-      series: [
-        { name: data.labels.current, type: "line", data: s.current, color: COLORS.current, symbolSize: 4 },
-        { name: data.labels.last_year, type: "line", data: s.last_year, color: COLORS.lastYear,
-          lineStyle: { type: "dashed" }, symbolSize: 3 }
-      ]
+      series: series
     });
     el.dataset.ready = "true";
   }
@@ -178,7 +335,9 @@
       }
     }
     var c = chart(el);
-    c.setOption({ animation: false, grid: { left: 56, right: 16, top: 32, bottom: 40 }, legend: { top: 0 },
+    // the legend scrolls on one line above the plot, never over it (phones)
+    c.setOption({ animation: false, grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+                  legend: { top: 0, type: "scroll" },
                   tooltip: { trigger: "axis" }, xAxis: { type: "category", data: labels },
                   yAxis: { type: "value", scale: true, axisLabel: { formatter: function (v) { return numberFormat(v, v % 1 ? 1 : 0); } } },
                   series: series });
@@ -226,9 +385,114 @@
     var link = e.target.closest && e.target.closest("[data-print]");
     if (link) { e.preventDefault(); window.print(); }
   });
+  // Printing (issue 18): the charts are redrawn at the paper's width (A4 portrait, ~680 px) so none is cut,
+  // and back at the screen's afterwards.
+  var PRINT_WIDTH = 680;
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("[_echarts_instance_]").forEach(function (el) {
+      var c = echarts.getInstanceByDom(el);
+      if (c && el.clientWidth > PRINT_WIDTH) { c.resize({ width: PRINT_WIDTH }); }
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("[_echarts_instance_]").forEach(function (el) {
+      var c = echarts.getInstanceByDom(el); if (c) { c.resize({ width: "auto" }); }
+    });
+  });
   window.addEventListener("resize", function () {
     document.querySelectorAll("[_echarts_instance_]").forEach(function (el) {
       var c = echarts.getInstanceByDom(el); if (c) { c.resize(); }
+    });
+  });
+})();
+
+/* Long downloads (issue 18): a form or link marked data-long-download (the report files: 11–12 s) shows a
+   busy state — its data-busy-text, "Đang tạo báo cáo…" — while the file is made, and is restored when the
+   file arrives. The request is sent with fetch and the file handed to the browser as a blob (an object URL:
+   no network, no inline script). An answer that is no file (an error page) is asked for again the ordinary
+   way, so the user sees the page the server says. */
+(function () {
+  "use strict";
+
+  function fileName(response) {
+    var header = response.headers.get("Content-Disposition") || "";
+    var match = /filename="?([^";]+)"?/.exec(header);
+    return match ? match[1] : "antt-download";
+  }
+
+  function setBusy(el, busy) {
+    var note = el.querySelector(".busy-note") || el.nextElementSibling;
+    if (!note || !note.classList || !note.classList.contains("busy-note")) {
+      note = document.createElement("span");
+      note.className = "busy-note";
+      note.setAttribute("role", "status");
+      note.setAttribute("aria-live", "polite");
+      if (el.tagName === "FORM") { el.appendChild(note); } else { el.insertAdjacentElement("afterend", note); }
+    }
+    note.textContent = busy ? (el.dataset.busyText || (document.documentElement.lang === "en" ?
+      "Preparing the report…" : "Đang tạo báo cáo…")) : "";
+    note.hidden = !busy;
+    el.setAttribute("aria-busy", busy ? "true" : "false");
+    el.classList.toggle("busy", busy);
+    var controls = el.tagName === "FORM" ? el.querySelectorAll("button, input[type=submit]") : [];
+    controls.forEach(function (c) { c.disabled = busy; });
+  }
+
+  function save(response) {
+    return response.blob().then(function (blob) {
+      var url = URL.createObjectURL(blob);
+      var a = document.createElement("a");
+      a.href = url;
+      a.download = fileName(response);
+      a.hidden = true;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    });
+  }
+
+  function isFile(response) {
+    return response.ok && /attachment/i.test(response.headers.get("Content-Disposition") || "");
+  }
+
+  function download(el, request, fallback) {
+    if (el.getAttribute("aria-busy") === "true") { return; }
+    setBusy(el, true);
+    fetch(request.url, request.init).then(function (response) {
+      if (!isFile(response)) { throw new Error("not a file: " + response.status); }
+      return save(response);
+    }).then(function () {
+      setBusy(el, false);
+    }, function () {
+      setBusy(el, false);
+      fallback();
+    });
+  }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("form[data-long-download]") || form.dataset.plain === "true") { return; }
+    if (!window.fetch || !window.URL || !URL.createObjectURL) { return; }
+    e.preventDefault();
+    var submitter = e.submitter || null;
+    var data = new FormData(form);
+    if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
+    download(form, { url: form.action, init: { method: (form.method || "post").toUpperCase(), body: data,
+      credentials: "same-origin" } }, function () {
+      form.dataset.plain = "true";
+      if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      form.dataset.plain = "false";
+    });
+  });
+
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a[data-long-download]");
+    if (!link || e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
+    if (!window.fetch || !window.URL || !URL.createObjectURL) { return; }
+    e.preventDefault();
+    download(link, { url: link.href, init: { credentials: "same-origin" } }, function () {
+      window.location.href = link.href;
     });
   });
 })();
