@@ -72,6 +72,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """On PostgreSQL run only what touches a database: tests using the test database's fixtures and the
     modules that make databases of their own (they import ``PG_URL``). The rest (pure domain and analytics)
     ran already on the SQLite pass and would only be repeated."""
+    for item in items:  # a browser test starts chromium and a server: never part of the fast subset
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
     if not PG_URL:
         return
     kept: list[pytest.Item] = []

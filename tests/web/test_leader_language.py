@@ -115,6 +115,7 @@ def test_the_scan_finds_vietnamese_that_is_not_data(allowed) -> None:
     assert untranslated(page, allowed) == ["Kỳ báo cáo"]
 
 
+@pytest.mark.slow  # every page in English, for three personas
 @pytest.mark.parametrize("url", PAGES)
 def test_every_page_in_english_has_no_vietnamese_but_data(clients, allowed, url) -> None:
     seen = 0

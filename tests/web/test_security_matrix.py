@@ -649,6 +649,7 @@ def assert_nothing_for_strangers(route: Route, response: Any, where: str) -> Non
 # ------------------------------------------------------------------------------------- the tests
 
 
+@pytest.mark.slow  # the full sweep (≈ 1,100 cases); the fast subset keeps the table's own checks
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_route_answers_as_the_table_says(
     app: FastAPI, personas: dict[str, Persona], demo_database: Database, case: Case
