@@ -386,23 +386,23 @@
     if (link) { e.preventDefault(); window.print(); }
   });
   // Printing (issue 18): the charts are redrawn at the paper's width (A4 portrait, ~680 px) so none is cut,
-  // and back at the screen's afterwards.
+  // and back at the screen's afterwards. A chart whose box has no size (hidden, folded away) is left as it
+  // is: a map resized to nothing has no scale, and ECharts throws on it.
   var PRINT_WIDTH = 680;
-  window.addEventListener("beforeprint", function () {
+  function eachShownChart(resize) {
     document.querySelectorAll("[_echarts_instance_]").forEach(function (el) {
       var c = echarts.getInstanceByDom(el);
-      if (c && el.clientWidth > PRINT_WIDTH) { c.resize({ width: PRINT_WIDTH }); }
+      if (c && !c.isDisposed() && el.clientWidth > 0 && el.clientHeight > 0) { resize(c, el); }
     });
+  }
+  window.addEventListener("beforeprint", function () {
+    eachShownChart(function (c, el) { if (el.clientWidth > PRINT_WIDTH) { c.resize({ width: PRINT_WIDTH }); } });
   });
   window.addEventListener("afterprint", function () {
-    document.querySelectorAll("[_echarts_instance_]").forEach(function (el) {
-      var c = echarts.getInstanceByDom(el); if (c) { c.resize({ width: "auto" }); }
-    });
+    eachShownChart(function (c) { c.resize({ width: "auto" }); });
   });
   window.addEventListener("resize", function () {
-    document.querySelectorAll("[_echarts_instance_]").forEach(function (el) {
-      var c = echarts.getInstanceByDom(el); if (c) { c.resize(); }
-    });
+    eachShownChart(function (c) { c.resize(); });
   });
 })();
 
