@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from antt.domain.access import ACCOUNT_STATUS_LABELS, ROLE_LABELS
+from antt.domain.audit_actions import AUDIT_ACTION_LABELS, AUDIT_OUTCOME_LABELS, BATCH_KIND_LABELS
 from antt.domain.documents import MARK_LABELS_EN
 from antt.domain.offences import SEVERITY_LABELS_EN, SEVERITY_LABELS_VI
 from antt.domain.periods import parse_period
@@ -18,11 +19,15 @@ _PAIRS: Mapping[str, Mapping[str, tuple[str, str]]] = {
     "role": {str(k): v for k, v in ROLE_LABELS.items()},
     "account": ACCOUNT_STATUS_LABELS,
     "severity": {str(k): (SEVERITY_LABELS_VI[k], SEVERITY_LABELS_EN[k]) for k in SEVERITY_LABELS_VI},
+    "audit_action": AUDIT_ACTION_LABELS,
+    "audit_outcome": AUDIT_OUTCOME_LABELS,
+    "batch_kind": BATCH_KIND_LABELS,
 }
 
 
 def code_label(kind: str, code: object) -> str:
-    """The label of ``code`` (a ``kind``: ``role``, ``account``, ``severity``) in the page's language; an
+    """The label of ``code`` (a ``kind``: ``role``, ``account``, ``severity``, ``audit_action``,
+    ``audit_outcome``, ``batch_kind``) in the page's language; an
     unknown code is shown as it is rather than hidden."""
     pair = _PAIRS.get(kind, {}).get(str(code))
     if pair is None:
