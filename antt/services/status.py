@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from antt.services.data_cache import data_version
 from antt.storage import migrate
 from antt.storage.engine import Database
-from antt.storage.status import DataStatus, data_status, data_up_to, latest_batch
+from antt.storage.status import DataStatus, data_status, data_up_to
 
 
 @dataclass(frozen=True)
@@ -36,18 +37,20 @@ def health(database: Database) -> Health:
     return Health(database.engine.dialect.name, revision, current, data)
 
 
-_freshness: dict[tuple[int, int, datetime] | None, Freshness] = {}
+_freshness: dict[tuple[int, tuple[str, int, str]] | None, Freshness] = {}
 
 
 def data_freshness(database: Database) -> Freshness:
     """Cheap on every page view: the newest incident date is looked up again only after a new import."""
+    version = data_version(database)  # read once per request (data_cache.one_version_per_request)
+    key = None if version is None else (id(database), version)
+    cached = _freshness.get(key)
+    if cached is not None:
+        return cached
     with database.transaction(write=False) as session:
-        batch = latest_batch(session)
-        key = None if batch is None else (id(database), *batch)
-        cached = _freshness.get(key)
-        if cached is not None:
-            return cached
-        fresh = Freshness(data_up_to(session), None if batch is None else batch[1])
+        fresh = Freshness(
+            data_up_to(session), None if version is None else datetime.fromisoformat(version[2])
+        )
     if len(_freshness) > 64:
         _freshness.clear()
     _freshness[key] = fresh

@@ -142,3 +142,32 @@ def test_a_key_reads_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(texts) == 1
+
+
+def test_a_page_reads_the_data_version_once_and_an_import_moves_it(
+    app, database, settings, tmp_path, shared
+) -> None:
+    """Each cached figure and the freshness line need the data version: a GET reads it once (one query on
+    the import batches), and the next request after an import sees the new one."""
+    from sqlalchemy import event
+
+    load(database, settings, tmp_path, "a.csv", [incident(1)])
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "import_batches" in statement and "DESC" in statement:
+            reads.append(statement)
+
+    engine = app.state.database.engine  # the app opens its own
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with client_as(app, database, subject="first") as client:
+            for path in ("/", QUERY, "/units/11311"):
+                reads.clear()
+                assert client.get(path).status_code == 200
+                assert len(reads) == 1, path
+            assert hong_bang_count(client.get(QUERY, headers=REGION).text) == "1"
+            load(database, settings, tmp_path, "b.csv", [incident(1), incident(2)])
+            assert hong_bang_count(client.get(QUERY, headers=REGION).text) == "2"
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -286,7 +286,9 @@ def anonymous_page(
             browser_log.console_errors.append(f"{msg.text} ({msg.location.get('url', '')})")
 
     page.on("console", on_console)
-    page.on("pageerror", lambda exc: browser_log.page_errors.append(exc.stack or str(exc)))  # where it was thrown
+    page.on(
+        "pageerror", lambda exc: browser_log.page_errors.append(exc.stack or str(exc))
+    )  # where it was thrown
     try:
         yield page
     finally:
