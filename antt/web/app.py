@@ -12,12 +12,14 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from antt import __version__
+from antt.services.data_cache import one_version_per_request
 from antt.services.database import open_database
 from antt.services.status import health
 from antt.settings import Settings, load_settings
 from antt.web import i18n
 from antt.web.access import public, signed_in
 from antt.web.api import compstat, indicators, targets, trends, units
+from antt.web.api import risk as risk_api
 from antt.web.errors import install_error_handlers
 from antt.web.headers import SecurityHeaders
 from antt.web.limits import BodyLimit
@@ -32,7 +34,7 @@ from antt.web.pages import incidents as incidents_page
 from antt.web.pages import networks as networks_page
 from antt.web.pages import targets as target_page
 from antt.web.pages import units as units_page
-from antt.web.session import attach_actor
+from antt.web.session import SAFE_METHODS, attach_actor
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -53,9 +55,19 @@ def create_app(settings: Settings) -> FastAPI:
     @app.middleware("http")
     async def _actor_and_language(request: Request, call_next):  # type: ignore[no-untyped-def]
         i18n.set_language(request.cookies.get(i18n.LANGUAGE_COOKIE, i18n.DEFAULT_LANGUAGE))
-        return await attach_actor(request, call_next)
+        if request.method not in SAFE_METHODS:  # it may import: the data version may move under it
+            return await attach_actor(request, call_next)
+        with one_version_per_request():
+            return await attach_actor(request, call_next)
 
-    for router in (compstat.router, trends.router, targets.router, indicators.router, units.router):
+    for router in (
+        compstat.router,
+        trends.router,
+        targets.router,
+        indicators.router,
+        units.router,
+        risk_api.router,
+    ):
         app.include_router(router)
     for page in (
         signin,

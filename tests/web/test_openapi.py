@@ -45,6 +45,10 @@ WIDGET_ENDPOINTS = {
         "/api/indicators/population",
         "/api/indicators/eid_accounts_activated?unit=11383",
     ],
+    "/api/risk/cells": [
+        "/api/risk/cells?unit=11383",
+        "/api/risk/cells?unit=11383&group=social_order&horizon=28d",
+    ],
 }
 REQUESTS = [(path, url) for path, urls in WIDGET_ENDPOINTS.items() for url in urls]
 ANNOTATIONS = {"title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"}

@@ -153,6 +153,8 @@ ROUTES: dict[tuple[str, str], Expect] = {
         Action.VIEW_DASHBOARD, city=404, geography=("neighbours", "predecessors")
     ),
     ("GET", "/api/map/communes"): Expect(Action.VIEW_DASHBOARD, geography=("neighbours",)),  # outlines around
+    # CompStat's risk layer: the /risk page's cells (the whole city for ?unit=31, like the page)
+    ("GET", "/api/risk/cells"): Expect(Action.VIEW_DASHBOARD, q(horizon="7d")),
     # FastAPI's schema: it maps the API for an attacker, so it needs a sign-in too
     ("GET", "/openapi.json"): Expect(SIGNED_IN, anonymous=frozenset({303, 401})),
     # sign-in, sign-out, language, health

@@ -4,11 +4,13 @@ patrol sheet of one commune (its cells with their centres, and the busiest times
 pattern of the last year).
 
 Every figure comes from :func:`antt.services.risk_map.risk_map` (the same as ``antt forecast map``):
-scoped to the actor's communes, sensitive groups as :mod:`antt.services.disclosure` decides.
+scoped to the actor's communes, sensitive groups as :mod:`antt.services.disclosure` decides. CompStat's
+risk layer (``/api/risk/cells``, :mod:`antt.web.api.risk`) asks for it through :func:`forecast_of` too.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -17,11 +19,12 @@ from fastapi.responses import HTMLResponse
 
 from antt.domain.access import Action
 from antt.domain.periods import custom, today_local
-from antt.domain.units import Level
+from antt.domain.units import Level, Unit
 from antt.errors import NotFound
 from antt.services.compstat import scope_of
 from antt.services.disclosure import grid_figures
 from antt.services.risk_map import RiskMap, risk_map
+from antt.services.status import Freshness
 from antt.services.trends import weekday_hour
 from antt.web.access import requires
 from antt.web.i18n import current_language
@@ -37,10 +40,14 @@ BLOCK_HOURS = 3  # times of day on the patrol sheet: three-hour blocks
 PATTERN_DAYS = 365  # the weekday × hour pattern of the last year
 
 
-def _start(context: dict[str, Any]) -> date:
-    freshness = context.get("freshness")
+def forecast_start(freshness: Freshness | None) -> date:
+    """The first day of the forecast: the day after the newest incident (today's if there is none)."""
     up_to = freshness.data_up_to if freshness is not None and freshness.data_up_to else today_local()
     return up_to + timedelta(days=1)
+
+
+def _start(context: dict[str, Any]) -> date:
+    return forecast_start(context.get("freshness"))
 
 
 def _choices(actor: Any, group: str | None) -> tuple[list[tuple[str, str]], str]:
@@ -53,6 +60,14 @@ def _choices(actor: Any, group: str | None) -> tuple[list[tuple[str, str]], str]
     raise NotFound(f"Không có nhóm tội phạm {group!r}.", f"No offence group {group!r}.")
 
 
+def cell_rows(result: RiskMap) -> list[list[Any]]:
+    """The listed cells as the maps draw them: ``[polygon, rank, tier, score, commune, lon, lat]`` (the
+    risk page's map, and the first five of each on CompStat's risk layer, ``/api/risk/cells``)."""
+    return [
+        [list(c.polygon), c.rank, c.tier, round(c.score, 4), c.commune, c.lon, c.lat] for c in result.cells
+    ]
+
+
 def _view(result: RiskMap) -> dict[str, Any]:
     english = current_language() == "en"
     reason_vi, reason_en = result.reason()
@@ -62,13 +77,43 @@ def _view(result: RiskMap) -> dict[str, Any]:
         "reason": reason_en if english else reason_vi,
         "evidence": evidence,
         "map_data": {
-            "cells": [
-                [list(c.polygon), c.rank, c.tier, round(c.score, 4), c.commune, c.lon, c.lat]
-                for c in result.cells
-            ],
+            "cells": cell_rows(result),
             "hot": [[list(c.polygon), c.gi_class] for c in result.hot_cells],
         },
     }
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The risk map asked for by a page or the API, with what the filter bar needs."""
+
+    result: RiskMap
+    scope: Unit
+    communes: list[Unit]
+    group_choices: list[tuple[str, str]]
+    group: str
+    horizon: str  # a key of HORIZONS
+
+
+def forecast_of(
+    request: Request, start: date, group: str | None, unit: str | None, horizon: str | None
+) -> Forecast:
+    """The risk map of ``horizon`` (default 7 days) from ``start`` for the signed-in actor: ``unit`` must be
+    in their scope (NotFound otherwise, like a code that does not exist), ``group`` one they may see."""
+    actor, database = actor_of(request), database_of(request)
+    scope, communes = scope_of(actor, unit or None)  # NotFound outside the actor's communes
+    choices, chosen = _choices(actor, group)
+    days = HORIZONS.get(horizon or "7d", 7)
+    result = risk_map(
+        database,
+        actor,
+        start=start,
+        horizon_days=days,
+        group=chosen,
+        unit_code=scope.code if scope.level is Level.COMMUNE else None,
+    )
+    key = next(k for k, v in HORIZONS.items() if v == days)
+    return Forecast(result, scope, communes, choices, chosen, key)
 
 
 @router.get("/risk", response_class=HTMLResponse)
@@ -79,30 +124,20 @@ def risk_page(
     horizon: Annotated[str | None, Query(max_length=4)] = None,
 ) -> HTMLResponse:
     context = page_context(request, "risk")
-    actor, database = actor_of(request), database_of(request)
-    scope, communes = scope_of(actor, unit or None)  # NotFound outside the actor's communes
-    choices, chosen = _choices(actor, group)
-    days = HORIZONS.get(horizon or "7d", 7)
-    result = risk_map(
-        database,
-        actor,
-        start=_start(context),
-        horizon_days=days,
-        group=chosen,
-        unit_code=scope.code if scope.level is Level.COMMUNE else None,
-    )
+    forecast = forecast_of(request, _start(context), group, unit, horizon)
+    result, scope = forecast.result, forecast.scope
     return render(
         request,
         "risk.html",
         {
             **context,
             **_view(result),
-            "group_choices": choices,
-            "communes": communes,
+            "group_choices": forecast.group_choices,
+            "communes": forecast.communes,
             "filters": {
-                "group": chosen,
+                "group": forecast.group,
                 "unit": scope.code if scope.level is Level.COMMUNE else "",
-                "horizon": next(k for k, v in HORIZONS.items() if v == days),
+                "horizon": forecast.horizon,
             },
             "horizons": list(HORIZONS),
             "sheet_communes": sorted({c.commune for c in result.cells}),

@@ -108,6 +108,43 @@
     });
   }
 
+  // --- the risk layer (issue 12): the forecast's top cells, as on the Risk page (its colours), asked for
+  // once per commune and group while the page is open -----------------------------------------------------
+  var RISK_TIERS = { "0.01": "#7f0000", "0.02": "#d7301f", "0.05": "#fc8d59" };
+  var riskCache = {}; // the query (unit, group) → a promise of /api/risk/cells
+
+  function riskCells(data) {
+    var params = new URLSearchParams();
+    if (data.unit) { params.set("unit", data.unit); }
+    if (data.group && data.group !== "all") { params.set("group", data.group); }
+    var key = params.toString();
+    if (!riskCache[key]) {
+      riskCache[key] = fetch("/api/risk/cells" + (key ? "?" + key : ""), { credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) { throw new Error("risk " + r.status); }
+          return r.json();
+        });
+      riskCache[key].catch(function () { delete riskCache[key]; }); // asked again the next time
+    }
+    return riskCache[key];
+  }
+
+  function riskSeries(cells, name) {
+    return {
+      id: "risk", name: name, type: "custom", coordinateSystem: "geo", geoIndex: 0, z: 3,
+      data: cells.map(function (cell, k) { return [k]; }),
+      renderItem: function (params, api) {
+        var cell = cells[api.value(0)];
+        return { type: "polygon", shape: { points: cell[0].map(function (p) { return api.coord(p); }) },
+                 style: { fill: RISK_TIERS[String(cell[2])] || RISK_TIERS["0.05"], stroke: "#400000",
+                          lineWidth: 0.3, opacity: 0.85 } };
+      }
+    };
+  }
+
+  // a chart can take a layer only while it is drawn with a size (a geo map of no size has no scale)
+  function drawable(c, el) { return !c.isDisposed() && el.clientWidth > 0 && el.clientHeight > 0; }
+
   function drawMap(el, data) {
     var values = data.map.map(function (d) {
       return { name: d.code, value: d[data.measure], title: d.name, count: d.count, approximate: d.approximate,
@@ -118,6 +155,8 @@
     var bound = finite.length ? Math.max.apply(null, finite.map(Math.abs)) : 1;
     var layers = layersOf(el);
     var cells = (data.points && data.points.cells) || [];
+    var riskLabels = data.risk_labels || {};
+    var risk = []; // the risk layer's cells, once they have come
     loadCommuneMap().then(function (geo) {
       var names = {}, boxes = {}, outline = {}, all = [Infinity, Infinity, -Infinity, -Infinity];
       geo.features.forEach(function (f) {
@@ -157,6 +196,12 @@
         tooltip: { trigger: "item", formatter: function (p) {
           if (p.seriesType === "scatter") {
             return echarts.format.encodeHTML(data.labels.points + ": " + numberFormat(p.value[2]));
+          }
+          if (p.seriesId === "risk") {
+            var cell = risk[p.value[0]];
+            return cell ? [riskLabels.risk + " #" + numberFormat(cell[1]), names[cell[4]] || cell[4],
+                           riskLabels.share + ": " + numberFormat(cell[2] * 100) + "%"]
+              .map(function (t) { return echarts.format.encodeHTML(t); }).join("<br>") : "";
           }
           var d = p.data || {};
           return echarts.format.encodeHTML(d.title || names[p.name] || p.name) + "<br>" +
@@ -212,6 +257,16 @@
       c.on("click", function (p) { if (p.name && boxes[p.name] && !outline[p.name]) { drillTo(p.name); } });
       el.dataset.ready = "true";
       el.dataset.points = String(cells.length ? c.getOption().series[1].data.length : 0);
+      if (layers.risk) {
+        el.dataset.risk = "loading";
+        riskCells(data).then(function (answer) {
+          // switched off, filtered again or hidden meanwhile: this chart is gone or cannot take it
+          if (!drawable(c, el)) { return; }
+          risk = answer.cells;
+          c.setOption({ series: [riskSeries(risk, riskLabels.risk)] }); // added after the others, z below the points
+          el.dataset.risk = String(risk.length);
+        }).catch(function () { el.dataset.risk = "failed"; });
+      }
     }).catch(function () {
       el.textContent = data.labels.no_data;
     });

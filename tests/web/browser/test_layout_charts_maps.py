@@ -4,8 +4,8 @@
   (a table scrolls inside its own box) and with a compact header;
 - the time series reads ``dd/MM`` on its axis and in its tooltip, marks partial periods, and names the
   comparison the user chose; the clearance-rate target draws its history;
-- the CompStat map names the communes, titles its colour scale, zooms to the commune drilled into and
-  draws the incident points in clusters;
+- the CompStat map names the communes, titles its colour scale, zooms to the commune drilled into,
+  draws the incident points in clusters and, when its layer is chosen, the forecast's risk cells;
 - printed CompStat shows the chosen filters at the top and no chart wider than the paper.
 
 Screenshots of every page are kept in ``test-artifacts/screenshots`` (see ``conftest.py``), phone pages
@@ -252,7 +252,56 @@ def test_the_point_layer_can_be_switched_off(page: Page, demo_server: str) -> No
     assert page.evaluate(count) > 0
     page.get_by_label("Điểm vụ việc (gộp theo cụm)").uncheck()
     page.wait_for_function(f"() => ({count})() === 0")
-    expect(page.locator("input[name=map-layer][value=risk]")).to_be_disabled()  # room for the risk layer
+    risk = page.locator("input[name=map-layer][value=risk]")
+    expect(risk).to_be_enabled()  # the risk layer is there, off until chosen
+    expect(risk).not_to_be_checked()
+
+
+#: the number of cells the map's risk layer draws; -1 when the map has no risk series
+RISK_COUNT = """() => {
+  const c = echarts.getInstanceByDom(document.getElementById('commune-map'));
+  const s = c && c.getOption().series.find((x) => x.id === 'risk');
+  return s ? s.data.length : -1;
+}"""
+
+
+def test_the_risk_layer_draws_the_forecast_cells_and_can_be_switched_off(
+    page: Page, demo_server: str
+) -> None:
+    # on the commune: its forecast is quick to make (the city's takes a while the first time it is asked)
+    page.goto(f"{demo_server}/compstat?unit={COMMUNE}&group=social_order")
+    chart = page.locator("#commune-map")
+    expect(chart).to_have_attribute("data-ready", "true")
+    hint = page.get_by_test_id("risk-layer-hint").locator("a")
+    expect(hint).to_have_attribute("href", re.compile(rf"^/risk\?.*unit={COMMUNE}"))
+    risk = page.locator("input[name=map-layer][value=risk]")
+    assert page.evaluate(RISK_COUNT) == -1  # off by default: nothing asked, nothing drawn
+    with page.expect_response(lambda r: "/api/risk/cells" in r.url) as answer:
+        risk.check()
+    assert (
+        answer.value.ok and f"unit={COMMUNE}" in answer.value.url and "group=social_order" in answer.value.url
+    )
+    page.wait_for_function(f"() => ({RISK_COUNT})() > 0", timeout=60_000)
+    cells = len(answer.value.json()["cells"])
+    assert page.evaluate(RISK_COUNT) == cells == int(chart.get_attribute("data-risk") or 0)
+    z = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('commune-map')).getOption().series"
+        ".map((s) => [s.id, s.z])"
+    )
+    assert dict(z)["risk"] < dict(z)["points"]  # under the incident clusters, over the communes' colour
+    tip = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('commune-map')).getOption().tooltip[0]"
+        ".formatter({ seriesId: 'risk', seriesType: 'custom', value: [0] })"
+    )
+    assert "#1" in tip and "Lê Chân" in tip, tip
+    risk.uncheck()
+    page.wait_for_function(f"() => ({RISK_COUNT})() === -1")
+    # on again: drawn from what the page already has, not asked for a second time
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/risk/cells" in r.url else None)
+    risk.check()
+    page.wait_for_function(f"() => ({RISK_COUNT})() === {cells}")
+    assert not asked, asked
 
 
 # --------------------------------------------------------------------------------------------- print
