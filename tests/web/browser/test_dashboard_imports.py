@@ -113,7 +113,9 @@ def test_a_good_file_is_checked_then_imported_and_listed_in_the_history(
     expect(done.locator("h2")).to_have_text(f"Đã nhập tệp {name}")
     expect(done).to_contain_text("2 dòng: 2 mới, 0 thay đổi, 0 không đổi.")
     newest = page.locator("#history-table tbody tr").first.locator("td").all_inner_texts()
-    assert newest[2:4] == ["incidents", name]
+    assert newest[2:4] == ["Vụ việc (tệp xuất hồ sơ)", name]  # the batch kind in words (issue 18)
+    kind = page.locator("#history-table tbody tr").first.locator("td").nth(2)
+    assert kind.get_attribute("data-kind") == "incidents"
     assert newest[5:8] == ["2", "2", "0"]  # rows, new, changed
     assert incidents_of_source(demo_db, source) == 2
 
