@@ -153,23 +153,99 @@ def is_postgres() -> bool:
     return bool(PG_URL)
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory, database_url_template):
-    """The demo city (to 31/10/2026) loaded once per test module into a database of its own (a SQLite copy,
-    or the PostgreSQL test database — tests using it must not also use ``database``, which empties it)."""
+DEMO_END = date(2026, 10, 31)
+
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by every worker of this run (pytest-xdist gives each worker its own base folder
+    under one parent), or this process's base folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _pg_admin():
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from antt.storage.engine import normalise_url
+
+    base = make_url(normalise_url(os.environ["ANTT_TEST_DATABASE_URL"]))
+    return base, create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _build_demo(url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     from antt.demo.build import generate
     from antt.demo.build import load as load_demo
-    from antt.services.database import open_database
 
-    if PG_URL:
-        truncate_data_tables(PG_URL)
-        url = PG_URL
-    else:
-        target = tmp_path_factory.mktemp("compstat") / "demo.db"
-        shutil.copyfile(database_url_template.removeprefix("sqlite:///"), target)
-        url = f"sqlite:///{target}"
     settings = load_settings(database_url=url, pseudonym_key=TEST_KEY, demo=True)
     db = open_database(settings)
-    load_demo(db, settings, generate(tmp_path_factory.mktemp("city"), end=date(2026, 10, 31)))
+    try:
+        load_demo(db, settings, generate(tmp_path_factory.mktemp("city"), end=DEMO_END))
+    finally:
+        db.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, database_url_template: str) -> str:
+    """The demo city (to 31/10/2026) built once per run, whichever worker asks first (the others wait
+    on a lock): a SQLite file, or a PostgreSQL database ``<test database>_demo``. Building it took ≈ 40 s,
+    once for each of the ~16 modules that use it, on each engine."""
+    import fcntl
+
+    folder = _run_folder(tmp_path_factory)
+    done = folder / "demo-template.done"
+    with open(folder / "demo-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if PG_URL:
+            base, admin = _pg_admin()
+            name = f"{base.database}_demo"
+            url = base.set(database=name).render_as_string(hide_password=False)
+            if not done.exists():
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+                admin.dispose()
+                db = open_database(load_settings(database_url=url, pseudonym_key=TEST_KEY))
+                upgrade(db)
+                db.dispose()
+        else:
+            url = f"sqlite:///{folder / 'demo-template.db'}"
+            if not done.exists():
+                shutil.copyfile(database_url_template.removeprefix("sqlite:///"), folder / "demo-template.db")
+        if not done.exists():
+            _build_demo(url, tmp_path_factory)
+            done.touch()
+    return url
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory, demo_template):
+    """The demo city loaded into a database of this test module's own: a copy of the run's template (a
+    SQLite file copied, or ``CREATE DATABASE … TEMPLATE`` on PostgreSQL), so a module may change it."""
+    if PG_URL:
+        base, admin = _pg_admin()
+        name = f"{make_url_database(PG_URL)}_demo"
+        template = make_url_database(demo_template)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        url = base.set(database=name).render_as_string(hide_password=False)
+    else:
+        target = tmp_path_factory.mktemp("compstat") / "demo.db"
+        shutil.copyfile(demo_template.removeprefix("sqlite:///"), target)
+        url = f"sqlite:///{target}"
+    db = open_database(load_settings(database_url=url, pseudonym_key=TEST_KEY, demo=True))
     yield db
     db.dispose()
+    if PG_URL:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_url_database(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from antt.storage.engine import normalise_url
+
+    return str(make_url(normalise_url(url)).database)

