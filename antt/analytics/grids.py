@@ -176,7 +176,7 @@ def _cells_meeting(
     edge = np.flatnonzero(meets[block_of] & ~inside)
     x0, y0 = ox + s * (ii[edge] + i0), oy + s * (jj[edge] + j0)
     inside[edge] = shapely.intersects(area, shapely.box(x0 + eps, y0 + eps, x0 + s - eps, y0 + s - eps))
-    return inside
+    return np.asarray(inside, dtype=np.bool_)
 
 
 def assign_communes(grid: Grid, communes: Mapping[str, shapely.Geometry]) -> tuple[str, ...]:

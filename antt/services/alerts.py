@@ -67,6 +67,13 @@ def store_alerts(
         return store.upsert(session, candidates, _now())
 
 
+def alerts_version(database: Database) -> tuple[int, int, str]:
+    """Changes whenever an alert is raised, acknowledged or closed: for caches of pages that mark alerts
+    (alerts change without an import, so the data version does not see them)."""
+    with database.transaction(write=False) as session:
+        return store.version(session)
+
+
 def _visible_codes(actor: Actor) -> set[str] | None:
     if actor.units is None:
         return None

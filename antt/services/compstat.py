@@ -27,20 +27,25 @@ from antt.domain.reference import unit_catalog
 from antt.domain.text import sort_key
 from antt.domain.units import Level, Unit
 from antt.errors import InvalidInput, NotFound
+from antt.services.data_cache import cached
 from antt.services.disclosure import (
     ALL_WITHHELD,
     NOTHING_HIDDEN,
     SENSITIVE_GROUPS,
     Disclosure,
     Hidden,
+    Protection,
     exclusions,
     groups_of,
     masked,
+    privilege_key,
     protection,
     sensitive_groups,
 )
 from antt.storage.compstat import measures_by_unit_and_group
 from antt.storage.engine import Database
+
+Measured = dict[tuple[str, str], tuple[int, ...]]  # (commune, group) → the measures' fields
 
 ALL = "all"
 NOTHING: frozenset[str] = frozenset()
@@ -128,26 +133,7 @@ def compstat(
     compare = period.compare(comparison)
     as_of = as_of or today_local()
     compare_as_of = as_of - (period.start - compare.start)
-    with database.transaction(write=False) as session:
-        shield = protection(
-            session,
-            actor,
-            codes,
-            period,
-            compare,
-            groups=groups,
-            as_of=as_of,
-            compare_as_of=compare_as_of,
-            today=today_local(),
-        )
-        # restricted groups where the actor may not see them, sexual offences; drug cells below
-        left_out = exclusions(actor, shield.protected, drugs=False)
-        now = measures_by_unit_and_group(
-            session, period.start, period.end, as_of, units=codes, groups=groups, exclude=left_out
-        )
-        before = measures_by_unit_and_group(
-            session, compare.start, compare.end, compare_as_of, units=codes, groups=groups, exclude=left_out
-        )
+    shield, now, before = _measures(database, actor, codes, groups, period, compare, as_of, compare_as_of)
 
     # Sum the grouped rows once per cell, commune, group and in all; rows below are then look-ups. A
     # figure mixing groups leaves out the drug cells of the protected communes (rule 2).
@@ -218,6 +204,65 @@ def compstat(
         totals_hidden=shield.hidden(codes, totals) if only_sensitive else NOTHING_HIDDEN,
         excluded=NOTHING if only_sensitive else shield.protected,
     )
+
+
+def _measures(
+    database: Database,
+    actor: Actor,
+    codes: list[str],
+    groups: list[str],
+    period: Period,
+    compare: Period,
+    as_of: date,
+    compare_as_of: date,
+) -> tuple[Protection, Measured, Measured]:
+    """The protection and the measures per (commune, group) of both periods: what every table of the same
+    filters reads (the commune, group and commune × group tables of one CompStat view, its movers), so
+    read once per data version, not once per table."""
+    today = today_local()
+
+    def compute() -> tuple[Protection, Measured, Measured]:
+        with database.transaction(write=False) as session:
+            shield = protection(
+                session,
+                actor,
+                codes,
+                period,
+                compare,
+                groups=groups,
+                as_of=as_of,
+                compare_as_of=compare_as_of,
+                today=today,
+            )
+            # restricted groups where the actor may not see them, sexual offences; drug cells below
+            left_out = exclusions(actor, shield.protected, drugs=False)
+            now = measures_by_unit_and_group(
+                session, period.start, period.end, as_of, units=codes, groups=groups, exclude=left_out
+            )
+            before = measures_by_unit_and_group(
+                session,
+                compare.start,
+                compare.end,
+                compare_as_of,
+                units=codes,
+                groups=groups,
+                exclude=left_out,
+            )
+        return shield, now, before
+
+    key = (
+        "compstat-measures",
+        actor.units,
+        privilege_key(actor),
+        tuple(codes),
+        tuple(groups),
+        period,
+        compare,
+        as_of,
+        compare_as_of,
+        today,
+    )
+    return cached(database, key, compute)
 
 
 # --- the one clearance rate (issue 16): Resolution 96/2019/QH14 -------------------------------------------

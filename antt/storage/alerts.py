@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from antt.domain.alerts import Alert, AlertCandidate, AlertStatus
@@ -110,6 +110,14 @@ def list_alerts(
     if subject is not None:
         query = query.where(AlertRow.subject == subject)
     return [to_alert(r) for r in session.scalars(query.offset(offset).limit(limit))]
+
+
+def version(session: Session) -> tuple[int, int, str]:
+    """(how many, newest id, last change): moves whenever an alert is raised, acknowledged or closed."""
+    count, newest, changed = session.execute(
+        select(func.count(), func.max(AlertRow.id), func.max(AlertRow.updated_at))
+    ).one()
+    return int(count), int(newest or 0), str(changed or "")
 
 
 def get(session: Session, alert_id: int, *, lock: bool = False) -> AlertRow | None:

@@ -12,11 +12,9 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from antt import __version__
-from antt.services.data_cache import one_version_per_request
 from antt.services.database import open_database
 from antt.services.status import health
 from antt.settings import Settings, load_settings
-from antt.web import i18n
 from antt.web.access import public, signed_in
 from antt.web.api import compstat, indicators, targets, trends, units
 from antt.web.api import risk as risk_api
@@ -34,7 +32,7 @@ from antt.web.pages import incidents as incidents_page
 from antt.web.pages import networks as networks_page
 from antt.web.pages import targets as target_page
 from antt.web.pages import units as units_page
-from antt.web.session import SAFE_METHODS, attach_actor
+from antt.web.session import AttachActor
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -52,13 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.database = database
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def _actor_and_language(request: Request, call_next):  # type: ignore[no-untyped-def]
-        i18n.set_language(request.cookies.get(i18n.LANGUAGE_COOKIE, i18n.DEFAULT_LANGUAGE))
-        if request.method not in SAFE_METHODS:  # it may import: the data version may move under it
-            return await attach_actor(request, call_next)
-        with one_version_per_request():
-            return await attach_actor(request, call_next)
+    app.add_middleware(AttachActor)  # the innermost: language, session and actor for the routes
 
     for router in (
         compstat.router,

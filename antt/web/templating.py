@@ -118,9 +118,15 @@ def render(
     page = env.get_template(template)
     values = {"request": request, "app_state": request.app.state, **context}
     if wants_fragment(request) and "fragment" in page.blocks:
-        html = "".join(page.blocks["fragment"](page.new_context(values)))
-        return HTMLResponse(html, status_code=status_code)
+        return HTMLResponse(render_fragment(request, template, context), status_code=status_code)
     return HTMLResponse(page.render(values), status_code=status_code)
+
+
+def render_fragment(request: Request, template: str, context: dict[str, Any]) -> str:
+    """The ``fragment`` block of ``template`` alone (what htmx asks for), as text."""
+    page = environment().get_template(template)
+    values = {"request": request, "app_state": request.app.state, **context}
+    return "".join(page.blocks["fragment"](page.new_context(values)))
 
 
 def wants_fragment(request: Request) -> bool:

@@ -93,7 +93,7 @@ def test_the_compstat_region_is_shared_by_sessions_each_with_its_own_csrf_token_
         after = first.get(QUERY, headers=REGION)
         assert hong_bang_count(after.text) == "2"  # a new import is a new data version
         assert not files & set(os.listdir(shared))  # the older version's files are gone
-        full = other.get(QUERY)  # the whole page (not cached as a region) agrees
+        full = other.get(QUERY)  # the whole page (the same region in the layout) agrees
         assert hong_bang_count(full.text) == "2" and other.csrf_token in full.text
 
 
@@ -171,3 +171,40 @@ def test_a_page_reads_the_data_version_once_and_an_import_moves_it(
             assert hong_bang_count(client.get(QUERY, headers=REGION).text) == "2"
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def test_an_alert_raised_or_acknowledged_without_an_import_shows_on_the_cached_compstat_page(
+    app, database, settings, tmp_path, shared
+) -> None:
+    """The movers mark open alerts, and alerts change without an import (no new data version): the
+    cached CompStat region must not keep an alert that was acknowledged, nor miss one just raised."""
+    from datetime import date, timedelta
+
+    from antt.domain.alerts import AlertCandidate
+    from antt.services.alerts import acknowledge, list_alerts, store_alerts
+    from tests.disclosure_data import HONG_BANG, SCHEME, load_city
+
+    load_city(database, settings, tmp_path)
+    query = "/compstat?period=month:2026-10&compare=same-period-last-year"
+    week = date(2026, 10, 12)
+    alert = AlertCandidate(
+        kind="rise",
+        scheme=SCHEME,
+        unit_code=HONG_BANG,
+        subject="drugs",
+        period_start=week,
+        period_end=week + timedelta(days=6),
+        figures={"observed": 6},
+        explanation_vi="6 vụ",
+        explanation_en="6 cases",
+        sensitive=True,
+    )
+    with client_as(app, database, "leader") as leader:
+        assert 'class="mover-alert"' not in leader.get(query).text
+        store_alerts(database, Actor.system("test"), [alert])
+        assert 'class="mover-alert"' in leader.get(query).text  # raised
+        assert 'class="mover-alert"' in leader.get(query, headers=REGION).text
+        (stored,) = list_alerts(database, Actor.system("test"))
+        acknowledge(database, Actor.system("test"), stored.id, "Tuần tra tăng cường")
+        assert 'class="mover-alert"' not in leader.get(query).text  # acknowledged: no longer open
+        assert 'class="mover-alert"' not in leader.get(query, headers=REGION).text

@@ -13,12 +13,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from antt.domain.access import Action
 from antt.domain.periods import today_local
 from antt.domain.text import sort_key
 from antt.domain.units import Level
+from antt.services.alerts import alerts_version
 from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
 from antt.services.disclosure import grid_figures, privilege_key, series_figures
@@ -39,7 +40,7 @@ from antt.web.pages.filters import (
     period_label,
     read_filters,
 )
-from antt.web.templating import render, wants_fragment
+from antt.web.templating import render, render_fragment, wants_fragment
 
 router = APIRouter(include_in_schema=False, dependencies=[requires(Action.VIEW_DASHBOARD)])
 #: stands for the session's CSRF token in a region rendered for everybody (never a real token: those
@@ -267,7 +268,7 @@ def compstat_page(
         current_language(),
     )
 
-    def page(csrf_token: str) -> HTMLResponse:
+    def region() -> str:
         view = cached(
             database,
             ("compstat", *key),
@@ -275,7 +276,7 @@ def compstat_page(
         )
         groups = dict(group_choices(actor))
         order = Sort.read(sort, direction)
-        return render(
+        return render_fragment(
             request,
             "compstat.html",
             {
@@ -285,7 +286,7 @@ def compstat_page(
                 "sort": order,
                 "unit_rows": order.rows(view["by_unit"]["rows"]),
                 "group_rows": order.rows(view["by_group"]["rows"]),
-                "csrf_token": csrf_token,
+                "csrf_token": CSRF_MARK,
                 "filters": filters,
                 "params": {**filters.params(), **order.params()},
                 "period_label": period_label(filters.period),
@@ -304,19 +305,22 @@ def compstat_page(
             },
         )
 
-    if not wants_fragment(request):
-        return page(context["csrf_token"])
-    # A filter change (htmx) gets the CompStat region alone: the same HTML for everyone with the same
-    # scope, rights, language and query, but for the session's CSRF token, put in afterwards. Rendering
-    # it (a link and a formatted figure per cell) cost more than computing a cached view.
-    region = cached(
+    # The CompStat region (filters, movers, tables, charts' data): the same HTML for everyone with the same
+    # scope, rights, language and query, but for the session's CSRF token, put in afterwards. Rendering it
+    # (a link and a formatted figure per cell) cost more than computing a cached view; a filter change
+    # (htmx) gets it alone, the whole page puts it in the layout.
+    html = cached(
         database,
         (
             "compstat-region",
             *key,
             tuple(sorted(request.query_params.multi_items())),
             tuple(sorted(context["may"].items())),
+            alerts_version(database),  # the movers mark open alerts
         ),
-        lambda: bytes(page(CSRF_MARK).body).decode("utf-8"),
-    )
-    return HTMLResponse(region.replace(CSRF_MARK, str(escape(context["csrf_token"]))))
+        region,
+    ).replace(CSRF_MARK, str(escape(context["csrf_token"])))
+    if wants_fragment(request):
+        return HTMLResponse(html)
+    region_html = Markup(html)  # noqa: S704 — rendered above by our own autoescaping templates
+    return render(request, "compstat.html", {**context, "region_html": region_html})
