@@ -75,7 +75,21 @@ def data_version(database: Database) -> tuple[str, int, str] | None:
     )
     if memo is not None:
         memo[id(database)] = version
+    listener = _listeners.get(id(database))
+    if listener is not None and version is not None and listener[1] != version:
+        _listeners[id(database)] = (listener[0], version)
+        listener[0](database, version)
     return version
+
+
+#: per database (by id): what to call when this process first sees a new data version, and the last seen
+_listeners: dict[int, tuple[Callable[[Database, object], None], object]] = {}
+
+
+def on_new_version(database: Database, listener: Callable[[Database, object], None]) -> None:
+    """Call ``listener(database, version)`` whenever this process reads a data version of ``database``
+    it has not seen before (the first one included): the web server fills its cache after an import."""
+    _listeners[id(database)] = (listener, None)
 
 
 def cached(database: Database, key: Hashable, compute: Callable[[], T]) -> T:

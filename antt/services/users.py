@@ -25,6 +25,7 @@ from antt.domain.reference import unit_catalog
 from antt.domain.units import Level
 from antt.errors import AnttError, Conflict, InvalidInput, NotFound, PermissionDenied, SignInFailed
 from antt.services.audit_log import record_anonymous_failure
+from antt.services.disclosure import privilege_key
 from antt.services.legacy_links import apply_due_lock, link_at_sign_in, lock_legacy_accounts
 from antt.services.sessions import (
     USER_DISABLED,
@@ -776,3 +777,19 @@ def provision_user(
         raise error
     assert view is not None
     return view
+
+
+def kinds_of_user(database: Database, action: Action) -> list[Actor]:
+    """One actor per kind of active user who may do ``action``: per (scope, disclosure rights), what the
+    pages' caches are keyed by; the city-wide ones first (the web server fills its cache for them)."""
+    with database.transaction(write=False) as session:
+        users = [u for u in store.all_users(session) if u.status == store.ACTIVE]
+        by_user: dict[int, list[GrantRow]] = {}
+        for row in store.grant_rows(session, [u.id for u in users]):
+            by_user.setdefault(row.user_id, []).append(row)
+        found = [user_actor(u, store.as_grants(by_user.get(u.id, []))) for u in users]
+    kinds: dict[object, Actor] = {}
+    for actor in found:
+        if actor.can(action):
+            kinds.setdefault((actor.units, privilege_key(actor)), actor)
+    return sorted(kinds.values(), key=lambda a: a.units is not None)

@@ -15,6 +15,7 @@ from antt import __version__
 from antt.services.database import open_database
 from antt.services.status import health
 from antt.settings import Settings, load_settings
+from antt.web import warmup
 from antt.web.access import public, signed_in
 from antt.web.api import compstat, indicators, targets, trends, units
 from antt.web.api import risk as risk_api
@@ -133,4 +134,6 @@ def origin_of(url: str | None) -> str | None:
 
 def app_from_environment() -> FastAPI:
     """Factory for ``uvicorn --factory`` (one per worker process): settings from ``ANTT_*``."""
-    return create_app(load_settings(require_secrets=True))
+    app = create_app(load_settings(require_secrets=True))
+    warmup.install(app.state.database)  # served: fill the pages' cache after each import
+    return app

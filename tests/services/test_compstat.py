@@ -193,3 +193,42 @@ def test_carrying_forward_conserves_every_incident(demo_database, actor, preset)
     assert (
         0 < result.totals.current.approximate < stored / 10
     )  # incidents of split old units without coordinates
+
+
+@hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    preset=st.sampled_from(["month:2026-09", "report-year:2025", "ytd:2026-10-31", "last28:2026-10-31"]),
+    group=st.sampled_from(["social_order", "drugs", "traffic", "economic"]),
+    index=st.integers(min_value=0, max_value=113),
+    how=st.sampled_from(list(Comparison)),
+)
+def test_a_communes_figures_read_from_the_scopes_cached_measures_equal_its_own_query(
+    demo_database, actor, preset, group, index, how
+) -> None:
+    """CompStat reads the measures of the whole scope once and narrows them to the commune and group of
+    a view: the narrowed figures must be what a query of that commune and group alone counts."""
+    from antt.services.compstat import scope_of
+    from antt.storage.compstat import measures_by_unit_and_group
+
+    commune = scope_of(actor, None)[1][index].code
+    period = parse_period(preset)
+    compare = period.compare(how)
+    as_of = date(2026, 10, 31)
+    result = compstat(
+        demo_database, actor, period, comparison=how, unit_code=commune, group=group, by=By.UNIT, as_of=as_of
+    )
+    with demo_database.transaction(write=False) as session:
+        now = measures_by_unit_and_group(
+            session, period.start, period.end, as_of, units=[commune], groups=[group]
+        )
+        before = measures_by_unit_and_group(
+            session,
+            compare.start,
+            compare.end,
+            as_of - (period.start - compare.start),
+            units=[commune],
+            groups=[group],
+        )
+    (row,) = result.rows
+    assert row.change.current == Measures(*now.get((commune, group), ()))
+    assert row.change.previous == Measures(*before.get((commune, group), ()))

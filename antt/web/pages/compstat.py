@@ -15,13 +15,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from antt.domain.access import Action
+from antt.domain.access import Action, Actor
 from antt.domain.periods import today_local
 from antt.domain.text import sort_key
 from antt.domain.units import Level
 from antt.services.alerts import alerts_version
 from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
+from antt.services.database import Database
 from antt.services.disclosure import grid_figures, privilege_key, series_figures
 from antt.services.movers import Movers, movers, with_open_alerts
 from antt.services.trends import incident_cells, series, weekday_hour
@@ -123,6 +124,11 @@ def movers_of(request: Request, filters: Filters) -> Movers:
     signed-in actor: computed once per data version and shared by the overview and CompStat; the open
     alerts are marked for every view."""
     database, actor = database_of(request), actor_of(request)
+    return with_open_alerts(database, actor, movers_figures(database, actor, filters))
+
+
+def movers_figures(database: Database, actor: Actor, filters: Filters) -> Movers:
+    """The movers of ``filters`` before open alerts are marked (kept until the next import)."""
     key = (
         "movers",
         actor.units,
@@ -133,7 +139,7 @@ def movers_of(request: Request, filters: Filters) -> Movers:
         filters.unit,
         today_local(),
     )
-    found = cached(
+    return cached(
         database,
         key,
         lambda: movers(
@@ -148,7 +154,6 @@ def movers_of(request: Request, filters: Filters) -> Movers:
             )
         ),
     )
-    return with_open_alerts(database, actor, found)
 
 
 def movers_context(request: Request, filters: Filters, *, on_compstat: bool) -> dict[str, Any]:
@@ -170,10 +175,11 @@ def _rate(count: int | None, population: float | None) -> float | None:
     return None if not population or count is None else round(count * 10_000 / population, 2)
 
 
-def compstat_view(request: Request, filters: Filters, data_up_to: date | None = None) -> dict[str, Any]:
+def compstat_view(
+    database: Database, actor: Actor, filters: Filters, data_up_to: date | None = None
+) -> dict[str, Any]:
     """Everything the CompStat region shows for ``filters`` (also what the page tests compare); bins of the
     series after ``data_up_to`` are marked as not yet counted."""
-    database, actor = database_of(request), actor_of(request)
 
     def table(by: By) -> dict[str, Any]:
         result = compstat(
@@ -231,6 +237,31 @@ def compstat_view(request: Request, filters: Filters, data_up_to: date | None = 
     }
 
 
+def view_key(actor: Actor, filters: Filters) -> tuple[Any, ...]:
+    """What a CompStat view depends on besides the data."""
+    return (
+        actor.units,
+        privilege_key(actor),
+        filters.period,
+        filters.compare,
+        filters.group,
+        filters.unit,
+        today_local(),
+        current_language(),
+    )
+
+
+def compstat_figures(
+    database: Database, actor: Actor, filters: Filters, data_up_to: date | None
+) -> dict[str, Any]:
+    """:func:`compstat_view`, kept until the next import (and filled after it: antt.web.warmup)."""
+    return cached(
+        database,
+        ("compstat", *view_key(actor, filters)),
+        lambda: compstat_view(database, actor, filters, data_up_to),
+    )
+
+
 @router.get("/compstat", response_class=HTMLResponse)
 def compstat_page(
     request: Request,
@@ -257,23 +288,10 @@ def compstat_page(
     )
     actor = actor_of(request)
     database = database_of(request)
-    key = (
-        actor.units,
-        privilege_key(actor),
-        filters.period,
-        filters.compare,
-        filters.group,
-        filters.unit,
-        today_local(),
-        current_language(),
-    )
+    key = view_key(actor, filters)
 
     def region() -> str:
-        view = cached(
-            database,
-            ("compstat", *key),
-            lambda: compstat_view(request, filters, context["freshness"].data_up_to),
-        )
+        view = compstat_figures(database, actor, filters, context["freshness"].data_up_to)
         groups = dict(group_choices(actor))
         order = Sort.read(sort, direction)
         return render_fragment(

@@ -149,7 +149,7 @@ def compstat_csv(
     clearance = filters.group == "social_order"
 
     def rows() -> Iterable[Row]:
-        view = compstat_view(request, filters)
+        view = compstat_view(database_of(request), actor_of(request), filters)
         for r in order.rows(view["by_unit"]["rows"]):
             line = [
                 r["unit_name"],

@@ -9,13 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from antt.domain.access import Action
+from antt.domain.access import Action, Actor
 from antt.domain.alerts import AlertStatus
 from antt.domain.periods import parse_period, report_month_of, today_local
 from antt.errors import NotFound
 from antt.services.alerts import list_alerts
 from antt.services.backup import overdue_backup
 from antt.services.data_cache import cached
+from antt.services.database import Database
 from antt.services.disclosure import privilege_key
 from antt.services.social_order import SocialOrderFigures, social_order_comparison
 from antt.services.targets import evaluation_document, targets_revision, targets_status
@@ -119,15 +120,20 @@ def open_alerts(database: Any, actor: Any, limit: int = 5) -> list[dict[str, Any
     ]
 
 
-@router.get("/", response_class=HTMLResponse)
-def overview(request: Request, status: Annotated[str | None, Query(max_length=16)] = None) -> HTMLResponse:
-    database, actor = database_of(request), actor_of(request)
-    evaluations = cached(  # a change of the city's targets is a new key
+def scope_targets(database: Database, actor: Actor) -> list[Any]:
+    """The evaluations of the targets of the actor's scope, kept until the next import or a change of the
+    city's targets (a new key), and filled after an import (antt.web.warmup)."""
+    return cached(
         database,
         ("targets", actor.units, privilege_key(actor), today_local(), targets_revision(database)),
         lambda: targets_status(database, actor),
     )
-    tiles = [tile(evaluation_document(e)) for e in evaluations]
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, status: Annotated[str | None, Query(max_length=16)] = None) -> HTMLResponse:
+    database, actor = database_of(request), actor_of(request)
+    tiles = [tile(evaluation_document(e)) for e in scope_targets(database, actor)]
     groups = [
         {"code": code, "title": group_title(code), "tiles": [t for t in tiles if t["group"] == code]}
         for code in TARGET_GROUPS

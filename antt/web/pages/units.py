@@ -9,11 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from antt.domain.access import Action
+from antt.domain.access import Action, Actor
 from antt.domain.periods import Period, custom, today_local
 from antt.domain.text import sort_key
 from antt.services.compstat import By, compstat, result_document
 from antt.services.data_cache import cached
+from antt.services.database import Database
 from antt.services.disclosure import privilege_key, series_figures
 from antt.services.targets import evaluation_document, targets_revision, targets_status
 from antt.services.trends import Step, series
@@ -59,22 +60,10 @@ def unit_page(request: Request, code: Annotated[str, Path(max_length=8)]) -> HTM
     context = page_context(request, "units")
     profile = unit_profile(database, actor, code)
     window = default_period(context["freshness"].data_up_to)
-    scope = (actor.units, privilege_key(actor), window, today_local(), current_language())
-    # the city's table is the same for every commune page: one key for all of them
-    neighbours = cached(
-        database,
-        ("unit-neighbours", *scope),
-        lambda: result_document(compstat(database, actor, window, by=By.UNIT)),
-    )
     near = {n.code for n in profile.neighbours}
-    neighbour_rows = [r for r in neighbours["rows"] if r["unit_code"] in near]
-    view = cached(database, ("unit-page", code, *scope), lambda: _unit_view(request, code, window))
-    evaluations = cached(
-        database,
-        ("targets", actor.units, privilege_key(actor), code, today_local(), targets_revision(database)),
-        lambda: targets_status(database, actor, unit_code=code),
-    )
-    targets = [tile(evaluation_document(e)) for e in evaluations]
+    neighbour_rows = [r for r in city_by_commune(database, actor, window)["rows"] if r["unit_code"] in near]
+    view = commune_view(database, actor, code, window)
+    targets = [tile(evaluation_document(e)) for e in commune_targets(database, actor, code)]
     return render(
         request,
         "unit.html",
@@ -92,10 +81,36 @@ def unit_page(request: Request, code: Annotated[str, Path(max_length=8)]) -> HTM
     )
 
 
-def _unit_view(request: Request, code: str, window: Period) -> dict[str, Any]:
-    """The commune's figures by group and its twelve months (what a commune page computes)."""
-    database, actor = database_of(request), actor_of(request)
-    figures = result_document(compstat(database, actor, window, unit_code=code, by=By.GROUP))
-    year = custom(window.end - timedelta(days=364), window.end)
-    trend = series(database, actor, year, unit_code=code, step=Step.MONTH)
-    return {"figures": figures, "series": series_data(trend, series_figures(actor, trend))}
+# What a commune page computes, each kept until the next import (and filled after it: antt.web.warmup).
+
+
+def city_by_commune(database: Database, actor: Actor, window: Period) -> dict[str, Any]:
+    """The city's table by commune over ``window``: the same for every commune page (its neighbours)."""
+    scope = (actor.units, privilege_key(actor), window, today_local(), current_language())
+    return cached(
+        database,
+        ("unit-neighbours", *scope),
+        lambda: result_document(compstat(database, actor, window, by=By.UNIT)),
+    )
+
+
+def commune_view(database: Database, actor: Actor, code: str, window: Period) -> dict[str, Any]:
+    """The commune's figures by group over ``window`` and its twelve months."""
+    scope = (actor.units, privilege_key(actor), window, today_local(), current_language())
+
+    def compute() -> dict[str, Any]:
+        figures = result_document(compstat(database, actor, window, unit_code=code, by=By.GROUP))
+        year = custom(window.end - timedelta(days=364), window.end)
+        trend = series(database, actor, year, unit_code=code, step=Step.MONTH)
+        return {"figures": figures, "series": series_data(trend, series_figures(actor, trend))}
+
+    return cached(database, ("unit-page", code, *scope), compute)
+
+
+def commune_targets(database: Database, actor: Actor, code: str) -> list[Any]:
+    """The evaluations of the commune's targets (projections: the costliest part of the page)."""
+    return cached(
+        database,
+        ("targets", actor.units, privilege_key(actor), code, today_local(), targets_revision(database)),
+        lambda: targets_status(database, actor, unit_code=code),
+    )
