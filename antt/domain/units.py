@@ -107,10 +107,12 @@ class UnitCatalog:
     _by_key: dict[tuple[str, str], Unit] = field(init=False, repr=False)
     _links_from: dict[tuple[str, str], list[CrosswalkLink]] = field(init=False, repr=False)
     _report_targets: dict[tuple[str, str, str], tuple[list[str], str]] = field(init=False, repr=False)
+    _in_scheme: dict[tuple[str, Level | None], tuple[Unit, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.schemes = sorted(self.schemes, key=lambda s: s.valid_from)
         self._by_key = {u.key: u for u in self.units}
+        self._in_scheme = {}
         self._links_from = {}
         self._report_targets = {}
         for link in self.links:
@@ -157,10 +159,15 @@ class UnitCatalog:
         return self._by_key.get((scheme, code))
 
     def in_scheme(self, scheme: str, level: Level | None = None) -> list[Unit]:
-        """Units of a scheme, by level then in Vietnamese alphabetical order of their short names."""
-        found = [u for u in self.units if u.scheme == scheme and (level is None or u.level is level)]
-        order = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
-        return sorted(found, key=lambda u: (order[u.level], sort_key(u.short_name), u.code))
+        """Units of a scheme, by level then in Vietnamese alphabetical order of their short names (sorted
+        once: every CompStat view asks, several times)."""
+        known = self._in_scheme.get((scheme, level))
+        if known is None:
+            found = [u for u in self.units if u.scheme == scheme and (level is None or u.level is level)]
+            order = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+            known = tuple(sorted(found, key=lambda u: (order[u.level], sort_key(u.short_name), u.code)))
+            self._in_scheme[(scheme, level)] = known
+        return list(known)
 
     def children(self, scheme: str, parent_code: str) -> list[Unit]:
         return [u for u in self.in_scheme(scheme) if u.parent_code == parent_code]

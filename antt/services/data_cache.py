@@ -28,6 +28,7 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -130,7 +131,13 @@ _MISSING = object()
 def shared_folder() -> Path | None:
     """The workers' shared folder, or ``None`` (a single process keeps its own entries only)."""
     name = os.environ.get(SHARED_ENV)
-    return Path(name) if name and os.path.isdir(name) else None
+    return _existing_folder(name) if name else None
+
+
+@lru_cache(maxsize=8)
+def _existing_folder(name: str) -> Path | None:
+    """``name`` as a path if it is a folder (checked once: each page asks for every cached figure)."""
+    return Path(name) if os.path.isdir(name) else None
 
 
 @contextmanager
