@@ -129,19 +129,9 @@ def movers_of(request: Request, filters: Filters) -> Movers:
 
 def movers_figures(database: Database, actor: Actor, filters: Filters) -> Movers:
     """The movers of ``filters`` before open alerts are marked (kept until the next import)."""
-    key = (
-        "movers",
-        actor.units,
-        privilege_key(actor),
-        filters.period,
-        filters.compare,
-        filters.group,
-        filters.unit,
-        today_local(),
-    )
     return cached(
         database,
-        key,
+        ("movers", *figures_key(actor, filters)),
         lambda: movers(
             compstat(
                 database,
@@ -237,8 +227,9 @@ def compstat_view(
     }
 
 
-def view_key(actor: Actor, filters: Filters) -> tuple[Any, ...]:
-    """What a CompStat view depends on besides the data."""
+def figures_key(actor: Actor, filters: Filters) -> tuple[Any, ...]:
+    """What the figures of ``filters`` depend on besides the data: the actor's scope and rights, the
+    filters, the day."""
     return (
         actor.units,
         privilege_key(actor),
@@ -247,8 +238,12 @@ def view_key(actor: Actor, filters: Filters) -> tuple[Any, ...]:
         filters.group,
         filters.unit,
         today_local(),
-        current_language(),
     )
+
+
+def view_key(actor: Actor, filters: Filters) -> tuple[Any, ...]:
+    """What a CompStat view depends on besides the data: its figures' key and the page's language."""
+    return (*figures_key(actor, filters), current_language())
 
 
 def compstat_figures(
