@@ -356,15 +356,17 @@ def copy_raw(
 @contextmanager
 def pg_deferred_keys(connection: Connection) -> Iterator[None]:
     """Load first, then index and check, as ``pg_restore`` does: during a ``COPY`` PostgreSQL checks each
-    foreign key row by row (a trigger per row and key) and grows each index one entry at a time, which
-    took most of a copy's time. Inside the load's own transaction (so nobody ever sees the tables without
-    them), the foreign keys and the indexes that back no constraint are dropped, and after the rows are in
-    re-created from their own definitions: each index in one sort, each foreign key checked in one join —
-    a row that breaks one still fails the whole load."""
-    keys = connection.execute(
+    foreign key row by row (a trigger per row and key) and grows each index, the primary and unique keys'
+    included, one entry at a time, which took most of a copy's time. Inside the load's own transaction (so
+    nobody ever sees the tables without them), the foreign keys, then the primary and unique keys, then the
+    other indexes are dropped, and after the rows are in re-created from their own definitions in the
+    reverse order: each index in one sort (given the memory to sort in one pass), each key checked at once
+    — a row that breaks one still fails the whole load."""
+    constraints = connection.execute(
         text(
-            "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY oid"
+            "SELECT contype, conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype IN ('f', 'p', 'u') "
+            "AND connamespace = current_schema()::regnamespace ORDER BY contype = 'f' DESC, oid"
         )
     ).all()
     indexes = connection.execute(
@@ -374,14 +376,15 @@ def pg_deferred_keys(connection: Connection) -> Iterator[None]:
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY i.indexrelid"
         )
     ).all()
-    for table, name, _ in keys:
+    for _, table, name, _ in constraints:  # foreign keys first: they depend on the keys they reference
         connection.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {name}"))
     for name, _ in indexes:
         connection.execute(text(f"DROP INDEX {name}"))
     yield
+    connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
     for _, definition in indexes:
         connection.execute(text(definition))
-    for table, name, definition in keys:
+    for _, table, name, definition in reversed(constraints):  # keys before the foreign keys using them
         connection.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"))
 
 

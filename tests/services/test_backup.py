@@ -88,6 +88,21 @@ def typed_rows(database) -> dict[str, list[tuple]]:
         }
 
 
+def keys_and_indexes(database) -> set[tuple[str, ...]]:
+    """Every constraint and index of a PostgreSQL database by name and definition."""
+    with database.engine.connect() as conn:
+        constraints = conn.execute(
+            text(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE connamespace = current_schema()::regnamespace"
+            )
+        )
+        indexes = conn.execute(
+            text("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
+        )
+        return {tuple(r) for r in constraints} | {tuple(r) for r in indexes}
+
+
 def typed_rows_at(url: str) -> dict[str, list[tuple]]:
     db = opened(url)
     try:
@@ -273,6 +288,8 @@ def test_copy_moves_every_row_with_a_verifiable_audit_chain_and_sequences_set(
     target = opened(empty_url)
     try:
         after = typed_rows(target)
+        if PG_URL:  # the keys and indexes set aside during the load are all back, as the migrations made them
+            assert keys_and_indexes(target) == keys_and_indexes(filled)
         with target.transaction() as s:
             appended = audit.append(s, actor="t", action="test.after_copy", outcome="success")
             biggest = s.scalar(text("SELECT MAX(id) FROM audit_log WHERE id <> :id"), {"id": appended.id})
