@@ -156,6 +156,45 @@ def alerts_command(
     Console(highlight=False).print(f"Cảnh báo mới/new alerts {len(new)}, cập nhật/updated {len(updated)}")
 
 
+@app.command("survey-progress")
+def survey_progress_command(
+    year: str | None = typer.Option(None, "--year", help="năm khảo sát (mặc định năm nay)"),
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+) -> None:
+    """Tiến độ khảo sát theo xã và quận, huyện cũ / the survey campaign's progress."""
+    from antt.services.database import open_database, require_current_schema
+    from antt.services.drug_survey import progress_document, survey_progress
+
+    chosen = _format(fmt)
+    wanted = _year(year)
+    database = open_database(load_settings())
+    try:
+        require_current_schema(database)
+        progress = survey_progress(database, CLI_ACTOR, wanted)
+    finally:
+        database.dispose()
+    if chosen == "json":
+        json.dump(progress_document(progress), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    console = Console(highlight=False)
+    console.print(
+        f"Khảo sát/survey {progress.year}: {progress.done}/{len(progress.communes)} xã, phường đã nộp / communes "
+        f"done; hạn/deadline {progress.deadline:%d/%m/%Y}"
+    )
+    for p in progress.provinces:
+        console.print(f"  {p.name}: {p.done}/{p.districts} quận, huyện cũ xong / former districts done")
+    table = Table()
+    for column in ("tỉnh cũ/former province", "quận, huyện cũ/former district", "xã xong/communes done", ""):
+        table.add_column(column)
+    for d in progress.districts:
+        table.add_row(d.province_name, d.name, f"{d.done}/{d.communes}", "✓" if d.complete else "…")
+    console.print(table)
+    if progress.overdue:
+        names = ", ".join(c.unit_name for c in progress.overdue)
+        console.print(f"Quá hạn/overdue ({len(progress.overdue)}): {names}")
+
+
 @app.command("survey-template")
 def survey_template_command(
     unit: str = typer.Option(..., "--unit", help="mã xã/phường"),

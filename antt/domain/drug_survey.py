@@ -58,6 +58,7 @@ class Question:
     label_en: str
     required: bool = True
     choices: tuple[tuple[str, str, str], ...] = ()  # (value, vi, en)
+    sensitive: bool = False  # a count of people about drugs: 1–4 hidden from readers without the privilege
 
 
 @dataclass(frozen=True)
@@ -79,18 +80,21 @@ FORM: tuple[Section, ...] = (
                 "number",
                 "Người nghiện, người sử dụng trái phép chất ma túy có hồ sơ quản lý",
                 "Addicts and illegal users with management records",
+                sensitive=True,
             ),
             Question(
                 "places",
                 "number",
                 "Địa điểm tổ chức, chứa chấp sử dụng trái phép chất ma túy",
                 "Places organising or harbouring illegal drug use",
+                sensitive=True,
             ),
             Question(
                 "offenders_arrested",
                 "number",
                 "Đối tượng phạm tội về ma túy bị bắt giữ trong năm",
                 "Drug offenders arrested in the year",
+                sensitive=True,
             ),
             Question(
                 "plants_destroyed",
@@ -116,6 +120,7 @@ FORM: tuple[Section, ...] = (
                 "number",
                 "Người cai nghiện tự nguyện tại gia đình, cộng đồng",
                 "People in voluntary treatment at home or in the community",
+                sensitive=True,
             ),
             Question(
                 "self_assessment",

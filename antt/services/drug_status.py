@@ -12,9 +12,10 @@ the share of communes recognised drug-free that the city's targets count.
   actor's scope.
 - :func:`road_to_full` — the plan's steps (30 / 45 / 60 / 100 %) against the official share, and the
   communes whose indicative figure and official status disagree (review candidates, alert-shaped).
-- :func:`indicative_drug_free_share` — the share ANTT computes from indicators (no users, places or
-  arrests in a year). It is a *chỉ báo tham khảo / indicative figure* only and never replaces the
-  official share.
+
+No city-wide share is computed from indicators: the official share is the only one (issue 15). Indicators
+serve per commune only, as review hints (:func:`road_to_full`) and the indicative QĐ 28/2025 classes
+(:mod:`antt.services.drug_classes`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from antt.domain.access import Action, Actor, suppress_small
 from antt.domain.drug_status import Decision, DecisionBook, OfficialShare, OfficialStatus
 from antt.domain.periods import today_local
 from antt.domain.reference import unit_catalog
-from antt.domain.units import Level
 from antt.errors import Issue, NotFound, PermissionDenied
 from antt.importers.drug_status import DrugStatusValidator
 from antt.services.import_batches import (
@@ -228,38 +228,10 @@ def commune_statuses(
     return book.share(day), rows
 
 
-# --- the indicative figure ---------------------------------------------------------------------------
+# --- the road to 100 % -------------------------------------------------------------------------------
 
 INDICATIVE_INDICATORS = ("drug_users_managed", "drug_use_places", "drug_offenders_arrested")
-
-
-def indicative_drug_free_share(database: Database, as_of: date) -> list[tuple[str, date, float]]:
-    """ANTT's *indicative* share (chỉ báo tham khảo): current communes without users under management,
-    drug-use places or drug arrests in a period, as ``(period, period end, percent)``, oldest first.
-
-    Not the official measure — a commune is drug-free only when the competent authority recognises it
-    (:func:`official_share`) — and never shown in its place."""
-    by_period: dict[str, dict[str, float]] = {}
-    ends: dict[str, date] = {}
-    with database.transaction(write=False) as session:
-        for indicator in INDICATIVE_INDICATORS:
-            for unit, period, start, end, value in indicator_series(session, indicator):
-                if start <= as_of:
-                    by_period.setdefault(period, {})
-                    by_period[period][unit] = by_period[period].get(unit, 0.0) + value
-                    ends[period] = end
-    catalog = unit_catalog()
-    communes = len(catalog.in_scheme(catalog.current.code, Level.COMMUNE))
-    return sorted(
-        (
-            (p, ends[p], 100 * sum(1 for v in units.values() if v == 0) / communes)
-            for p, units in by_period.items()
-        ),
-        key=lambda r: r[1],
-    )
-
-
-# --- the road to 100 % -------------------------------------------------------------------------------
+"""The per-commune figures whose activity a review hint reads (:func:`road_to_full`)."""
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ it without the right to enter data is refused. Every submission and review is au
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from antt.domain.access import Action, Actor
-from antt.domain.drug_survey import FORM_VERSION, SurveyStatus, checked_answers, deadline_of
+from antt.domain.access import Action, Actor, suppress_small
+from antt.domain.drug_survey import FORM_VERSION, QUESTIONS, SurveyStatus, checked_answers, deadline_of
 from antt.domain.periods import today_local
 from antt.domain.reference import unit_catalog
 from antt.domain.text import sort_key
@@ -44,6 +44,7 @@ class SurveyRecord:
     review_comment: str
     form_version: str = FORM_VERSION
     reviewed_at: datetime | None = None
+    suppressed: frozenset[str] = frozenset()  # answers hidden from this reader (shown "<5"; None in answers)
 
 
 @dataclass(frozen=True)
@@ -59,17 +60,31 @@ class CommuneProgress:
 
 @dataclass(frozen=True)
 class DistrictProgress:
-    """A former district (scheme 2025-01): done when every current commune formed (wholly or partly) from
-    its communes has its survey in."""
+    """A former district (scheme 2025-01) of a former province: done when every current commune formed
+    (wholly or partly) from it has its survey in. A district without communes (Bạch Long Vĩ, now a special
+    zone) counts its successor."""
 
     code: str
     name: str
     communes: int
     done: int
+    province_code: str = ""
+    province_name: str = ""
 
     @property
     def complete(self) -> bool:
         return self.done == self.communes
+
+
+@dataclass(frozen=True)
+class ProvinceProgress:
+    """The former districts of one former province done, so "13 of 15 districts of Hải Phòng" (the
+    article's count, before Hải Dương joined) can still be answered."""
+
+    code: str
+    name: str
+    districts: int
+    done: int
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,19 @@ class SurveyProgress:
     @property
     def districts_done(self) -> int:
         return sum(1 for d in self.districts if d.complete)
+
+    @property
+    def provinces(self) -> list[ProvinceProgress]:
+        """Per former province, in the order of its code: how many of its former districts are done."""
+        grouped: dict[str, list[DistrictProgress]] = {}
+        for d in self.districts:
+            grouped.setdefault(d.province_code, []).append(d)
+        return [
+            ProvinceProgress(
+                code, members[0].province_name, len(members), sum(1 for d in members if d.complete)
+            )
+            for code, members in sorted(grouped.items())
+        ]
 
 
 def _now(now: datetime | None) -> datetime:
@@ -152,7 +180,23 @@ def get_survey(
     wanted = survey_year(year, today_local())
     with database.transaction(write=False) as session:
         row = store.get(session, wanted, unit.key)
-        return None if row is None else _record(row, unit)
+        return None if row is None else _disclosed(_record(row, unit), actor, unit)
+
+
+def _disclosed(record: SurveyRecord, actor: Actor, unit: Unit) -> SurveyRecord:
+    """The record as ``actor`` may read it: a sensitive count from 1 to 4 hidden (docs/disclosure.md, "the
+    drug-control survey") unless the reader holds the small-count privilege on the commune or is one of the
+    commune's own officers who fill the form in (its source: they typed the figures and must correct them)."""
+    if actor.can(Action.VIEW_SENSITIVE_SMALL_COUNTS, unit.key) or may_enter(actor, unit.code):
+        return record
+    answers, hidden = dict(record.answers), set()
+    for qid, value in record.answers.items():
+        question = QUESTIONS.get(qid)
+        counted = question is not None and question.sensitive and type(value) is int
+        if counted and suppress_small(value, actor, sensitive=True, unit=unit.key) is None:
+            answers[qid] = None
+            hidden.add(qid)
+    return replace(record, answers=answers, suppressed=frozenset(hidden)) if hidden else record
 
 
 @dataclass(frozen=True)
@@ -331,22 +375,62 @@ def review_survey(
 
 
 def former_districts(communes: list[Unit]) -> dict[str, tuple[Unit, set[str]]]:
-    """Each former district (scheme 2025-01) → (the district, the current communes formed from it)."""
+    """Each former district (scheme 2025-01) → (the district, the current communes formed from it): from
+    its communes' links, or its own link when it had no communes (Bạch Long Vĩ → đặc khu Bạch Long Vĩ)."""
     catalog = unit_catalog()
     codes = {c.key: c.code for c in communes}
     found: dict[str, tuple[Unit, set[str]]] = {}
     for link in catalog.links:
         code = codes.get((link.new_scheme, link.new_code))
-        if code is None:
-            continue
         old = catalog.find(link.old_scheme, link.old_code)
-        if old is None or old.level is not Level.COMMUNE or old.parent_code is None:
+        if code is None or old is None:
             continue
-        district = catalog.find(old.scheme, old.parent_code)
+        district = old if old.level is Level.DISTRICT else None
+        if old.level is Level.COMMUNE and old.parent_code is not None:
+            district = catalog.find(old.scheme, old.parent_code)
         if district is None or district.level is not Level.DISTRICT:
             continue
         found.setdefault(district.code, (district, set()))[1].add(code)
     return found
+
+
+def _province(district: Unit) -> tuple[str, str]:
+    """The former province (code, name) of a former district."""
+    province = unit_catalog().find(district.scheme, district.parent_code or "")
+    return (province.code, province.name) if province is not None else ("", "")
+
+
+def progress_document(progress: SurveyProgress) -> dict[str, Any]:
+    """The progress as JSON (``antt drugs survey-progress --format json``)."""
+    return {
+        "year": progress.year,
+        "deadline": progress.deadline.isoformat(),
+        "communes_done": progress.done,
+        "communes": [
+            {
+                "unit_code": c.unit_code,
+                "unit_name": c.unit_name,
+                "status": c.status.value if c.status else None,
+            }
+            for c in progress.communes
+        ],
+        "provinces": [
+            {"code": p.code, "name": p.name, "districts": p.districts, "districts_done": p.done}
+            for p in progress.provinces
+        ],
+        "districts": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "province_code": d.province_code,
+                "communes": d.communes,
+                "communes_done": d.done,
+                "complete": d.complete,
+            }
+            for d in progress.districts
+        ],
+        "overdue": [c.unit_code for c in progress.overdue],
+    }
 
 
 def survey_deadline(database: Database, year: int) -> date:
@@ -376,9 +460,9 @@ def survey_progress(
         done = {p.unit_code for p in progress if p.done}
         districts = sorted(
             (
-                DistrictProgress(d.code, d.name, len(members), len(members & done))
+                DistrictProgress(d.code, d.name, len(members), len(members & done), *_province(d))
                 for d, members in former_districts(communes).values()
             ),
-            key=lambda d: sort_key(d.name),
+            key=lambda d: (d.province_code, sort_key(d.name)),
         )
     return SurveyProgress(wanted, progress, districts, survey_deadline(database, wanted), today)

@@ -7,8 +7,8 @@ latest value.
 The drug-free targets (indicator ``drug_free_communes_share``) count the **official** measure: communes
 with their own drug-free recognition in force on the day, over all communes of the scheme in force that
 day (:mod:`antt.services.drug_status`) — at each year's end, on the deadline, and on the as-of day. A
-decision inherited from a former commune never counts. What ANTT computes from indicators is named in the
-evaluation as a "chỉ báo tham khảo / indicative figure" and never replaces the official share.
+decision inherited from a former commune never counts. No share computed from indicators appears in a
+target or a report (issue 15): the indicative QĐ 28/2025 classes are per commune, on the drug-control page.
 """
 
 from __future__ import annotations
@@ -22,13 +22,7 @@ from antt.domain.periods import Period
 from antt.domain.reference import unit_catalog
 from antt.domain.targets import Evaluation, RuleKind, Target, TargetStatus
 from antt.domain.units import Level
-from antt.services.drug_status import (
-    INDICATIVE_LABEL_EN,
-    INDICATIVE_LABEL_VI,
-    decision_book,
-    indicative_drug_free_share,
-    official_share_points,
-)
+from antt.services.drug_status import decision_book, official_share_points
 from antt.storage.engine import Database
 from antt.storage.indicators import indicator_series
 
@@ -45,18 +39,16 @@ def indicator_target(database: Database, target: Target, period: Period | None, 
 
 
 def drug_free_target(database: Database, target: Target, period: Period | None, as_of: date) -> Evaluation:
-    """A drug-free target judged on the official recognised share (see the module); the indicative figure
-    ANTT computes is only quoted, labelled, in the explanation."""
+    """A drug-free target judged on the official recognised share (see the module), and on nothing else."""
     book = decision_book(database)
     end = target.rule.deadline or (period.end if period else None)
     points = official_share_points(book, as_of, end)
-    indicative = _indicative_text(database, as_of)
     evaluation = _judge(target, period, as_of, [(label, day, s.percent) for label, day, s in points])
     if not points:
         return replace(
             evaluation,
             model="Chưa nhập quyết định công nhận xã, phường không ma túy (antt import drug-status) / no "
-            "drug-free recognition decisions imported" + indicative,
+            "drug-free recognition decisions imported",
         )
     decided = [p for p in points if end is None or p[1] <= end] or points
     label, _, share = decided[-1]
@@ -64,20 +56,7 @@ def drug_free_target(database: Database, target: Target, period: Period | None, 
         evaluation,
         model=f"Chính thức: {share.recognised}/{share.communes} xã, phường, đặc khu được công nhận không ma "
         f"túy theo quyết định có hiệu lực ngày {label} / official: {share.recognised} of {share.communes} "
-        f"communes recognised drug-free by decisions in force on {label} · {evaluation.model}" + indicative,
-    )
-
-
-def _indicative_text(database: Database, as_of: date) -> str:
-    values = indicative_drug_free_share(database, as_of)
-    if not values:
-        return ""
-    period, _, value = values[-1]
-    shown = f"{value:.1f}".replace(".", ",")
-    return (
-        f" · {INDICATIVE_LABEL_VI.capitalize()} (ANTT tính từ chỉ số, không phải số liệu chính thức) {period}: "
-        f"{shown}% / {INDICATIVE_LABEL_EN} (computed by ANTT from indicators, not official) {period}: "
-        f"{value:.1f}%"
+        f"communes recognised drug-free by decisions in force on {label} · {evaluation.model}",
     )
 
 

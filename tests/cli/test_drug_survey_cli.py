@@ -1,8 +1,10 @@
-"""``antt drugs survey-template`` and ``antt drugs survey-import FILE [--dry-run]`` as an operator runs them."""
+"""``antt drugs survey-template``, ``antt drugs survey-import FILE [--dry-run]`` and ``antt drugs survey-progress``
+as an operator runs them."""
 
 from __future__ import annotations
 
 import io
+import json
 
 import openpyxl
 import pytest
@@ -23,6 +25,15 @@ def test_a_template_is_written_filled_checked_and_imported_and_a_modified_one_re
     checked = antt(cli_env, "drugs", "survey-import", str(answered), "--dry-run").stdout
     assert "11383" in checked and "checked, nothing written" in checked
     assert "đã nộp / submitted" in antt(cli_env, "drugs", "survey-import", str(answered)).stdout
+    progress = json.loads(antt(cli_env, "drugs", "survey-progress", "--format", "json").stdout)
+    assert progress["communes_done"] == 1 and len(progress["communes"]) == 114
+    assert [(p["code"], p["districts"], p["districts_done"]) for p in progress["provinces"]] == [
+        ("30", 12, 0),
+        ("31", 15, 0),
+    ]
+    (le_chan,) = [d for d in progress["districts"] if d["name"] == "Quận Lê Chân"]
+    assert (le_chan["communes_done"], le_chan["complete"]) == (1, False)
+    assert "Thành phố Hải Phòng: 0/15" in antt(cli_env, "drugs", "survey-progress").stdout
     workbook = openpyxl.load_workbook(io.BytesIO(filled(template.read_bytes(), {"places": "nhiều"})))
     workbook[SHEET][f"B{VERSION_ROW}"] = "cũ"
     modified = tmp_path / "sua.xlsx"

@@ -183,10 +183,17 @@ def test_the_drug_free_target_is_met_when_30_percent_are_recognised(
     assert early.actual == 0
 
 
-def test_without_decisions_the_target_has_no_data_whatever_the_indicators_say(database, actor) -> None:
+def test_without_decisions_the_target_has_no_data_whatever_the_indicators_say(
+    database, settings, actor, tmp_path
+) -> None:
+    from antt.services.indicators import import_indicators
+
+    clean = {u.code: (0, 0, 0) for u in unit_catalog().in_scheme("2025-07", Level.COMMUNE)}  # all "clean"
+    import_indicators(database, settings, actor, write_drug_indicators(tmp_path / "i.csv", clean))
     evaluation = target_status(database, actor, "drug-free-communes-2025", as_of=date(2026, 1, 10))
     assert evaluation.status.value == "no_data" and evaluation.actual is None
     assert "drug-status" in evaluation.model
+    assert "tham khảo" not in evaluation.model and "100" not in evaluation.model  # no indicator-derived share
 
 
 def test_a_commune_officer_sees_their_commune_and_the_inherited_mark(

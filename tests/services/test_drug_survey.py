@@ -90,6 +90,16 @@ def test_progress_by_former_district_says_which_districts_are_done(database) -> 
         actor = Actor.for_user(f"cax_{code}", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", code))])
         submit_survey(database, actor, code, GOOD, year=2026, now=NOW)
     progress = survey_progress(database, LEADER, 2026)
+    # the article's count: Hải Phòng's 15 districts before 1/7/2025 (Bạch Long Vĩ, which had no communes,
+    # through its successor), apart from Hải Dương's 12
+    assert [(p.name, p.districts) for p in progress.provinces] == [
+        ("Tỉnh Hải Dương", 12),
+        ("Thành phố Hải Phòng", 15),
+    ]
+    assert {p.name: p.done for p in progress.provinces}["Thành phố Hải Phòng"] == sum(
+        1 for d in progress.districts if d.province_code == "31" and d.complete
+    )
+    assert {d.name: d.communes for d in progress.districts}["Huyện Bạch Long Vĩ"] == 1
     by_name = {d.name: d for d in progress.districts}
     assert by_name["Huyện An Lão"].complete and by_name["Huyện An Lão"].done == len(an_lao)
     assert progress.done == len(an_lao)
@@ -98,3 +108,20 @@ def test_progress_by_former_district_says_which_districts_are_done(database) -> 
     )
     mine = survey_progress(database, OFFICER, 2026)
     assert [c.unit_code for c in mine.communes] == ["11383"] and mine.districts == []
+
+
+def test_a_reader_without_the_small_count_privilege_sees_small_counts_of_people_hidden(database) -> None:
+    """docs/disclosure.md: the survey's counts of people about drugs from 1 to 4 are "<5" for a reader who
+    neither holds the privilege on the commune nor fills its form in; zero, 5 and more, and plants are shown."""
+    submit_survey(database, OFFICER, "11383", {**GOOD, "plants_destroyed": "3"}, year=2026, now=NOW)
+    admin = Actor.for_user("quantri", [Grant.city(Role.ADMINISTRATOR)])
+    seen = get_survey(database, admin, "11383", 2026)
+    assert seen.suppressed == {"offenders_arrested"} and seen.answers["offenders_arrested"] is None
+    assert (seen.answers["users_managed"], seen.answers["places"], seen.answers["plants_destroyed"]) == (
+        12,
+        0,
+        3,
+    )
+    for reader in (OFFICER, LEADER, ANALYST):  # the source, and the privileged
+        record = get_survey(database, reader, "11383", 2026)
+        assert record.answers["offenders_arrested"] == 1 and not record.suppressed

@@ -68,8 +68,11 @@ def test_the_officer_fills_in_their_commune_and_the_city_returns_then_approves_i
         page = officer.get(f"/drugs/survey/{OWN}").text
         assert 'data-status="approved"' in page and 'id="survey-form"' not in page  # final
     with client_as(app, database, "leader") as leader:
-        assert leader.get(f"/drugs/survey/{OWN}").status_code == 200
+        assert 'data-answer="offenders_arrested">1<' in leader.get(f"/drugs/survey/{OWN}").text
         assert post(leader, f"/drugs/survey/{OWN}", GOOD).status_code == 403
+    with client_as(app, database, "administrator") as admin:  # no small-count privilege: 1 arrest is "<5"
+        page = admin.get(f"/drugs/survey/{OWN}").text
+        assert 'data-answer="offenders_arrested">&lt;5<' in page and 'data-answer="users_managed">12<' in page
     assert [r.details["status"] for r in audit_records(database, "drug_survey.review")] == [
         "returned",
         "approved",
@@ -165,6 +168,8 @@ def test_the_drugs_page_links_each_commune_to_its_survey_and_lists_the_overdue(
             and f'href="/drugs/survey/{OTHER}?year=2026"' in page
         )
         assert "30/06/2026" in page and 'id="survey-overdue"' not in page
+        assert 'data-province="31">Quận, huyện cũ của Thành phố Hải Phòng đã xong: 0/15<' in page
+        assert 'data-province="30">' in page and '<tr data-district="318"><td>Thành phố Hải Phòng<' in page
         today["day"] = date(2026, 7, 1)
         page = leader.get("/drugs").text
         overdue = page.split('id="survey-overdue"')[1].split("</ul>")[0]

@@ -23,7 +23,7 @@ def test_the_page_shows_statuses_roadmap_and_campaign_within_the_scope(loaded, s
         page = leader.get("/drugs").text
         assert "Xã, phường không ma túy" in page and 'id="roadmap"' in page
         assert 'data-unit="11329"' in page and "kế thừa" in page  # 10507's inherited decision
-        assert "Quận, huyện cũ đã xong" in page and "1/114" in page
+        assert "Quận, huyện cũ của Thành phố Hải Phòng đã xong: 0/15" in page and "1/114" in page
         english = leader.get("/drugs", headers={"Accept-Language": "en"})
         assert english.status_code == 200
     with client_as(app, loaded, "commune_officer", ("11383",)) as mine:

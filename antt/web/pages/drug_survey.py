@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from antt.domain.access import Action
+from antt.domain.access import SUPPRESSED_LABEL, Action
 from antt.domain.drug_survey import FORM, KIND_LABELS, QUESTIONS, allowed_values, shown_answer
 from antt.errors import ImportRejected, InvalidInput
 from antt.services.drug_survey import review_survey, submit_survey, survey_view
@@ -56,7 +56,11 @@ def _page(
     shown = form
     if shown is None:
         answers = view.record.answers if view.record else {}
-        shown = {q.id: shown_answer(q, answers.get(q.id)) for q in QUESTIONS.values()}
+        hidden = view.record.suppressed if view.record else frozenset()
+        shown = {
+            q.id: SUPPRESSED_LABEL if q.id in hidden else shown_answer(q, answers.get(q.id))
+            for q in QUESTIONS.values()
+        }
     return render(
         request,
         "drug_survey.html",
