@@ -93,10 +93,29 @@ def run(label: str, args: list[str], env: dict[str, str]) -> float:
     return seconds
 
 
-def copy_to(url: str, incidents: int, env: dict[str, str]) -> None:
+def empty_schema(url: str, env: dict[str, str]) -> None:
+    """Drop everything in the bench database, so the next load starts from an empty one."""
+    subprocess.run(["psql", url, "-q", "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"], env=env,
+                   check=True, capture_output=True)  # fmt: skip
+
+
+def copy_to(url: str, incidents: int, env: dict[str, str], work: Path) -> None:
+    """``antt db copy`` into PostgreSQL, then the engine's own tools on the same data for the ratios:
+    ``antt db backup`` of the copy vs ``pg_dump -Fc``, and the copy's load vs ``pg_restore`` of that dump."""
     print("copy")
     took = run("antt db copy --to PostgreSQL", [ANTT, "db", "copy", "--to", url, "--force"], env)
     print(f"  {incidents / took:,.0f} incidents/s (all tables, checked)")
+    on_pg = {**env, "ANTT_DATABASE_URL": url}
+    ours = run("antt db backup (PostgreSQL)", [ANTT, "db", "backup", "--out", str(work / "pg.anttbak")], on_pg)
+    dump = run("pg_dump -Fc", ["pg_dump", "-Fc", "-f", str(work / "pg.dump"), url], env)
+    empty_schema(url, env)
+    load = run("pg_restore", ["pg_restore", "--no-owner", "-d", url, str(work / "pg.dump")], env)
+    empty_schema(url, env)
+    back = run("antt db restore (PostgreSQL)", [ANTT, "db", "restore", str(work / "pg.anttbak"), "--to", url], env)
+    empty_schema(url, env)
+    print("ratios (ours / PostgreSQL's tools)")
+    print(f"  copy {took / load:.1f}× pg_restore; backup {ours / dump:.1f}× pg_dump; "
+          f"restore {back / load:.1f}× pg_restore")  # fmt: skip
 
 
 def main() -> None:
@@ -117,7 +136,7 @@ def main() -> None:
         key = work / "key"
         key.write_bytes(os.urandom(48))
         if options.copy_only:
-            copy_to(options.pg_url, options.incidents, env)
+            copy_to(options.pg_url, options.incidents, env, work)
             return
         print("backup")
         ours = run("antt db backup", [ANTT, "db", "backup", "--out", str(work / "b.anttbak")], env)
@@ -145,7 +164,7 @@ def main() -> None:
             f"  at 1,000,000 incidents (linear): backup ≈ {ours * scale:.0f} s, restore ≈ {back * scale:.0f} s"
         )
         if options.pg_url:
-            copy_to(options.pg_url, options.incidents, env)
+            copy_to(options.pg_url, options.incidents, env, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -66,7 +66,9 @@ def bad_files(tmp_path: Path, good: Path) -> dict[str, Path]:
     return {name: tmp_path / f"{name}.anttbak" for name in files}
 
 
-@pytest.mark.parametrize("case", ["not a backup", "truncated", "flipped", "wrong key", "non-empty target"])
+@pytest.mark.parametrize(
+    "case", ["not a backup", "truncated", "flipped", "wrong key", "non-empty target", "unreachable server"]
+)
 def test_bad_input_to_restore_is_one_bilingual_line_and_exit_2(cli_env, tmp_path, case) -> None:
     key, wrong = tmp_path / "key", tmp_path / "wrong"
     key.write_bytes(os.urandom(40))
@@ -79,6 +81,9 @@ def test_bad_input_to_restore_is_one_bilingual_line_and_exit_2(cli_env, tmp_path
         args.append(str(files[case]))
     elif case == "wrong key":
         args = [*args[:-2], "--key-file", str(wrong), str(tmp_path / "good.anttbak")]
+    elif case == "unreachable server":  # port 1: nothing listens there
+        args = ["db", "restore", "--to", "postgresql://antt@127.0.0.1:1/antt", str(tmp_path / "good.anttbak")]
+        args += ["--key-file", str(key)]
     else:
         args = ["db", "restore", "--key-file", str(key), str(tmp_path / "good.anttbak")]  # the live database
     before = None if PG_URL else sqlite_path(cli_env).read_bytes()
