@@ -9,8 +9,9 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +25,7 @@ from antt.settings import load_settings
 app = typer.Typer(help="Phòng, chống ma túy / drug control", no_args_is_help=True)
 CLI_ACTOR = Actor.system("cli")
 FORMATS = ("table", "json")
+T = TypeVar("T")
 
 
 def _year(text: str | None) -> int | None:
@@ -45,6 +47,19 @@ def _format(text: str) -> str:
     return text
 
 
+def _on_database(read: Callable[[Any], T], *, secrets: bool = False) -> T:
+    """``read`` on the configured database at the current schema, closed afterwards (``secrets``: the
+    pseudonymisation key is needed, as for writing)."""
+    from antt.services.database import open_database, require_current_schema
+
+    database = open_database(load_settings(require_secrets=secrets))
+    try:
+        require_current_schema(database)
+        return read(database)
+    finally:
+        database.dispose()
+
+
 def _mark(met: bool | None) -> str:
     return {True: "✓", False: "✗", None: "?"}[met]
 
@@ -59,18 +74,14 @@ def status_command(
     fmt: str = typer.Option("table", "--format", help="table | json"),
 ) -> None:
     """Tình trạng chính thức và phân loại tham khảo theo QĐ 28/2025 / official status and indicative class."""
-    from antt.services.database import open_database, require_current_schema
     from antt.services.drug_classes import drug_status_report, status_document
 
     chosen = _format(fmt)
     day = parse_day(as_of) if as_of else None
     wanted = _year(year)
-    database = open_database(load_settings())
-    try:
-        require_current_schema(database)
-        report = drug_status_report(database, CLI_ACTOR, year=wanted, as_of=day, unit_code=unit)
-    finally:
-        database.dispose()
+    report = _on_database(
+        lambda db: drug_status_report(db, CLI_ACTOR, year=wanted, as_of=day, unit_code=unit)
+    )
     if chosen == "json":
         json.dump(status_document(report), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -142,17 +153,11 @@ def alerts_command(
     as_of: str | None = typer.Option(None, "--as-of", help="ngày YYYY-MM-DD (mặc định hôm nay)"),
 ) -> None:
     """Lưu cảnh báo các xã, phường cần rà soát / store the review alerts."""
-    from antt.services.database import open_database, require_current_schema
     from antt.services.drug_classes import store_drug_alerts
 
     day = parse_day(as_of) if as_of else None
     wanted = _year(year)
-    database = open_database(load_settings())
-    try:
-        require_current_schema(database)
-        new, updated = store_drug_alerts(database, CLI_ACTOR, year=wanted, as_of=day)
-    finally:
-        database.dispose()
+    new, updated = _on_database(lambda db: store_drug_alerts(db, CLI_ACTOR, year=wanted, as_of=day))
     Console(highlight=False).print(f"Cảnh báo mới/new alerts {len(new)}, cập nhật/updated {len(updated)}")
 
 
@@ -162,17 +167,11 @@ def survey_progress_command(
     fmt: str = typer.Option("table", "--format", help="table | json"),
 ) -> None:
     """Tiến độ khảo sát theo xã và quận, huyện cũ / the survey campaign's progress."""
-    from antt.services.database import open_database, require_current_schema
     from antt.services.drug_survey import progress_document, survey_progress
 
     chosen = _format(fmt)
     wanted = _year(year)
-    database = open_database(load_settings())
-    try:
-        require_current_schema(database)
-        progress = survey_progress(database, CLI_ACTOR, wanted)
-    finally:
-        database.dispose()
+    progress = _on_database(lambda db: survey_progress(db, CLI_ACTOR, wanted))
     if chosen == "json":
         json.dump(progress_document(progress), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -202,16 +201,12 @@ def survey_template_command(
     output: Path | None = typer.Option(None, "--output", "-o", help="tệp .xlsx (mặc định tên chuẩn)"),
 ) -> None:
     """Tải mẫu Excel phiếu khảo sát của một xã, phường / write a commune's survey template."""
-    from antt.services.database import open_database, require_current_schema
     from antt.services.drug_survey_files import survey_template
 
     wanted = _year(year)
-    database = open_database(load_settings())
-    try:
-        require_current_schema(database)
-        name, content = survey_template(database, Actor.system(f"cli:{getpass.getuser()}"), unit, wanted)
-    finally:
-        database.dispose()
+    name, content = _on_database(
+        lambda db: survey_template(db, Actor.system(f"cli:{getpass.getuser()}"), unit, wanted)
+    )
     target = output or Path(name)
     target.write_bytes(content)
     Console(highlight=False).print(f"Đã ghi mẫu / template written: {target}")
@@ -223,7 +218,6 @@ def survey_import_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="chỉ kiểm tra, không ghi / validate only"),
 ) -> None:
     """Nhập phiếu khảo sát đã điền từ mẫu Excel / import a filled survey template."""
-    from antt.services.database import open_database, require_current_schema
     from antt.services.drug_survey_files import MAX_TEMPLATE_BYTES, import_survey_file
 
     if file.stat().st_size > MAX_TEMPLATE_BYTES:
@@ -232,14 +226,12 @@ def survey_import_command(
             f"{file.name} is too large to be a survey template.",
         )
     content = file.read_bytes()
-    database = open_database(load_settings(require_secrets=True))
-    try:
-        require_current_schema(database)
-        result = import_survey_file(
-            database, Actor.system(f"cli:{getpass.getuser()}"), content, file.name, dry_run=dry_run
-        )
-    finally:
-        database.dispose()
+    result = _on_database(
+        lambda db: import_survey_file(
+            db, Actor.system(f"cli:{getpass.getuser()}"), content, file.name, dry_run=dry_run
+        ),
+        secrets=True,
+    )
     done = "đã kiểm tra, chưa ghi / checked, nothing written" if dry_run else "đã nộp / submitted"
     Console(highlight=False).print(
         f"{result.file_name}: xã, phường/commune {result.unit_code}, năm/year {result.year}, "
