@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from antt.domain.access import Actor, UnitKey
+from antt.domain.periods import today_local
 from antt.domain.reference import commune_boundaries, offence_table, unit_catalog
 from antt.errors import Issue
 from antt.importers.columns import INCIDENT_COLUMNS
@@ -26,6 +27,7 @@ from antt.services.import_batches import (
     warnings_of,
 )
 from antt.services.import_pipeline import PARALLEL_FROM_BYTES, can_fork, prepared_chunks
+from antt.services.networks import alerts_after_import as network_alerts_after_import
 from antt.services.warn import scan_after_import
 from antt.settings import Settings
 from antt.storage.engine import Database
@@ -91,9 +93,9 @@ def import_incidents(
 ) -> ImportSummary:
     """Validate ``path`` and, when every row passes, merge it into the incidents of ``source``.
 
-    Once committed, the early-warning scan runs (:func:`~antt.services.warn.scan_after_import`) unless
-    ``scan_alerts`` is false: the web runs it after its answer has been sent instead of keeping the importer
-    waiting for it.
+    Once committed, the early-warning scan and the groups' growth check run (:func:`alerts_after_import`)
+    unless ``scan_alerts`` is false: the web runs them after its answer has been sent instead of keeping the
+    importer waiting for them.
 
     Raises :class:`ImportRejected` listing every error (and warning) when any row fails; the database is
     then exactly as before. A dry run validates and computes the same counts, then rolls back.
@@ -171,7 +173,12 @@ def import_incidents(
             assert isinstance(done.summary, ImportSummary)
             return done.summary
     if scan_alerts:
-        scan_after_import(
-            database
-        )  # committed: the early-warning scan (issue 13); its failure is only logged
+        alerts_after_import(database, now)
     return summary
+
+
+def alerts_after_import(database: Database, now: datetime | None = None) -> None:
+    """What a committed incident import sets off: the early-warning scan (issue 13) and the co-offending
+    groups' growth check as of the import's day (issue 14). Each failure is only logged."""
+    scan_after_import(database)
+    network_alerts_after_import(database, today_local(now.astimezone(timezone.utc)) if now else None)

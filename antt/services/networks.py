@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -48,6 +49,7 @@ from antt.analytics.networks import (
 from antt.domain.access import Action, Actor
 from antt.domain.alerts import AlertCandidate, AlertKind
 from antt.domain.offences import Severity
+from antt.domain.periods import today_local
 from antt.domain.reference import unit_catalog
 from antt.errors import InvalidInput, PermissionDenied
 from antt.services import alerts as alert_service
@@ -61,6 +63,8 @@ NETWORKS_ACTION = Action.VIEW_NETWORKS
 #: Penal Code articles on weapons and explosives (art. 304–306): a group's first one is an escalation
 WEAPON_ARTICLES = frozenset({"304", "305", "306"})
 RANKS = {s.value: s.rank for s in Severity}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -394,6 +398,18 @@ def network_alerts(
             details={"alerts": len(result), "days": days},
         )
     return result
+
+
+def alerts_after_import(database: Database, as_of: date | None = None) -> list[NetworkAlert] | None:
+    """The growth check every successful incident import runs once committed (issue 14 §3): the alerts of
+    the last 28 days as of ``as_of`` (today), stored like ``antt networks alerts`` stores them, so the
+    dashboard lists them without anyone running the command. It must never fail the import: any error is
+    logged and ``None`` returned."""
+    try:
+        return network_alerts(database, Actor.system("import"), as_of=as_of or today_local())
+    except Exception:  # the import has committed: a failed check is reported, not raised
+        log.exception("group growth check after import failed / kiểm tra nhóm sau khi nhập lỗi")
+        return None
 
 
 def candidate(alert: NetworkAlert) -> AlertCandidate:

@@ -53,9 +53,14 @@ class ScanResult:
 
 
 def judged_week(as_of: date) -> tuple[date, date]:
-    """The last complete Monday–Sunday week on or before ``as_of``."""
+    """The last Monday–Sunday week ending on or before ``as_of`` (a day taken as over)."""
     sunday = as_of - timedelta(days=(as_of.weekday() + 1) % 7)
     return sunday - timedelta(days=6), sunday
+
+
+def last_complete_week(today: date) -> tuple[date, date]:
+    """The last week wholly past on ``today``: on a Sunday, today is not over, so the week before."""
+    return judged_week(today - timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,7 @@ def scan(
     check_supported_day(as_of)
     found = detector(method)
     numbers = checked_articles(articles) if articles is not None else None
-    monday, sunday = judged_week(as_of or today_local())
+    monday, sunday = judged_week(as_of) if as_of else last_complete_week(today_local())
     first_monday = monday - timedelta(weeks=HISTORY_WEEKS)
     catalog = unit_catalog()
     scheme = catalog.current.code

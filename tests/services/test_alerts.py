@@ -16,7 +16,7 @@ from antt.domain.periods import today_local
 from antt.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from antt.services.alerts import acknowledge, list_alerts, store_alerts
 from antt.services.imports import import_incidents
-from antt.services.warn import judged_week, scan
+from antt.services.warn import judged_week, last_complete_week, scan
 from tests.incident_files import incident, write_csv
 from tests.user_fixtures import audit_records
 
@@ -188,7 +188,7 @@ def test_an_import_scans_after_it_commits_and_a_failed_scan_never_fails_the_impo
     """No ``antt warn scan``: the import itself raises the alert of today's last complete week. Then, with
     the alerts table gone (the scan fails after the import has committed), the next import still
     succeeds and its incidents are there."""
-    monday, _ = judged_week(today_local())
+    monday, _ = last_complete_week(today_local())
     rows = _history(110, 12, monday)
     import_incidents(database, settings, SYSTEM, write_csv(tmp_path / "a.csv", rows))
     (alert,) = list_alerts(database, ANALYST)

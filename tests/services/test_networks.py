@@ -190,3 +190,15 @@ def test_a_new_import_tracks_again_only_from_its_earliest_incident(loaded, setti
     assert [r for r in after if r[0] < date(2026, 5, 2)] == kept  # the weeks before stay, the same rows
     assert card.members == 4 and "HP-00040" in [i.source_id for i in card.incidents]
     assert {g for _, g, _ in after if g} == {card.id}  # the recruit joined the same group
+
+
+def test_an_import_stores_the_growth_alerts_of_its_last_four_weeks_by_itself(
+    database, settings, actor, tmp_path
+) -> None:
+    """No one has to run ``antt networks alerts``: the committed import checks the groups (issue 14 §3)."""
+    path = write_csv(tmp_path / "gang.csv", gang_rows())
+    import_incidents(database, settings, actor, path, now=datetime(2026, 3, 26, 9, 0))
+    stored = list_alerts(database, analyst(), kinds=["group_growth"])
+    assert any(a.subject.endswith("/new_commune") for a in stored)  # the spread into Lê Chân on 21/03
+    (check,) = [r for r in audit_records(database, "networks.alerts") if r.actor == "import"]
+    assert check.details["alerts"] >= 1

@@ -131,10 +131,10 @@ def test_the_early_warning_scan_runs_after_a_web_import_once_the_page_is_sent(
     """The web runs the scan after its answer (the importer does not wait for it), and it still runs."""
     from antt.domain.periods import today_local
     from antt.services.alerts import list_alerts
-    from antt.services.warn import judged_week
+    from antt.services.warn import last_complete_week
     from tests.services.test_alerts import ANALYST, _history
 
-    monday, _ = judged_week(today_local())
+    monday, _ = last_complete_week(today_local())
     upload_and_confirm(client, write_csv(tmp_path / "weeks.csv", _history(110, 12, monday)))
     (alert,) = list_alerts(database, ANALYST)
     assert (alert.unit_code, alert.subject, alert.figures["observed"]) == ("11383", "social_order", 12)

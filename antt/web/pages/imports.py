@@ -24,7 +24,7 @@ from starlette.datastructures import UploadFile
 from antt.domain.access import Action
 from antt.errors import ImportRejected, InvalidInput
 from antt.services.import_batches import import_history
-from antt.services.imports import import_incidents
+from antt.services.imports import alerts_after_import, import_incidents
 from antt.services.indicators import import_indicators
 from antt.services.staged_imports import (
     SHOWN_PER_RULE,
@@ -35,7 +35,6 @@ from antt.services.staged_imports import (
     stage,
     staged,
 )
-from antt.services.warn import scan_after_import
 from antt.web.access import requires
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.templating import render
@@ -159,6 +158,6 @@ def confirm_upload(
     finally:
         discard(staged_file)
     page = _page(request, kind=kind, imported=summary)
-    if kind != "indicators":  # the early-warning scan after the answer: the importer does not wait for it
-        page.background = BackgroundTask(scan_after_import, database_of(request))
+    if kind != "indicators":  # the alert checks after the answer: the importer does not wait for them
+        page.background = BackgroundTask(alerts_after_import, database_of(request))
     return page
