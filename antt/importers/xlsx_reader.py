@@ -10,6 +10,7 @@ wider than the header (cells beyond it are not read), and a sheet is refused pas
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 import zipfile
 import zlib
@@ -38,6 +39,8 @@ from antt.importers.table import (  # noqa: F401 - shared constants and rejectio
     _size_en,
     _size_vi,
 )
+
+log = logging.getLogger(__name__)
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
@@ -301,8 +304,11 @@ def _header_text(value: object) -> str:
 
 
 def _corrupt(name: str, exc: BaseException, row: int | None = None) -> ImportRejected:
+    """The file cannot be read as a workbook. The problem says so in words; the library's own error
+    (``BadZipFile: …``) means nothing to the analyst and goes to the log only."""
     where_vi = f" (hỏng từ dòng {row})" if row else ""
     where_en = f" (damaged from row {row} on)" if row else ""
+    log.info("unreadable xlsx %s: %s: %s", name, type(exc).__name__, str(exc)[:300])
     return _rejected(
         "xlsx.corrupt",
         name,
@@ -311,5 +317,4 @@ def _corrupt(name: str, exc: BaseException, row: int | None = None) -> ImportRej
         f"The Excel file cannot be read{where_en}: it is damaged, was not uploaded completely, or is not an "
         f".xlsx file. {_SAVE_AS_XLSX_EN}",
         row=row,
-        value=f"{type(exc).__name__}: {exc}"[:300],
     )

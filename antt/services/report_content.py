@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 from antt.analytics.compstat import SMALL_BASE, Z_NOTABLE, Z_STRONG, Change, Measures, pct_change, total
 from antt.domain.access import SUPPRESSED_LABEL, WITHHELD_LABEL, Actor
+from antt.domain.alerts import Alert, AlertStatus
 from antt.domain.documents import format_count, format_decimal, format_percent
+from antt.domain.periods import today_local
 from antt.domain.reference import offence_table
 from antt.domain.targets import STATUS_LABELS_VI, Evaluation, RuleKind, SourceStatus
 from antt.domain.units import Unit
@@ -93,6 +95,7 @@ class Figures:
     traffic: TrafficFigure | None = None
     social: SocialOrderFigures | None = None  # social evils and fires, when any figure covers the period
     project06: Project06Figures | None = None  # level-2 e-ID, chip cards, online services, when imported
+    alerts: list[Alert] | None = None  # the early-warning alerts of the period (None: not gathered)
 
     def hidden(self, group: str) -> Hidden:
         """What the author may not see of ``group``'s figure of the report's scope."""
@@ -312,6 +315,49 @@ def drug_free_lines(figures: Figures) -> list[str]:
         return []
     head = "- Xây dựng xã, phường không ma túy (theo quyết định công nhận của cơ quan có thẩm quyền):"
     return [head, *(evaluation_phrase(e) for e in found)]
+
+
+MAX_ALERT_LINES = 30
+"""Part I.8 states at most this many alerts, the rest counted (the alerts page lists them all)."""
+
+
+def alert_phrase(alert: Alert) -> str:
+    """One early-warning alert as the report states it: the detector's own sentence (withheld ones as
+    withheld), then what became of it — not yet taken up, taken up (the day, the action taken), ended."""
+    states = []
+    if alert.acknowledged_at is not None:
+        taken = f"đã tiếp nhận ngày {today_local(_aware(alert.acknowledged_at)):%d/%m/%Y}"
+        if alert.action_taken:
+            taken += f", biện pháp: {' '.join(alert.action_taken.split())}"
+        states.append(taken)
+    elif alert.status is AlertStatus.OPEN:
+        states.append("chưa tiếp nhận")
+    if alert.status is AlertStatus.CLOSED:
+        ended = f" ngày {today_local(_aware(alert.closed_at)):%d/%m/%Y}" if alert.closed_at else ""
+        states.append(f"đã trở lại dưới ngưỡng{ended}")
+    return f"- {alert.explanation_vi.rstrip('. ')} ({'; '.join(states)})."
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored moment (UTC, naive in SQLite) as an aware one."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def alert_lines(alerts: list[Alert]) -> list[str]:
+    """Part I.8 (issue 13): the rises the early-warning scan found in the period — one sentence for the
+    count, then each alert by week and commune; none is a sentence too (the scan ran and found nothing)."""
+    if not alerts:
+        return ["Trong kỳ, hệ thống cảnh báo sớm không phát hiện số vụ tăng vượt ngưỡng ở xã, phường nào."]
+    communes = len({a.unit_code for a in alerts})
+    head = (
+        f"Trong kỳ, hệ thống cảnh báo sớm phát hiện {format_count(len(alerts))} trường hợp số vụ trong tuần "
+        f"tăng vượt ngưỡng dự kiến tại {format_count(communes)} xã, phường:"
+    )
+    shown = [alert_phrase(a) for a in alerts[:MAX_ALERT_LINES]]
+    rest = len(alerts) - MAX_ALERT_LINES
+    if rest > 0:
+        shown.append(f"- Và {format_count(rest)} cảnh báo khác (xem trang Cảnh báo).")
+    return [head, *shown]
 
 
 def source_phrase(e: Evaluation) -> str:

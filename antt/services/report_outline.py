@@ -2,7 +2,8 @@
 
 I. Tình hình — 1. an ninh chính trị (the analyst's text; crimes against national security only for an
 author who may see them), 2. trật tự xã hội, 3. kinh tế, tham nhũng, môi trường, công nghệ cao, 4. ma túy,
-5. tệ nạn xã hội, 6. cháy, nổ, 7. tai nạn giao thông; II. Kết quả các mặt công tác (investigation with the
+5. tệ nạn xã hội, 6. cháy, nổ, 7. tai nạn giao thông, 8. cảnh báo sớm (the early-warning alerts of the
+period and what became of them); II. Kết quả các mặt công tác (investigation with the
 one clearance rate of :func:`antt.services.compstat.clearance`, cases found and suspects of the other
 groups, Project 06, the targets, the other work); III. Đánh giá chung (ưu điểm, hạn chế, nguyên nhân);
 IV. Phương hướng, nhiệm vụ.
@@ -48,6 +49,7 @@ from antt.services.report_content import (
     _lower_first,
     _rate,
     _with_default_authority,
+    alert_lines,
     annexes,
     change_phrase,
     commune_map,
@@ -212,6 +214,8 @@ def situation(figures: Figures, texts: dict[str, str], *, with_map: bool = False
         Section("6. Cháy, nổ", [*fire_blocks(figures), *narrative(texts, "chay_no")]),
         Section("7. Tai nạn giao thông", [*traffic_blocks(figures), *narrative(texts, "tai_nan_giao_thong")]),
     ]
+    if figures.alerts is not None:
+        parts.append(Section("8. Cảnh báo sớm", [Paragraph(line) for line in alert_lines(figures.alerts)]))
     for part in parts:
         if not part.blocks:
             part.blocks.append(Paragraph(NO_FIGURES, italic=True))
@@ -517,7 +521,9 @@ def part_sentences(report: Report, texts: dict[str, str]) -> dict[str, list[str]
     situation_part, results_part = report.sections[0], report.sections[1]
     found = {
         key: computed(section, key)
-        for key, section in zip(NARRATIVE_KEYS[:7], situation_part.subsections, strict=True)
+        for key, section in zip(
+            NARRATIVE_KEYS[:7], situation_part.subsections[:7], strict=True
+        )  # I.8: no text
     }
     found["cong_tac_khac"] = [line for sub in results_part.subsections[:-1] for line in computed(sub, "")]
     return found

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import StrEnum
 
-from antt.domain.access import Actor
+from antt.domain.access import Action, Actor
+from antt.domain.alerts import Alert, AlertKind
 from antt.domain.periods import VIETNAM_TZ, Period, today_local
 from antt.domain.units import Level
 from antt.errors import InvalidInput, NotFound, every_problem
 from antt.reports.document import Report, Signature, Stamp
-from antt.services.compstat import By, compstat, scope_of
+from antt.services.alerts import list_alerts
+from antt.services.compstat import By, CompstatResult, compstat, scope_of
 from antt.services.disclosure import Disclosure
 from antt.services.geo import commune_geometries
 from antt.services.indicators import indicator_values
@@ -162,7 +164,22 @@ def gather(
         traffic=traffic,
         social=social if social.has_social_evils or social.has_fires else None,
         project06=_project06(database, actor, unit_code, by_group.period, eid_end),
+        alerts=period_alerts(database, actor, by_group),
     )
+
+
+def period_alerts(database: Database, actor: Actor, result: CompstatResult) -> list[Alert]:
+    """The early-warning alerts (issue 13) whose week overlaps the report's period up to the day data are
+    counted to, in its scope, as the author may see them (disclosure applied by the alert service); oldest
+    week first, then commune. Co-offending groups' alerts are person-level and stay off the report."""
+    if not actor.can(Action.VIEW_DASHBOARD):  # an author known only by units (the CLI's commune officer)
+        return []
+    scope = result.scope
+    commune = scope.code if scope.level is Level.COMMUNE else None
+    end = min(result.period.end, result.as_of)
+    found = list_alerts(database, actor, statuses=None, kinds=[AlertKind.RISE.value], unit_code=commune)
+    inside = [a for a in found if a.period_start <= end and a.period_end >= result.period.start]
+    return sorted(inside, key=lambda a: (a.period_start, a.unit_code, a.subject))
 
 
 def _latest_by_unit(

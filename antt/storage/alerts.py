@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from antt.domain.alerts import Alert, AlertCandidate, AlertStatus
@@ -165,14 +165,20 @@ def daily_counts(
     — the input of the weekly early-warning series; units are those of the reporting scheme (carried
     through the crosswalk at import, as CompStat counts them). With ``articles``: (unit, article, day,
     incidents) of the incidents of those Penal Code articles only."""
-    from sqlalchemy import func
+    from sqlalchemy import Date, literal_column
 
     from antt.storage.tables import IncidentRow as i
 
     subject = i.reporting_group if articles is None else i.article
+    day: ColumnElement[date] = i.occurred_on.expression
+    if articles is None and session.get_bind().dialect.name == "sqlite":
+        # "+column" keeps SQLite off the index on the day alone (a lookup of every row, then a sort): the
+        # index on (unit, group, day, …) covers the query in its grouping order — 6 s → 1.3 s at 1M
+        # incidents without ANALYZE statistics (bench/warn.py --scan-db)
+        day = literal_column(f"+{i.__tablename__}.occurred_on", type_=Date)
     query = (
         select(i.report_unit_code, subject, i.occurred_on, func.count())
-        .where(i.occurred_on >= start, i.occurred_on <= end)
+        .where(day >= start, day <= end)
         .group_by(i.report_unit_code, subject, i.occurred_on)
     )
     if articles is not None:
