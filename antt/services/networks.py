@@ -90,6 +90,9 @@ class GroupCard:
     #: the network drawn on the group card: ``(k, l, incidents in common)`` between members ``k < l``
     #: (indices into ``member_labels``), over the incidents shown
     ties: tuple[tuple[int, int, int], ...] = ()
+    #: growth over time, one point per day with an incident shown: ``(day, members seen so far, incidents
+    #: so far)`` — members counted from the incidents that name them, as the card shows them
+    growth: tuple[tuple[date, int, int], ...] = ()
 
     def as_json(self) -> dict[str, object]:
         """The ``antt networks groups --format json`` entry (issue 14's exact keys)."""
@@ -283,6 +286,14 @@ def _card(
         for x in range(len(inside)):
             for y in range(x + 1, len(inside)):
                 ties[(inside[x], inside[y])] = ties.get((inside[x], inside[y]), 0) + 1
+    seen: set[int] = set()
+    growth: list[tuple[date, int, int]] = []
+    for n, i in enumerate(sorted(shown, key=lambda k: int(data.day[k])), start=1):
+        seen |= {p for p in named.get(i, ()) if p in label_of}
+        day = date.fromordinal(int(data.day[i]))
+        if growth and growth[-1][0] == day:
+            growth.pop()
+        growth.append((day, len(seen), n))
     return GroupCard(
         id=gid,
         members=len(members),
@@ -293,6 +304,7 @@ def _card(
         last=max(i.day for i in incidents),
         score=group.score,
         ties=tuple((a, b, n) for (a, b), n in sorted(ties.items())),
+        growth=tuple(growth),
     )
 
 
@@ -358,6 +370,7 @@ def network_alerts(
     store_alerts: bool = True,
     client_address: str = "",
     seed: int = 0,
+    audit_quiet: bool = False,
 ) -> list[NetworkAlert]:
     """The growth alerts raised in the ``days`` days up to ``as_of`` (weekly steps on the grid, the last
     on or before ``as_of``), in the actor's scope; stored as ``group_growth`` alerts (one per group and
@@ -387,6 +400,8 @@ def network_alerts(
     ]
     if store_alerts and result and (actor.is_system or actor.can(Action.IMPORT_DATA)):
         alert_service.store_alerts(database, actor, [candidate(a) for a in result])
+    if audit_quiet and not result:  # the check after an import: audited only when it raised alerts
+        return result
     with database.transaction() as session:
         audit.append(
             session,
@@ -406,7 +421,9 @@ def alerts_after_import(database: Database, as_of: date | None = None) -> list[N
     dashboard lists them without anyone running the command. It must never fail the import: any error is
     logged and ``None`` returned."""
     try:
-        return network_alerts(database, Actor.system("import"), as_of=as_of or today_local())
+        return network_alerts(
+            database, Actor.system("import"), as_of=as_of or today_local(), audit_quiet=True
+        )
     except Exception:  # the import has committed: a failed check is reported, not raised
         log.exception("group growth check after import failed / kiểm tra nhóm sau khi nhập lỗi")
         return None

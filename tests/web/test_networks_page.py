@@ -43,6 +43,16 @@ def test_analysts_and_leaders_see_the_group_its_network_alerts_and_incident_link
     (chart,) = chart_data(page.text)
     assert len(chart["nodes"]) == 3 and all(n.startswith("Đối tượng ") for n in chart["nodes"])
     assert sorted((a, b) for a, b, _ in chart["links"]) == [(0, 1), (0, 2), (1, 2)]
+    # growth over time: members named so far, incidents so far, one point per day (the trio of gang_rows)
+    assert chart["growth"] == [
+        ["05/01/2026", 2, 1],
+        ["20/01/2026", 3, 2],
+        ["04/02/2026", 3, 3],
+        ["19/02/2026", 3, 4],
+        ["06/03/2026", 3, 5],
+        ["21/03/2026", 3, 6],
+    ]
+    assert f'id="growth-{chart["id"]}"' in page.text
     assert f'id="network-{chart["id"]}"' in page.text
     assert "/incidents?period=day:2026-03-21&amp;unit=" + LE_CHAN in page.text
     assert 'data-kind="new_commune"' in page.text  # the trio's move into Lê Chân

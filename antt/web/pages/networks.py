@@ -21,7 +21,7 @@ from antt.domain.periods import period_from, today_local
 from antt.domain.reference import unit_catalog
 from antt.services.networks import NetworkAlert, co_offending_groups, network_alerts
 from antt.web.access import client_address, requires
-from antt.web.i18n import current_language
+from antt.web.i18n import _, current_language, day
 from antt.web.labels import member_label
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.pages.filters import form_date
@@ -70,7 +70,13 @@ def networks_page(
     catalog = unit_catalog()
     names = {u.code: u.name for u in catalog.in_scheme(catalog.current.code)}
     charts: list[dict[str, Any]] = [
-        {"id": c.id, "nodes": [member_label(m) for m in c.member_labels], "links": [list(t) for t in c.ties]}
+        {
+            "id": c.id,
+            "nodes": [member_label(m) for m in c.member_labels],
+            "links": [list(t) for t in c.ties],
+            "growth": [[day(d), members, incidents] for d, members, incidents in c.growth],
+            "series": [_("Members"), _("Incidents")],
+        }
         for c in cards
     ]
     return render(

@@ -35,12 +35,35 @@
           })
         }]
       });
+      drawGrowth(g);
+    });
+  }
+
+  // members seen so far and incidents so far, as steps over the group's days
+  function drawGrowth(g) {
+    var el = document.getElementById("growth-" + g.id);
+    if (!el || !g.growth || !g.growth.length) { return; }
+    var old = echarts.getInstanceByDom(el);
+    if (old) { old.dispose(); }
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { bottom: 0 },
+      grid: { left: 40, right: 16, top: 16, bottom: 48 },
+      xAxis: { type: "category", data: g.growth.map(function (p) { return p[0]; }),
+               axisLabel: { formatter: function (v) { return v.slice(0, 5); } } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { name: g.series[0], type: "line", step: "end", data: g.growth.map(function (p) { return p[1]; }) },
+        { name: g.series[1], type: "line", step: "end", data: g.growth.map(function (p) { return p[2]; }) }
+      ]
     });
   }
 
   document.addEventListener("DOMContentLoaded", draw);
   window.addEventListener("resize", function () {
-    document.querySelectorAll(".group-network").forEach(function (el) {
+    document.querySelectorAll(".group-network, .group-growth").forEach(function (el) {
       var c = typeof echarts !== "undefined" && echarts.getInstanceByDom(el);
       if (c) { c.resize(); }
     });

@@ -178,6 +178,22 @@ def test_chart_dates_read_day_first_on_the_axis_and_in_the_tooltip(page: Page, d
     assert not ISO_DATE.search(tooltip.first.inner_text())
 
 
+def test_each_group_card_draws_its_growth_over_time_day_first(page: Page, demo_server: str) -> None:
+    page.goto(f"{demo_server}/networks")
+    settle(page)
+    growth = page.locator(".group-growth").first
+    growth.scroll_into_view_if_needed()
+    option = page.evaluate(
+        "(id) => { const o = echarts.getInstanceByDom(document.getElementById(id)).getOption();"
+        " return {days: o.xAxis[0].data, members: o.series[0].data, incidents: o.series[1].data}; }",
+        growth.get_attribute("id"),
+    )
+    assert option["days"] and all(DAY_MONTH.match(d) for d in option["days"]), option["days"]
+    incidents = option["incidents"]  # one point per day: incidents so far rise every point
+    assert len(incidents) == len(option["days"]) and incidents == sorted(set(incidents))
+    assert option["members"] == sorted(option["members"]) and option["members"][-1] >= 2
+
+
 def test_partial_weeks_are_marked_not_drawn_as_drops(
     page: Page, demo_server: str, demo_city: DemoCity
 ) -> None:
