@@ -65,6 +65,9 @@ DATA_TABLES = [
     "legacy_lock_schedule",
     "drug_decisions",
     "drug_surveys",
+    "group_snapshots",
+    "report_draft_versions",
+    "report_drafts",
 ]
 
 

@@ -73,6 +73,9 @@ class GroupIncident:
     day: date
     commune: str
     article: str
+    #: where it happened (WGS84), when the record has it: the card's map
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,8 @@ def _require(database: Database, actor: Actor, action: str, obj: str, client: st
     raise PermissionDenied("Không có quyền xem nhóm đồng phạm.", "Not allowed to see co-offending groups.")
 
 
-def _load(database: Database, end: date | None) -> tuple[CoOffending, dict[str, str]]:
-    """The city's co-offending links up to ``end`` and each incident's article."""
+def _load(database: Database, end: date | None) -> tuple[CoOffending, dict[str, store.LinkedIncident]]:
+    """The city's co-offending links up to ``end`` and each incident's record (article, place)."""
     with database.transaction(write=False) as session:
         incidents, links = store.co_offending(session, None, end)
     facts = [
@@ -153,7 +156,7 @@ def _load(database: Database, end: date | None) -> tuple[CoOffending, dict[str, 
         )
         for i in incidents
     ]
-    return CoOffending.build(facts, links), {i.source_id: i.article for i in incidents}
+    return CoOffending.build(facts, links), {i.source_id: i for i in incidents}
 
 
 def _scope_codes(actor: Actor) -> set[str] | None:
@@ -261,7 +264,11 @@ def _history(
 
 
 def _card(
-    data: CoOffending, gid: str, group: Group, articles: dict[str, str], codes: set[str] | None
+    data: CoOffending,
+    gid: str,
+    group: Group,
+    records: dict[str, store.LinkedIncident],
+    codes: set[str] | None,
 ) -> GroupCard | None:
     shown = [i for i in group.incidents if codes is None or str(data.commune[i]) in codes]
     if not shown:
@@ -273,12 +280,9 @@ def _card(
     labels = tuple(f"Đối tượng {k} · nhóm {gid}" for k in range(1, len(members) + 1))
     incidents = tuple(
         GroupIncident(
-            str(data.source_ids[i]),
-            date.fromordinal(int(data.day[i])),
-            str(data.commune[i]),
-            articles.get(str(data.source_ids[i]), ""),
+            record.source_id, record.occurred_on, record.commune, record.article, record.lat, record.lon
         )
-        for i in shown
+        for record in (records[str(data.source_ids[i])] for i in shown)
     )
     ties: dict[tuple[int, int], int] = {}
     for persons in named.values():
@@ -341,12 +345,12 @@ def co_offending_groups(
         )
     obj = f"period:{start.isoformat()}..{end.isoformat()}"
     _require(database, actor, "networks.groups", obj, client_address)
-    data, articles = _load(database, end)
+    data, records = _load(database, end)
     registry, _ = _history(database, data, end, rules, seed, steps=False)
     groups = find_groups(data, start, end, group_rules, seed=seed)
     ids = registry.assign(data, groups, rules.tracking.match_overlap)
     codes = _scope_codes(actor)
-    cards = [c for gid, g in zip(ids, groups, strict=True) if (c := _card(data, gid, g, articles, codes))]
+    cards = [c for gid, g in zip(ids, groups, strict=True) if (c := _card(data, gid, g, records, codes))]
     with database.transaction() as session:
         audit.append(
             session,

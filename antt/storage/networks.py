@@ -26,6 +26,8 @@ class LinkedIncident:
     severity: str | None
     drug_related: bool
     organised_group: bool
+    lat: float | None = None
+    lon: float | None = None
 
 
 def co_offending(
@@ -56,6 +58,8 @@ def co_offending(
             func.coalesce(IncidentRow.severity, IncidentRow.severity_min),
             IncidentRow.drug_related,
             IncidentRow.organised_group,
+            IncidentRow.lat,
+            IncidentRow.lon,
         )
         .join(crowded, crowded.c.incident_id == IncidentRow.id)
         .where(*conditions)
@@ -67,7 +71,7 @@ def co_offending(
     for r in rows:
         name = f"{r.source}:{r.source_id}" if r.source_id in shared else r.source_id
         names[r.id] = name
-        incidents.append(LinkedIncident(name, r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8])))
+        incidents.append(LinkedIncident(name, r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]), r[9], r[10]))
     links: list[tuple[str, str]] = []
     if names:
         found = session.execute(

@@ -76,6 +76,13 @@ def networks_page(
             "links": [list(t) for t in c.ties],
             "growth": [[day(d), members, incidents] for d, members, incidents in c.growth],
             "series": [_("Members"), _("Incidents")],
+            # the card's map: the group's communes shaded, its incidents that have a place as points
+            "communes": list(c.communes),
+            "points": [
+                [i.lon, i.lat, i.source_id, day(i.day)]
+                for i in c.incidents
+                if i.lat is not None and i.lon is not None
+            ],
         }
         for c in cards
     ]
@@ -91,6 +98,10 @@ def networks_page(
             "end": end,
             "min_members": min_members,
             "unit_names": names,
+            "map_labels": {
+                "incidents": _("Incidents"),
+                "no_place": _("No incident of this group has a recorded place."),
+            },
             "english": current_language() == "en",
         },
     )

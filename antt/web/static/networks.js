@@ -37,6 +37,75 @@
       });
       drawGrowth(g);
     });
+    drawMaps(groups);
+  }
+
+  // where the group acted: its communes shaded, its incidents with a recorded place as points, the view
+  // fitted to them; the commune outlines are those of the reader's scope (GET /api/map/communes)
+  var communeMap = null;
+  function drawMaps(groups) {
+    var els = groups.map(function (g) { return document.getElementById("map-" + g.id); });
+    if (!els.some(function (el) { return el; })) { return; }
+    var labels = JSON.parse((document.getElementById("networks-labels") || {}).textContent || "{}");
+    if (!communeMap) {
+      communeMap = fetch("/api/map/communes", { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) { throw new Error("map " + r.status); }
+        return r.json();
+      }).then(function (geo) {
+        geo = { type: "FeatureCollection", features: geo.features.concat(geo.neighbours || []) };
+        echarts.registerMap("group-communes", geo);
+        return geo;
+      });
+    }
+    communeMap.then(function (geo) {
+      var boxes = {};
+      geo.features.forEach(function (f) { boxes[f.properties.code] = box(f.geometry.coordinates); });
+      groups.forEach(function (g, k) { if (els[k]) { drawMap(els[k], g, boxes, labels); } });
+    });
+  }
+
+  function box(coordinates) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    (function walk(c) {
+      if (typeof c[0] === "number") {
+        b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])];
+      } else { c.forEach(walk); }
+    })(coordinates);
+    return b;
+  }
+
+  function drawMap(el, g, boxes, labels) {
+    var old = echarts.getInstanceByDom(el);
+    if (old) { old.dispose(); }
+    // the view: the group's points and communes, with a margin
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    function take(x) { b = [Math.min(b[0], x[0]), Math.min(b[1], x[1]), Math.max(b[2], x[2]), Math.max(b[3], x[3])]; }
+    g.points.forEach(function (p) { take([p[0], p[1], p[0], p[1]]); });
+    g.communes.forEach(function (code) { if (boxes[code]) { take(boxes[code]); } });
+    var option = {
+      animation: false,
+      tooltip: { trigger: "item", formatter: function (p) {
+        return p.seriesType === "scatter" ? echarts.format.encodeHTML(p.value[3] + " \u00b7 " + p.value[2]) : "";
+      } },
+      geo: {
+        map: "group-communes", nameProperty: "code", roam: true, selectedMode: false,
+        itemStyle: { borderColor: "#777", borderWidth: 0.5, areaColor: "#eef0f3" },
+        emphasis: { disabled: true },
+        regions: g.communes.map(function (code) { return { name: code, itemStyle: { areaColor: "#f6d8a8" } }; })
+      },
+      series: [{ name: labels.incidents, type: "scatter", coordinateSystem: "geo", data: g.points,
+                 symbolSize: 9, itemStyle: { color: "#b3261e", borderColor: "#fff", borderWidth: 1 } }]
+    };
+    if (isFinite(b[0])) {
+      var pad = Math.max(b[2] - b[0], b[3] - b[1], 0.01) * 0.15;
+      option.geo.boundingCoords = [[b[0] - pad, b[3] + pad], [b[2] + pad, b[1] - pad]];
+    }
+    if (!g.points.length) {
+      option.title = { text: labels.no_place, left: 8, top: 8, textStyle: { fontSize: 12, fontWeight: 400 } };
+    }
+    echarts.init(el, null, { renderer: "canvas" }).setOption(option);
+    el.dataset.points = String(g.points.length);
+    el.dataset.ready = "true";
   }
 
   // members seen so far and incidents so far, as steps over the group's days
@@ -63,7 +132,7 @@
 
   document.addEventListener("DOMContentLoaded", draw);
   window.addEventListener("resize", function () {
-    document.querySelectorAll(".group-network, .group-growth").forEach(function (el) {
+    document.querySelectorAll(".group-network, .group-growth, .group-map").forEach(function (el) {
       var c = typeof echarts !== "undefined" && echarts.getInstanceByDom(el);
       if (c) { c.resize(); }
     });

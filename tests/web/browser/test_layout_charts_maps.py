@@ -343,3 +343,26 @@ def test_printed_compstat_shows_its_filters_and_no_chart_is_cut(page: Page, demo
         assert drawn["x"] + drawn["width"] <= widget["x"] + widget["width"] + 1, chart
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "print-compstat.png"), full_page=True)
+
+
+def test_each_group_card_maps_its_incidents_inside_the_view(page: Page, demo_server: str) -> None:
+    page.goto(f"{demo_server}/networks")
+    settle(page)
+    group_map = page.locator(".group-map").first
+    group_map.scroll_into_view_if_needed()
+    expect(group_map).to_have_attribute("data-ready", "true")
+    card = json.loads(page.locator("#networks-data").text_content() or "[]")[0]
+    assert group_map.get_attribute("id") == f"map-{card['id']}"
+    assert card["points"], "the demo's groups have placed incidents"
+    assert group_map.get_attribute("data-points") == str(len(card["points"]))
+    # every incident is drawn inside the map's box (the view is fitted to the group), on a shaded commune
+    placed = page.evaluate(
+        "(id) => { const el = document.getElementById(id); const c = echarts.getInstanceByDom(el);"
+        " const o = c.getOption();"
+        " return {px: o.series[0].data.map(p => c.convertToPixel({geoIndex: 0}, [p[0], p[1]])),"
+        " w: el.clientWidth, h: el.clientHeight,"
+        " shaded: o.geo[0].regions.filter(r => r.itemStyle && r.itemStyle.areaColor).map(r => r.name)}; }",
+        group_map.get_attribute("id"),
+    )
+    assert placed["shaded"] == card["communes"]
+    assert all(0 <= x <= placed["w"] and 0 <= y <= placed["h"] for x, y in placed["px"]), placed
