@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from antt.errors import SettingsError
 
 DEMO_PSEUDONYM_KEY = "antt-demo-key-not-secret-synthetic-data-only"
-_SECRET_FIELDS = ("pseudonym_key", "oidc_client_secret")
+_SECRET_FIELDS = ("pseudonym_key", "oidc_client_secret", "smtp_password")
 _MIN_KEY_LENGTH = 32
 
 # Purposes of the keys derived from the configured secret (HKDF ``info``). The pseudonym key itself is the
@@ -114,6 +114,25 @@ class Settings(BaseSettings):
         default="06-30",
         pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
         description="day (MM-DD) by which each commune's survey of the year is due",
+    )
+
+    # e-mail of new early-warning alerts (issue 13; antt.services.alert_mail): off while no host or recipient
+    smtp_host: str | None = Field(default=None, description="the unit's mail server; unset: no e-mail")
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_security: str = Field(
+        default="starttls", pattern="^(starttls|ssl|none)$", description="none only on a trusted network"
+    )
+    smtp_user: str | None = Field(default=None)
+    smtp_password: SecretStr | None = Field(default=None, description="or ANTT_SMTP_PASSWORD_FILE")
+    smtp_timeout_seconds: float = Field(default=20, gt=0)
+    alert_mail_from: str = Field(default="antt@localhost", description="the sender of alert e-mails")
+    alert_mail_to: str = Field(
+        default="",
+        description="recipients separated by ';', each an address, optionally '=' and unit codes separated "
+        "by ',' (only those communes' alerts): 'lanhdao@x.vn; doi@x.vn=10525,10526'",
+    )
+    public_url: str | None = Field(
+        default=None, description="the address users open ANTT at, for links in e-mails (https://…)"
     )
 
     @property

@@ -140,9 +140,15 @@ def scan_command(
         "--article",
         help="chuỗi xã × điều luật thay cho xã × nhóm, vd. --article 173 --article 174 / series by article",
     ),
+    mail: bool = typer.Option(
+        True,
+        "--mail/--no-mail",
+        help="gửi e-mail cảnh báo mới nếu đã cấu hình / e-mail new alerts if configured",
+    ),
 ) -> None:
     """Quét mọi xã × nhóm (hoặc × điều luật), lưu cảnh báo mới / scan every commune × group (or article)."""
     from antt.domain.access import Actor
+    from antt.services.alert_mail import mail_new_alerts
     from antt.services.database import open_database, require_current_schema
     from antt.services.warn import scan
     from antt.settings import load_settings
@@ -157,12 +163,18 @@ def scan_command(
             method=method,
             articles=article or None,
         )
+        mailed = mail_new_alerts(database, result.opened_ids, actor="cli") if mail else None
     finally:
         database.dispose()
-    Console(highlight=False).print(
+    console = Console(highlight=False)
+    console.print(
         f"Tuần {result.week_start:%d/%m/%Y}: {result.series} chuỗi, {result.opened} cảnh báo mới, "
         f"{result.still_open} vẫn mở, {result.closed} đóng / week: series, new, still open, closed"
     )
+    if mailed is not None and mailed.error is None:
+        console.print(f"Đã gửi e-mail tới {mailed.sent} người nhận / e-mailed {mailed.sent} recipients")
+    elif mailed is not None:
+        console.print(f"Không gửi được e-mail cảnh báo / alert e-mail not sent: {mailed.error}")
 
 
 app.command("run", help="= scan")(scan_command)

@@ -21,6 +21,7 @@ BATCH_KIND_LABELS: Mapping[str, tuple[str, str]] = {
 AUDIT_ACTION_LABELS: Mapping[str, tuple[str, str]] = {
     "access.denied": ("Bị từ chối truy cập", "Access refused"),
     "alert.acknowledge": ("Xác nhận đã xem cảnh báo", "Alert acknowledged"),
+    "alert.mail": ("Gửi e-mail cảnh báo", "Alert e-mail sent"),
     "audit.checkpoint": ("Lập điểm kiểm tra nhật ký", "Audit log checkpoint"),
     "audit.export": ("Xuất nhật ký kiểm tra", "Audit log exported"),
     "audit.read": ("Xem nhật ký kiểm tra", "Audit log read"),

@@ -28,6 +28,7 @@ from antt.domain.periods import check_supported_day, today_local
 from antt.domain.reference import offence_table, unit_catalog
 from antt.domain.units import Level
 from antt.errors import InvalidInput, PermissionDenied
+from antt.services.alert_mail import mail_new_alerts
 from antt.services.disclosure import SENSITIVE_GROUPS
 from antt.storage import alerts as store
 from antt.storage import audit
@@ -50,6 +51,8 @@ class ScanResult:
     opened: int
     still_open: int
     closed: int
+    #: the alerts this scan opened (for their e-mail)
+    opened_ids: tuple[int, ...] = ()
 
 
 def judged_week(as_of: date) -> tuple[date, date]:
@@ -260,16 +263,27 @@ def scan(
                 },
             )
     return ScanResult(
-        monday, sunday, found.name, counts.shape[0], len(candidates), len(new), len(updated), len(closed)
+        monday,
+        sunday,
+        found.name,
+        counts.shape[0],
+        len(candidates),
+        len(new),
+        len(updated),
+        len(closed),
+        tuple(new),
     )
 
 
 def scan_after_import(database: Database) -> ScanResult | None:
     """The scan every successful incident import runs once its transaction has committed (issue 13 §4):
-    the default detector, as of today. It must never fail the import: any error is logged and ``None``
-    returned (``antt warn scan`` runs it again by hand)."""
+    the default detector, as of today, and the e-mail of the alerts it opened (when configured). It must
+    never fail the import: any error is logged and ``None`` returned (``antt warn scan`` runs it again by
+    hand)."""
     try:
-        return scan(database, Actor.system("import"), audit_quiet=True)
+        result = scan(database, Actor.system("import"), audit_quiet=True)
+        mail_new_alerts(database, result.opened_ids, actor="import")
+        return result
     except Exception:  # the import has committed: a failed scan is reported, not raised
         log.exception("early-warning scan after import failed / quét cảnh báo sau khi nhập lỗi")
         return None
