@@ -24,7 +24,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from antt.domain.access import Action, Actor, suppress_small
@@ -245,11 +245,21 @@ class Milestone:
     required_communes: int
     share: OfficialShare
     decided: bool  # the deadline has passed: the share is the one on the deadline
+    #: recognitions expected by the deadline at the pace of the last 12 months (``None``: decided, or no
+    #: pace yet); capped at the communes there are
+    projected: int | None = None
 
     @property
     def missing(self) -> int:
         """Recognitions still needed to reach the step (0 when reached)."""
         return max(0, self.required_communes - self.share.recognised)
+
+    @property
+    def on_track(self) -> bool | None:
+        """Reached, or reached by the deadline at the present pace; ``None`` when that cannot be said."""
+        if self.decided or self.missing == 0:
+            return self.missing == 0
+        return None if self.projected is None else self.projected >= self.required_communes
 
 
 @dataclass(frozen=True)
@@ -276,6 +286,13 @@ class Roadmap:
     share: OfficialShare
     milestones: list[Milestone]
     candidates: list[ReviewCandidate]
+    #: the official share at the end of each year since the first decision (this year: as of today)
+    history: list[OfficialShare] = field(default_factory=list)
+    #: recognitions a year over the last 12 months in the scheme in force (since it began, when younger;
+    #: ``None`` under three months of it)
+    pace: float | None = None
+    #: the year every commune would be recognised at that pace (``None``: no pace, or none gained)
+    full_by: int | None = None
     indicative_label: str = f"{INDICATIVE_LABEL_VI} / {INDICATIVE_LABEL_EN}"
 
 
@@ -289,6 +306,8 @@ def road_to_full(database: Database, actor: Actor, *, as_of: date | None = None)
         raise PermissionDenied("Bạn không có quyền xem số liệu.", "You are not allowed to view figures.")
     day = as_of or today_local()
     book = decision_book(database)
+    today = book.share(day)
+    pace = recognition_pace(book, day)
     milestones = []
     for target in effective_targets(database).targets:
         deadline = target.rule.deadline
@@ -297,9 +316,50 @@ def road_to_full(database: Database, actor: Actor, *, as_of: date | None = None)
         on = min(deadline, day)
         share = book.share(on)
         required = math.ceil(target.rule.value * share.communes / 100 - 1e-9)  # whole communes
-        milestones.append(Milestone(target.id, deadline, target.rule.value, required, share, day >= deadline))
+        decided = day >= deadline
+        projected = None
+        if not decided and pace is not None:
+            years = (deadline - day).days / DAYS_PER_YEAR
+            projected = min(share.communes, math.floor(share.recognised + pace * years + 1e-9))
+        milestones.append(
+            Milestone(target.id, deadline, target.rule.value, required, share, decided, projected)
+        )
     milestones.sort(key=lambda m: m.deadline)
-    return Roadmap(day, book.share(day), milestones, _candidates(database, actor, book, day))
+    full_by = None
+    if pace and pace > 0:
+        full_by = (day + timedelta(days=DAYS_PER_YEAR * (today.communes - today.recognised) / pace)).year
+    return Roadmap(
+        day,
+        today,
+        milestones,
+        _candidates(database, actor, book, day),
+        history=share_by_year(book, day),
+        pace=pace,
+        full_by=full_by,
+    )
+
+
+DAYS_PER_YEAR = 365.25
+
+
+def share_by_year(book: DecisionBook, day: date) -> list[OfficialShare]:
+    """The official share on 31 December of every year from the first decision's to ``day``'s (that year's
+    as of ``day``); in each year's own scheme of communes."""
+    if not book.decisions:
+        return []
+    first = min(d.decision_date for d in book.decisions).year
+    return [book.share(min(date(year, 12, 31), day)) for year in range(first, day.year + 1)]
+
+
+def recognition_pace(book: DecisionBook, day: date) -> float | None:
+    """Recognitions gained a year over the 12 months to ``day``, counted in the scheme in force on ``day``
+    (from its first day when it is younger than a year: a recognition of a former commune is not one of
+    the new scheme's); ``None`` when that span is under three months."""
+    start = max(day - timedelta(days=365), book.catalog.scheme_on(day).valid_from)
+    if (day - start).days < 91:
+        return None
+    gained = book.share(day).recognised - book.share(start).recognised
+    return gained * DAYS_PER_YEAR / (day - start).days
 
 
 def _candidates(database: Database, actor: Actor, book: DecisionBook, day: date) -> list[ReviewCandidate]:

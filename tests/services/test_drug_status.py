@@ -240,6 +240,19 @@ def test_the_road_to_100_percent_and_the_communes_to_review(database, settings, 
         ("drug-free-communes-2030", 69, 5, 64, False),
         ("drug-free-communes-2035", 114, 5, 109, False),
     ]
+    # five recognitions since the new scheme began (1/7/2025, 193 days before): 5 × 365.25 / 193 a year
+    assert road.pace == pytest.approx(5 * 365.25 / 193)
+    projected = [(m.projected, m.on_track) for m in road.milestones]
+    # 31/12/2027 is 720 days away: 5 + 9.462 × 1.971 = 23.65; 2030: 1,816 days, 52.05; 2035: 3,642, 99.35
+    assert projected == [(None, False), (23, False), (52, False), (99, False)]
+    assert road.full_by == 2037  # 109 more at 9.46 a year: 11.5 years after 10/01/2026
+    assert [(s.day, s.recognised, s.communes) for s in road.history] == [
+        (date(2025, 12, 31), 5, 114),
+        (date(2026, 1, 10), 5, 114),
+    ]
+    early = road_to_full(database, actor, as_of=date(2025, 8, 1))  # a month into the scheme: no pace yet
+    assert (early.pace, early.full_by) == (None, None)
+    assert {(m.projected, m.on_track) for m in early.milestones} == {(None, None)}
     kinds = {(c.kind, c.unit_code) for c in road.candidates}
     assert kinds == {("recognised_with_activity", "11383"), ("clean_not_recognised", "10546")}
     flagged = next(c for c in road.candidates if c.unit_code == "11383")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +17,12 @@ from tests.services.test_drug_survey import GOOD
 from tests.web.signed_in import client_as
 
 
+def drugs_data(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="drugs-data">(.*?)</script>', page, re.S)
+    assert found is not None
+    return json.loads(html.unescape(found.group(1)))
+
+
 @pytest.mark.slow
 def test_the_page_shows_statuses_roadmap_and_campaign_within_the_scope(loaded, settings) -> None:  # noqa: F811
     officer = Actor.for_user("cax", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", "11383"))])
@@ -24,10 +33,22 @@ def test_the_page_shows_statuses_roadmap_and_campaign_within_the_scope(loaded, s
         assert "Xã, phường không ma túy" in page and 'id="roadmap"' in page
         assert 'data-unit="11329"' in page and "kế thừa" in page  # 10507's inherited decision
         assert "Quận, huyện cũ của Thành phố Hải Phòng đã xong: 0/15" in page and "1/114" in page
+        chart = drugs_data(page)  # the status map and the yearly share (static/drugs.js)
+        assert chart["statuses"]["10507"]["inherited"] is True and chart["unit"] == ""  # Thành Đông
+        assert chart["statuses"]["10543"] == {
+            "status": "class_2",
+            "inherited": False,
+            "name": "Phường Việt Hòa",
+        }
+        assert [year for year, _ in chart["plan"]] == [2025, 2027, 2030, 2035]
+        assert [p for _, p in chart["plan"]] == [30, 45, 60, 100]
+        assert chart["history"] and all(0 <= p <= 100 for _, p in chart["history"])
+        assert 'data-testid="drug-pace"' in page and 'id="drug-map"' in page
         english = leader.get("/drugs", headers={"Accept-Language": "en"})
         assert english.status_code == 200
     with client_as(app, loaded, "commune_officer", ("11383",)) as mine:
         page = mine.get("/drugs").text
         assert 'data-unit="11383"' in page and 'data-unit="11329"' not in page
         assert "Quận, huyện cũ đã xong" not in page
+        assert set(drugs_data(page)["statuses"]) <= {"11383"}  # the map colours their commune only
         assert mine.get("/drugs", params={"unit": "11329"}).status_code == 404

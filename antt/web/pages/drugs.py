@@ -9,13 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from antt.domain.access import Action
+from antt.domain.drug_status import DrugStatus
 from antt.domain.units import Level
 from antt.services.compstat import scope_of
 from antt.services.drug_classes import drug_status_report
 from antt.services.drug_status import road_to_full
 from antt.services.drug_survey import survey_progress
 from antt.web.access import requires
-from antt.web.i18n import current_language
+from antt.web.i18n import _, current_language
 from antt.web.pages.common import actor_of, database_of, page_context
 from antt.web.templating import render
 
@@ -32,6 +33,30 @@ def drugs_page(request: Request, unit: str = "") -> HTMLResponse:
     road = road_to_full(database, actor)
     progress = survey_progress(database, actor)
     candidates = [c for c in road.candidates if chosen is None or c.unit_code == chosen]
+    english = current_language() == "en"
+    # the map of official statuses and the yearly share against the plan, drawn by static/drugs.js
+    chart = {
+        "unit": chosen or "",
+        "statuses": {
+            c.unit_code: {
+                "status": c.official.status.value,
+                "inherited": c.official.inherited,
+                "name": c.unit_name,
+            }
+            for c in report.communes
+            if c.official is not None
+        },
+        "history": [[s.day.year, round(s.percent, 1)] for s in road.history],
+        "plan": [[m.deadline.year, m.required_percent] for m in road.milestones],
+        "labels": {
+            **{s.value: s.label_en if english else s.label_vi for s in DrugStatus},
+            "undecided": _("No decision"),
+            "inherited": _("inherited"),
+            "share": _("Recognised drug-free (%%)"),
+            "plan": _("The city's plan (%%)"),
+            "status": _("Official status"),
+        },
+    }
     return render(
         request,
         "drugs.html",
@@ -43,6 +68,7 @@ def drugs_page(request: Request, unit: str = "") -> HTMLResponse:
             "progress": progress,
             "communes": communes,
             "unit": chosen or "",
-            "english": current_language() == "en",
+            "english": english,
+            "chart": chart,
         },
     )

@@ -80,6 +80,9 @@
     return box;
   }
 
+  // shared with the pages' own scripts (networks.js, drugs.js), which load after this one
+  window.ANTT = { bbox: bbox, loadCommuneMap: loadCommuneMap };
+
   function overlaps(a, b) { return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]; }
 
   function layersOf(el) {

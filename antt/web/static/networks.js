@@ -42,36 +42,15 @@
 
   // where the group acted: its communes shaded, its incidents with a recorded place as points, the view
   // fitted to them; the commune outlines are those of the reader's scope (GET /api/map/communes)
-  var communeMap = null;
   function drawMaps(groups) {
     var els = groups.map(function (g) { return document.getElementById("map-" + g.id); });
     if (!els.some(function (el) { return el; })) { return; }
     var labels = JSON.parse((document.getElementById("networks-labels") || {}).textContent || "{}");
-    if (!communeMap) {
-      communeMap = fetch("/api/map/communes", { credentials: "same-origin" }).then(function (r) {
-        if (!r.ok) { throw new Error("map " + r.status); }
-        return r.json();
-      }).then(function (geo) {
-        geo = { type: "FeatureCollection", features: geo.features.concat(geo.neighbours || []) };
-        echarts.registerMap("group-communes", geo);
-        return geo;
-      });
-    }
-    communeMap.then(function (geo) {
+    window.ANTT.loadCommuneMap().then(function (geo) {
       var boxes = {};
-      geo.features.forEach(function (f) { boxes[f.properties.code] = box(f.geometry.coordinates); });
+      geo.features.forEach(function (f) { boxes[f.properties.code] = window.ANTT.bbox(f.geometry); });
       groups.forEach(function (g, k) { if (els[k]) { drawMap(els[k], g, boxes, labels); } });
     });
-  }
-
-  function box(coordinates) {
-    var b = [Infinity, Infinity, -Infinity, -Infinity];
-    (function walk(c) {
-      if (typeof c[0] === "number") {
-        b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])];
-      } else { c.forEach(walk); }
-    })(coordinates);
-    return b;
   }
 
   function drawMap(el, g, boxes, labels) {
@@ -88,7 +67,7 @@
         return p.seriesType === "scatter" ? echarts.format.encodeHTML(p.value[3] + " \u00b7 " + p.value[2]) : "";
       } },
       geo: {
-        map: "group-communes", nameProperty: "code", roam: true, selectedMode: false,
+        map: "communes", nameProperty: "code", roam: true, selectedMode: false,
         itemStyle: { borderColor: "#777", borderWidth: 0.5, areaColor: "#eef0f3" },
         emphasis: { disabled: true },
         regions: g.communes.map(function (code) { return { name: code, itemStyle: { areaColor: "#f6d8a8" } }; })

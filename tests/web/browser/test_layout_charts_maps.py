@@ -366,3 +366,31 @@ def test_each_group_card_maps_its_incidents_inside_the_view(page: Page, demo_ser
     )
     assert placed["shaded"] == card["communes"]
     assert all(0 <= x <= placed["w"] and 0 <= y <= placed["h"] for x, y in placed["px"]), placed
+
+
+def test_the_drug_page_maps_every_commune_by_its_official_status_and_charts_the_plan(
+    page: Page, demo_server: str
+) -> None:
+    page.goto(f"{demo_server}/drugs")
+    settle(page)
+    drug_map = page.locator("#drug-map")
+    drug_map.scroll_into_view_if_needed()
+    expect(drug_map).to_have_attribute("data-ready", "true")
+    assert drug_map.get_attribute("data-regions") == "114"
+    data = json.loads(page.locator("#drugs-data").text_content() or "{}")
+    colours = page.evaluate(
+        "() => { const o = echarts.getInstanceByDom(document.getElementById('drug-map')).getOption();"
+        " return Object.fromEntries(o.geo[0].regions.filter(r => r.itemStyle && r.itemStyle.areaColor)"
+        ".map(r => [r.name, r.itemStyle.areaColor])); }"
+    )
+    recognised = [code for code, s in data["statuses"].items() if s["status"] == "drug_free"]
+    assert recognised and all(colours[code] == "#2e7d32" for code in recognised)
+    undecided = [code for code in colours if code not in data["statuses"]]
+    assert all(colours[code] == "#eef0f3" for code in undecided)
+    chart = page.locator("#drug-share-chart")
+    expect(chart).to_have_attribute("data-ready", "true")
+    plan = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('drug-share-chart')).getOption().series[1].data"
+    )
+    assert [p for p in plan if p is not None] == [30, 45, 60, 100]
+    page.locator("#drug-map").screenshot(path=str(SCREENSHOTS / "drugs-map.png"))
