@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from antt.domain.access import Action, Actor, suppress_small
-from antt.domain.drug_status import Decision, DecisionBook, OfficialShare, OfficialStatus
+from antt.domain.drug_status import Decision, DecisionBook, DrugStatus, OfficialShare, OfficialStatus
 from antt.domain.periods import today_local
 from antt.domain.reference import unit_catalog
 from antt.errors import Issue, NotFound, PermissionDenied
@@ -45,6 +45,8 @@ from antt.services.import_batches import (
 )
 from antt.settings import Settings
 from antt.storage import drug_status as store
+from antt.storage import drug_survey as surveys
+from antt.storage.compstat import measures_by_unit_and_group
 from antt.storage.engine import Database
 from antt.storage.indicators import indicator_series
 
@@ -362,7 +364,9 @@ def recognition_pace(book: DecisionBook, day: date) -> float | None:
     return gained * DAYS_PER_YEAR / (day - start).days
 
 
-def _candidates(database: Database, actor: Actor, book: DecisionBook, day: date) -> list[ReviewCandidate]:
+def _latest_yearly(database: Database, day: date) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """Per commune code: the :data:`INDICATIVE_INDICATORS` of its latest yearly period ended by ``day``, and
+    that period's key."""
     latest: dict[str, dict[str, float]] = {}
     period_of: dict[str, tuple[date, str]] = {}
     with database.transaction(write=False) as session:
@@ -376,6 +380,11 @@ def _candidates(database: Database, actor: Actor, book: DecisionBook, day: date)
                     latest[unit] = {}
                 if period_of[unit][1] == period:
                     latest[unit][indicator] = latest[unit].get(indicator, 0.0) + value
+    return latest, {unit: period for unit, (_end, period) in period_of.items()}
+
+
+def _candidates(database: Database, actor: Actor, book: DecisionBook, day: date) -> list[ReviewCandidate]:
+    latest, periods = _latest_yearly(database, day)
     found: list[ReviewCandidate] = []
     for commune in book.communes(day):
         if actor.units is not None and commune.key not in actor.units:
@@ -383,7 +392,7 @@ def _candidates(database: Database, actor: Actor, book: DecisionBook, day: date)
         values = latest.get(commune.code)
         if values is None or len(values) < len(INDICATIVE_INDICATORS):
             continue
-        period = period_of[commune.code][1]
+        period = periods[commune.code]
         official = book.status(commune, day)
         active = any(v > 0 for v in values.values())
         figures = {k: suppress_small(int(v), actor, True, commune.key) for k, v in values.items()}
@@ -417,3 +426,90 @@ def _candidates(database: Database, actor: Actor, book: DecisionBook, day: date)
                 )
             )
     return found
+
+
+# --- nearest to recognition ----------------------------------------------------------------------------
+
+#: the survey's self-assessment (``antt.domain.drug_survey``) as points towards recognition
+_SELF_ASSESSMENT_POINTS = {"meets": 2, "near": 1, "far": 0}
+
+
+@dataclass(frozen=True)
+class NearestCommune:
+    """A commune not recognised drug-free, ranked by its evidence of being close (decision support,
+    labelled indicative; never a proposal). ``points``: the survey's self-assessment (meets 2, near 1),
+    2 when the latest yearly figures record no user, place or arrest, 1 when its drug cases fell between the
+    last two ended reporting years and 1 when there were none in the last one. Case counts as the reader
+    may see them (``None``: 1–4 withheld)."""
+
+    unit_code: str
+    unit_name: str
+    points: int
+    self_assessment: str | None  # meets | near | far, from the survey of this year or the last
+    indicators_clean: bool | None  # None: no yearly figures
+    cases_last: int | None
+    cases_before: int | None
+    years: tuple[int, int]  # the two reporting years compared (report-year:Y = 15/12/Y-1 – 14/12/Y)
+
+
+def last_ended_report_year(day: date) -> int:
+    """The last reporting year (15/12 of the year before – 14/12) wholly past on ``day``."""
+    return day.year if day > date(day.year, 12, 14) else day.year - 1
+
+
+def nearest_to_recognition(
+    database: Database, actor: Actor, *, as_of: date | None = None, limit: int = 10
+) -> list[NearestCommune]:
+    """The ``limit`` communes of the actor's scope nearest to recognition (see :class:`NearestCommune`),
+    best first; communes with no evidence at all are left out."""
+    if not actor.can(Action.VIEW_DASHBOARD):
+        raise PermissionDenied("Bạn không có quyền xem số liệu.", "You are not allowed to view figures.")
+    day = as_of or today_local()
+    book = decision_book(database)
+    communes = [c for c in book.communes(day) if actor.units is None or c.key in actor.units]
+    latest, _periods = _latest_yearly(database, day)
+    last = last_ended_report_year(day)
+    windows = {y: (date(y - 1, 12, 15), date(y, 12, 14)) for y in (last, last - 1)}
+    codes = [c.code for c in communes]
+    assessed: dict[str, str] = {}
+    cases: dict[int, dict[str, int]] = {}
+    with database.transaction(write=False) as session:
+        for year in (day.year - 1, day.year):  # this year's survey wins over last year's
+            for row in surveys.of_year(session, year, {c.key for c in communes}):
+                value = row.answers.get("self_assessment")
+                if row.status != "returned" and isinstance(value, str) and value in _SELF_ASSESSMENT_POINTS:
+                    assessed[row.unit_code] = value
+        for year, (start, end) in windows.items():
+            measures = measures_by_unit_and_group(session, start, end, end, units=codes, groups=["drugs"])
+            cases[year] = {unit: values[0] for (unit, _group), values in measures.items()}
+    found: list[NearestCommune] = []
+    for commune in communes:
+        own = book.own(commune.key, day)
+        if own is not None and own.status is DrugStatus.DRUG_FREE:
+            continue
+        values = latest.get(commune.code)
+        clean = None if not values or len(values) < len(INDICATIVE_INDICATORS) else not any(values.values())
+        now = suppress_small(cases[last].get(commune.code, 0), actor, True, commune.key)
+        before = suppress_small(cases[last - 1].get(commune.code, 0), actor, True, commune.key)
+        assessment = assessed.get(commune.code)
+        points = _SELF_ASSESSMENT_POINTS.get(assessment or "", 0) + (2 if clean else 0)
+        # judged on the counts as shown: a withheld count ranks nothing (its order would tell it)
+        points += (1 if now is not None and before is not None and now < before else 0) + (
+            1 if now == 0 else 0
+        )
+        if assessment is None and clean is None:
+            continue  # neither a survey nor yearly figures: nothing to judge by
+        found.append(
+            NearestCommune(
+                commune.code,
+                commune.name,
+                points,
+                assessment,
+                clean,
+                now,
+                before,
+                (last, last - 1),
+            )
+        )
+    found.sort(key=lambda n: (-n.points, n.unit_name))
+    return found[:limit]

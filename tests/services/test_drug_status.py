@@ -262,3 +262,57 @@ def test_the_road_to_100_percent_and_the_communes_to_review(database, settings, 
     officer = Actor.for_user("cax_lechan", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", "11383"))])
     (own,) = road_to_full(database, officer, as_of=date(2026, 1, 10)).candidates
     assert own.unit_code == "11383" and own.figures["drug_offenders_arrested"] is None
+
+
+def test_the_communes_nearest_to_recognition_rank_survey_figures_and_falling_drug_cases(
+    database, settings, actor, tmp_path
+) -> None:
+    """As of 10/01/2027 the last ended reporting years are 2026 (15/12/2025–14/12/2026) and 2025. 10546:
+    clean yearly figures (2), survey "meets" (2), no drug case in 2026 (1) = 5. 11329: survey "near" (1),
+    drug cases 6 → 3 (falling, 1) = 2, but 1 for a reader who may not see counts under 5 (the fall between
+    two withheld counts would tell them). Recognised communes are never listed."""
+    from antt.services.drug_status import nearest_to_recognition
+    from antt.services.drug_survey import submit_survey
+    from antt.services.imports import import_incidents
+    from antt.services.indicators import import_indicators
+    from tests.incident_files import incident, write_csv
+    from tests.services.test_drug_survey import GOOD
+
+    run(database, settings, actor, write_decisions(tmp_path / "a.csv", GOOD_ROWS))
+    figures = {"10546": (0, 0, 0), "11383": (0, 0, 0)}  # 11383 is recognised: not listed
+    import_indicators(database, settings, actor, write_drug_indicators(tmp_path / "i.csv", figures))
+    days = ["20/08/2025"] * 6 + ["10/03/2026"] * 3 + ["20/12/2026"] * 4  # the last four: not an ended year
+    rows = [
+        incident(n, occurred_at=f"{d} 10:00", reported_at="", unit_code="11329", article="249.1")
+        for n, d in enumerate(days, start=1)
+    ]
+    later = datetime(2027, 1, 10, 3, 0, tzinfo=UTC)  # the December cases are in the future today
+    import_incidents(database, settings, actor, write_csv(tmp_path / "drugs.csv", rows), now=later)
+    for code, assessment in (("10546", "meets"), ("11329", "near")):
+        officer = Actor.for_user(f"cax{code}", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", code))])
+        submit_survey(
+            database,
+            officer,
+            code,
+            dict(GOOD, self_assessment=assessment),
+            now=datetime(2026, 11, 2, tzinfo=UTC),
+        )
+    day = date(2027, 1, 10)
+    ranked = nearest_to_recognition(database, actor, as_of=day)
+    assert [(n.unit_code, n.points) for n in ranked] == [("10546", 5), ("11329", 2)]
+    first, second = ranked
+    assert (first.self_assessment, first.indicators_clean, first.cases_last, first.years) == (
+        "meets",
+        True,
+        0,
+        (2026, 2025),
+    )
+    assert (second.self_assessment, second.indicators_clean, second.cases_last, second.cases_before) == (
+        "near",
+        None,
+        3,
+        6,
+    )
+    officer = Actor.for_user("cax11329", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", "11329"))])
+    (own,) = nearest_to_recognition(database, officer, as_of=day)
+    assert (own.unit_code, own.points, own.cases_last, own.cases_before) == ("11329", 1, None, 6)

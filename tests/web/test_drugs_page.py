@@ -44,6 +44,10 @@ def test_the_page_shows_statuses_roadmap_and_campaign_within_the_scope(loaded, s
         assert [p for _, p in chart["plan"]] == [30, 45, 60, 100]
         assert chart["history"] and all(0 <= p <= 100 for _, p in chart["history"])
         assert 'data-testid="drug-pace"' in page and 'id="drug-map"' in page
+        nearest = page[page.index('id="nearest-title"') : page.index("Xã, phường cần rà soát")]
+        assert 'data-unit="11383"' not in nearest  # recognised: never "nearest to recognition"
+        points = [int(p) for p in re.findall(r'<tr data-unit="\d+"><td>[^<]+</td><td>(\d+)</td>', nearest)]
+        assert points and points == sorted(points, reverse=True)  # ranked, best first
         english = leader.get("/drugs", headers={"Accept-Language": "en"})
         assert english.status_code == 200
     with client_as(app, loaded, "commune_officer", ("11383",)) as mine:

@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse
 
 from antt.domain.access import Action
 from antt.domain.drug_status import DrugStatus
+from antt.domain.drug_survey import QUESTIONS
 from antt.domain.units import Level
 from antt.services.compstat import scope_of
 from antt.services.drug_classes import drug_status_report
-from antt.services.drug_status import road_to_full
+from antt.services.drug_status import nearest_to_recognition, road_to_full
 from antt.services.drug_survey import survey_progress
 from antt.web.access import requires
 from antt.web.i18n import _, current_language
@@ -33,6 +34,7 @@ def drugs_page(request: Request, unit: str = "") -> HTMLResponse:
     road = road_to_full(database, actor)
     progress = survey_progress(database, actor)
     candidates = [c for c in road.candidates if chosen is None or c.unit_code == chosen]
+    nearest = [n for n in nearest_to_recognition(database, actor) if chosen is None or n.unit_code == chosen]
     english = current_language() == "en"
     # the map of official statuses and the yearly share against the plan, drawn by static/drugs.js
     chart = {
@@ -65,6 +67,11 @@ def drugs_page(request: Request, unit: str = "") -> HTMLResponse:
             "report": report,
             "road": road,
             "candidates": candidates,
+            "nearest": nearest,
+            # the self-assessment's choices as the survey form words them
+            "survey_choices": {
+                value: en if english else vi for value, vi, en in QUESTIONS["self_assessment"].choices
+            },
             "progress": progress,
             "communes": communes,
             "unit": chosen or "",
