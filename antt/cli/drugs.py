@@ -1,6 +1,7 @@
 """``antt drugs status`` — each commune's official drug status beside its indicative QĐ 28/2025 class;
 ``antt drugs alerts`` — store the communes to review as alerts; ``antt drugs survey-progress`` — the
-commune survey campaign's progress by commune and former district; ``antt drugs survey-template`` — a
+commune survey campaign's progress by commune and former district; ``antt drugs survey-remind`` — e-mail
+the overdue communes to the configured recipients; ``antt drugs survey-template`` — a
 commune's Excel survey template; ``antt drugs survey-import FILE [--dry-run]`` — a filled one, checked like
 the web form (every problem listed), stored for the commune named in it."""
 
@@ -192,6 +193,28 @@ def survey_progress_command(
     if progress.overdue:
         names = ", ".join(c.unit_name for c in progress.overdue)
         console.print(f"Quá hạn/overdue ({len(progress.overdue)}): {names}")
+
+
+@app.command("survey-remind")
+def survey_remind_command(
+    year: str | None = typer.Option(None, "--year", help="năm khảo sát (mặc định năm nay)"),
+) -> None:
+    """Nhắc các xã quá hạn qua e-mail / e-mail the overdue communes' recipients (ANTT_ALERT_MAIL_TO)."""
+    from antt.services.survey_reminders import remind_overdue
+
+    wanted = _year(year)
+    result = _on_database(lambda db: remind_overdue(db, CLI_ACTOR, year=wanted))
+    console = Console(highlight=False)
+    if result is None:
+        console.print("Chưa cấu hình e-mail (ANTT_SMTP_HOST, ANTT_ALERT_MAIL_TO) / e-mail is not configured")
+        raise typer.Exit(2)
+    if result.error is not None:
+        console.print(f"Không gửi được nhắc nhở / reminders not sent: {result.error}")
+        raise typer.Exit(1)
+    console.print(
+        f"Khảo sát/survey {result.year}: {result.overdue} xã quá hạn / overdue; đã gửi tới {result.sent} "
+        f"người nhận / e-mailed {result.sent} recipients"
+    )
 
 
 @app.command("survey-template")

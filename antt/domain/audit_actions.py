@@ -22,6 +22,7 @@ AUDIT_ACTION_LABELS: Mapping[str, tuple[str, str]] = {
     "access.denied": ("Bị từ chối truy cập", "Access refused"),
     "alert.acknowledge": ("Xác nhận đã xem cảnh báo", "Alert acknowledged"),
     "alert.mail": ("Gửi e-mail cảnh báo", "Alert e-mail sent"),
+    "survey.remind": ("Gửi nhắc nộp khảo sát ma túy", "Drug survey reminder sent"),
     "audit.checkpoint": ("Lập điểm kiểm tra nhật ký", "Audit log checkpoint"),
     "audit.export": ("Xuất nhật ký kiểm tra", "Audit log exported"),
     "audit.read": ("Xem nhật ký kiểm tra", "Audit log read"),

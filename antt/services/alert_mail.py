@@ -92,19 +92,27 @@ def compose(settings: Settings, to: Recipient, alerts: Sequence[Alert]) -> Email
     shown = [a for a in mine if not a.sensitive]
     withheld = len(mine) - len(shown)
     weeks = sorted({_span(a) for a in mine})
-    link = f"{settings.public_url.rstrip('/')}/alerts?status=open" if settings.public_url else None
+    page = link(settings, "/alerts?status=open")
     vi = [f"ANTT phát hiện {len(mine)} cảnh báo tăng bất thường mới (tuần {', '.join(weeks)}):", ""]
     vi += [f"{n}. {a.explanation_vi}" for n, a in enumerate(shown, start=1)]
     if withheld:
         vi.append(f"Và {withheld} cảnh báo thuộc nhóm được bảo vệ: chỉ xem trên ANTT.")
-    vi += ["", f"Xem và xác nhận biện pháp xử lý: {link}" if link else "Xem và xác nhận trên trang Cảnh báo."]
+    vi += ["", f"Xem và xác nhận biện pháp xử lý: {page}" if page else "Xem và xác nhận trên trang Cảnh báo."]
     en = [f"ANTT found {len(mine)} new rise alerts (week {', '.join(weeks)}):", ""]
     en += [f"{n}. {a.explanation_en}" for n, a in enumerate(shown, start=1)]
     if withheld:
         en.append(f"And {withheld} alerts on protected groups: seen only in ANTT.")
-    en += ["", f"See them and record the action taken: {link}" if link else "See them on the Alerts page."]
+    en += ["", f"See them and record the action taken: {page}" if page else "See them on the Alerts page."]
+    subject = f"[ANTT] {len(mine)} cảnh báo mới / new alerts — tuần {weeks[-1]}"
+    return new_message(settings, to, subject, vi, en)
+
+
+def new_message(
+    settings: Settings, to: Recipient, subject: str, vi: list[str], en: list[str]
+) -> EmailMessage:
+    """A plain-text message from ANTT: the Vietnamese lines, then the English ones."""
     message = EmailMessage()
-    message["Subject"] = f"[ANTT] {len(mine)} cảnh báo mới / new alerts — tuần {weeks[-1]}"
+    message["Subject"] = subject
     message["From"] = settings.alert_mail_from
     message["To"] = to.address
     message["Date"] = formatdate(localtime=False)
@@ -113,7 +121,17 @@ def compose(settings: Settings, to: Recipient, alerts: Sequence[Alert]) -> Email
     return message
 
 
-def _send(settings: Settings, messages: Sequence[EmailMessage]) -> None:
+def link(settings: Settings, path: str) -> str | None:
+    """``path`` on ANTT as users open it (``ANTT_PUBLIC_URL``), or ``None`` when that is not set."""
+    return f"{settings.public_url.rstrip('/')}{path}" if settings.public_url else None
+
+
+def mail_configured(settings: Settings) -> bool:
+    return bool(settings.smtp_host and settings.alert_mail_to.strip())
+
+
+def send_messages(settings: Settings, messages: Sequence[EmailMessage]) -> None:
+    """Send through the configured server in one connection (raises ``OSError``/``SMTPException``)."""
     host, port, timeout = settings.smtp_host or "", settings.smtp_port, settings.smtp_timeout_seconds
     context = ssl.create_default_context()
     server: smtplib.SMTP = (
@@ -135,7 +153,7 @@ def mail_new_alerts(database: Database, alert_ids: Sequence[int], *, actor: str)
     """Mail the alerts ``alert_ids`` (just opened by a scan) to their recipients; ``None`` when e-mail is
     not configured or there is nothing to send. Never raises: a failure is logged, audited and returned."""
     settings = database.settings
-    if not settings.smtp_host or not settings.alert_mail_to.strip() or not alert_ids:
+    if not mail_configured(settings) or not alert_ids:
         return None
     with database.transaction(write=False) as session:
         alerts = [store.to_alert(row) for i in alert_ids if (row := store.get(session, i)) is not None]
@@ -146,7 +164,7 @@ def mail_new_alerts(database: Database, alert_ids: Sequence[int], *, actor: str)
             if (message := compose(settings, to, alerts)) is not None:
                 messages.append(message)
         if messages:
-            _send(settings, messages)
+            send_messages(settings, messages)
     except SettingsError as exc:
         error = exc.message_en
     except (OSError, smtplib.SMTPException) as exc:  # refused, unreachable, timed out, TLS

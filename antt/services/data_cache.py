@@ -178,12 +178,24 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def version_tag(version: tuple[str, int, str]) -> str:
+    """The prefix of every shared file of data ``version`` (the others are removed as stale)."""
+    return _digest(canonical(version))[:16]
+
+
+def marker(version: tuple[str, int, str], name: str) -> Path | None:
+    """A file about data ``version`` in the shared folder (``None`` without one), removed with the
+    version's cached results: e.g. the cache warm-up's claim and its end."""
+    folder = shared_folder()
+    return None if folder is None else folder / f"{version_tag(version)}-{name}"
+
+
 def _shared_path(folder: Path, version: tuple[str, int, str], key: Hashable) -> Path | None:
     try:
         name = _digest(canonical(key))
     except TypeError:  # a key only this process can tell apart: not shared
         return None
-    tag = _digest(canonical(version))[:16]
+    tag = version_tag(version)
     if (folder, tag) not in _shared_versions:
         _shared_versions.add((folder, tag))
         _drop_other_versions(folder, tag)

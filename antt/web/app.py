@@ -118,6 +118,8 @@ def create_app(settings: Settings) -> FastAPI:
             if h.data and h.data.last_import_at
             else None,
             "data_up_to": h.data.data_up_to.isoformat() if h.data and h.data.data_up_to else None,
+            # the pages' cache of the current data filled by the warm-up (None: no shared cache, e.g. tests)
+            "cache_warmed": warmup.is_warm(database) if h.schema_current else None,
         }
         return JSONResponse(body, status_code=200 if h.schema_current else 503)
 

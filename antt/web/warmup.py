@@ -14,18 +14,18 @@ commands.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import date
 from functools import partial
 
 from antt.domain.access import Action
 from antt.services.compstat import scope_of
-from antt.services.data_cache import MAX_ENTRIES, data_version, on_new_version, shared_folder
+from antt.services.data_cache import MAX_ENTRIES, data_version, marker, on_new_version, shared_folder
 from antt.services.database import Database
 from antt.services.status import data_freshness
 from antt.services.users import kinds_of_user
@@ -52,31 +52,37 @@ def install(database: Database) -> None:
 
 
 def _start(database: Database, version: object) -> None:
-    if not _elected(version):
+    if not isinstance(version, tuple) or not _elected(version):
         return
     threading.Thread(target=warm, args=(database,), name="antt-warmup", daemon=True).start()
 
 
-_claimed: set[str] = set()
+_claimed: set[tuple[str, int, str]] = set()
 _claimed_lock = threading.Lock()
 
 
-def _elected(version: object) -> bool:
+def _elected(version: tuple[str, int, str]) -> bool:
     """Whether this process warms ``version``: the first of the workers to claim it in the shared folder
     (a process alone: the first time it sees it)."""
-    tag = hashlib.sha256(repr(version).encode("utf-8")).hexdigest()[:16]
     with _claimed_lock:
-        if tag in _claimed:
+        if version in _claimed:
             return False
-        _claimed.add(tag)
-    folder = shared_folder()
-    if folder is None:
+        _claimed.add(version)
+    claim = marker(version, "warming")
+    if claim is None:
         return True
-    try:  # the claim is a file only the first worker can create
-        os.close(os.open(folder / f"warm-{tag}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:  # the claim is a file only the first worker can create (kept as long as the version's results)
+        os.close(os.open(claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except OSError:
         return False
     return True
+
+
+def is_warm(database: Database) -> bool | None:
+    """Whether the cache of the current data is filled (``None``: no shared folder, nothing to tell)."""
+    version = data_version(database)
+    done = None if version is None else marker(version, "warmed")
+    return None if done is None else done.exists()
 
 
 def warm(database: Database) -> int:
@@ -99,6 +105,10 @@ def warm(database: Database) -> int:
             time.sleep(PAUSE_S)
     except Exception:  # a page computes it again when asked, and says what is wrong then
         log.exception("warming the cache stopped")
+    else:
+        if data_version(database) == version and done != limit and (end := marker(version, "warmed")):
+            with suppress(OSError):
+                end.touch(mode=0o600)
     log.info("cache warmed: %d pieces in %.1f s", done, time.perf_counter() - started)
     return done
 

@@ -86,3 +86,19 @@ def test_a_process_alone_warms_only_what_its_own_cache_keeps(city, settings, mon
     monkeypatch.delenv(data_cache.SHARED_ENV)
     granted_user(city, settings, "warm-leader", "leader", (), city_wide=True)
     assert warmup.warm(city) == data_cache.MAX_ENTRIES // 2  # more would push the first ones out
+
+
+def test_health_tells_when_the_cache_is_warm_and_one_worker_claims_each_version(city, settings) -> None:
+    granted_user(city, settings, "warm-analyst", "analyst", (), city_wide=True)
+    app = create_app(settings)
+    version = data_cache.data_version(city)
+    assert version is not None
+    with client_as(app, city, "analyst", subject="warm-analyst") as analyst:
+        assert analyst.get("/health").json()["cache_warmed"] is False
+        assert warmup._elected(version) is True  # the first worker claims the version
+        data_cache._shared_versions.clear()  # another worker's first result of it clears stale files…
+        data_cache.cached(city, ("any", "figure"), lambda: 1)
+        warmup._claimed.clear()  # …and that worker never saw the claim
+        assert warmup._elected(version) is False  # the claim survived: one warm-up per version
+        assert warmup.warm(city) > 100
+        assert analyst.get("/health").json()["cache_warmed"] is True
