@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from antt.cli.units import parse_day
+from antt.errors import InvalidInput
 
 app = typer.Typer(help="Cảnh báo sớm / early warning: xã và nhóm tội phạm đang tăng.", no_args_is_help=True)
 
@@ -145,31 +146,45 @@ def scan_command(
         "--mail/--no-mail",
         help="gửi e-mail cảnh báo mới nếu đã cấu hình / e-mail new alerts if configured",
     ),
+    monthly: bool = typer.Option(
+        False,
+        "--monthly",
+        help="theo tháng báo cáo (15 – 14) thay cho tuần / by reporting month instead of week",
+    ),
 ) -> None:
     """Quét mọi xã × nhóm (hoặc × điều luật), lưu cảnh báo mới / scan every commune × group (or article)."""
     from antt.domain.access import Actor
     from antt.services.alert_mail import mail_new_alerts
     from antt.services.database import open_database, require_current_schema
     from antt.services.warn import scan
+    from antt.services.warn_monthly import scan_months
     from antt.settings import load_settings
 
     database = open_database(load_settings())
     try:
         require_current_schema(database)
-        result = scan(
-            database,
-            Actor.system("cli"),
-            as_of=parse_day(as_of) if as_of else None,
-            method=method,
-            articles=article or None,
-        )
+        day = parse_day(as_of) if as_of else None
+        if monthly:
+            if article or method != "default":
+                raise InvalidInput(
+                    "--monthly dùng bộ phát hiện theo tháng, không kèm --article hay --method.",
+                    "--monthly uses the monthly detector: no --article or --method with it.",
+                )
+            result = scan_months(database, Actor.system("cli"), as_of=day)
+        else:
+            result = scan(database, Actor.system("cli"), as_of=day, method=method, articles=article or None)
         mailed = mail_new_alerts(database, result.opened_ids, actor="cli") if mail else None
     finally:
         database.dispose()
     console = Console(highlight=False)
+    span = (
+        f"Tháng báo cáo {result.week_end:%m/%Y} ({result.week_start:%d/%m}–{result.week_end:%d/%m})"
+        if monthly
+        else f"Tuần {result.week_start:%d/%m/%Y}"
+    )
     console.print(
-        f"Tuần {result.week_start:%d/%m/%Y}: {result.series} chuỗi, {result.opened} cảnh báo mới, "
-        f"{result.still_open} vẫn mở, {result.closed} đóng / week: series, new, still open, closed"
+        f"{span}: {result.series} chuỗi, {result.opened} cảnh báo mới, "
+        f"{result.still_open} vẫn mở, {result.closed} đóng / series, new, still open, closed"
     )
     if mailed is not None and mailed.error is None:
         console.print(f"Đã gửi e-mail tới {mailed.sent} người nhận / e-mailed {mailed.sent} recipients")

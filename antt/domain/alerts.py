@@ -44,6 +44,18 @@ def subject_article(subject: str) -> str | None:
     return subject.removeprefix(ARTICLE_SUBJECT) if subject.startswith(ARTICLE_SUBJECT) else None
 
 
+MONTH_SUBJECT = "month:"  # a rise of a reporting group over a reporting month (``antt warn scan --monthly``)
+
+
+def month_subject(group: str) -> str:
+    return f"{MONTH_SUBJECT}{group}"
+
+
+def subject_month_group(subject: str) -> str | None:
+    """The reporting group of a monthly subject ("month:drugs" → "drugs"); ``None`` for a weekly one."""
+    return subject.removeprefix(MONTH_SUBJECT) if subject.startswith(MONTH_SUBJECT) else None
+
+
 def label_vi(status: AlertStatus) -> str:
     return {"open": "Đang mở", "acknowledged": "Đã tiếp nhận", "closed": "Đã đóng"}[status.value]
 

@@ -33,6 +33,7 @@ from antt.domain.alerts import (
     AlertStatus,
     checked_action,
     subject_article,
+    subject_month_group,
 )
 from antt.domain.reference import offence_table, unit_catalog
 from antt.errors import Conflict, NotFound, PermissionDenied
@@ -82,7 +83,10 @@ def _visible_codes(actor: Actor) -> set[str] | None:
 
 
 def subject_group(subject: str) -> str:
-    """The reporting group an alert's subject belongs to: itself, or an article's group."""
+    """The reporting group an alert's subject belongs to: itself, a monthly subject's, or an article's."""
+    monthly = subject_month_group(subject)
+    if monthly is not None:
+        return monthly
     article = subject_article(subject)
     if article is None:
         return subject

@@ -240,12 +240,43 @@ def scan(
                 sensitive=group in SENSITIVE_GROUPS,
             )
         )
+    extra: dict[str, object] = {"articles": numbers} if numbers is not None else {}
+    return record_scan(
+        database,
+        actor,
+        candidates,
+        period=(monday, sunday),
+        method=found.name,
+        series=counts.shape[0],
+        subjects=subjects,
+        audit_object=f"week:{monday.isoformat()}",
+        audit_quiet=audit_quiet,
+        details=extra,
+    )
+
+
+def record_scan(
+    database: Database,
+    actor: Actor,
+    candidates: list[AlertCandidate],
+    *,
+    period: tuple[date, date],
+    method: str,
+    series: int,
+    subjects: Sequence[str],
+    audit_object: str,
+    audit_quiet: bool,
+    details: dict[str, object] | None = None,
+) -> ScanResult:
+    """Store a scan's alarms as rise alerts, close the active ones of the judged ``subjects`` that no longer
+    alarm, and audit the scan (``audit_quiet``: only when it opened or closed any) — in one transaction."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     alarm_keys = {(c.unit_code, c.subject) for c in candidates}
+    scheme = unit_catalog().current.code
     with database.transaction() as session:
         new, updated = store.upsert(session, candidates, now)
         closed = store.close_except(
-            session, AlertKind.RISE.value, scheme, alarm_keys, sunday, now, subjects=subjects
+            session, AlertKind.RISE.value, scheme, alarm_keys, period[1], now, subjects=subjects
         )
         if not audit_quiet or new or closed:
             audit.append(
@@ -253,36 +284,32 @@ def scan(
                 actor=actor.name,
                 action="warn.scan",
                 outcome="ok",
-                obj=f"week:{monday.isoformat()}",
+                obj=audit_object,
                 details={
-                    "method": found.name,
+                    "method": method,
                     "alarms": len(candidates),
                     "new": len(new),
                     "closed": len(closed),
-                    **({"articles": numbers} if numbers is not None else {}),
+                    **(details or {}),
                 },
             )
     return ScanResult(
-        monday,
-        sunday,
-        found.name,
-        counts.shape[0],
-        len(candidates),
-        len(new),
-        len(updated),
-        len(closed),
-        tuple(new),
+        period[0], period[1], method, series, len(candidates), len(new), len(updated), len(closed), tuple(new)
     )
 
 
 def scan_after_import(database: Database) -> ScanResult | None:
     """The scan every successful incident import runs once its transaction has committed (issue 13 §4):
-    the default detector, as of today, and the e-mail of the alerts it opened (when configured). It must
+    the default detector, as of today, then the last ended reporting month (:mod:`.warn_monthly`), and the
+    e-mail of the alerts they opened (when configured). It must
     never fail the import: any error is logged and ``None`` returned (``antt warn scan`` runs it again by
     hand)."""
+    from antt.services.warn_monthly import scan_months  # it builds on this module
+
     try:
         result = scan(database, Actor.system("import"), audit_quiet=True)
-        mail_new_alerts(database, result.opened_ids, actor="import")
+        monthly = scan_months(database, Actor.system("import"), audit_quiet=True)
+        mail_new_alerts(database, result.opened_ids + monthly.opened_ids, actor="import")
         return result
     except Exception:  # the import has committed: a failed scan is reported, not raised
         log.exception("early-warning scan after import failed / quét cảnh báo sau khi nhập lỗi")

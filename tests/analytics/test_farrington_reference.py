@@ -61,3 +61,36 @@ def test_the_reference_covers_alarms_and_trends() -> None:
     rows = [r for rs in _results().values() for r in rs]
     assert sum(_num(r["alarm"]) == 1 for r in rows) >= 10
     assert sum(_num(r["trend"]) == 1 for r in rows) >= 10
+
+
+def _monthly() -> tuple[dict[str, np.ndarray], dict[str, list[dict[str, str]]]]:
+    series: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    with open(HERE / "farrington_monthly_series.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            series[r["series"]].append((int(r["month"]), int(r["count"])))
+    results: dict[str, list[dict[str, str]]] = defaultdict(list)
+    with open(HERE / "farrington_monthly_results.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            results[r["series"]].append(r)
+    return {k: np.array([c for _, c in sorted(v)]) for k, v in series.items()}, results
+
+
+@pytest.mark.parametrize("name", ["seasonal", "trend", "low"])
+def test_the_monthly_detector_agrees_with_r_surveillance_on_monthly_series(name: str) -> None:
+    """``MONTHLY``'s settings (freq 12, w 1, 4 seasons, 6 months left out) against R's farringtonFlexible
+    (scripts/reference/surveillance_monthly.R)."""
+    from antt.analytics.alerts.farrington import MONTHLY, MONTHS_PER_YEAR
+
+    counts, results = _monthly()
+    rows = results[name]
+    months = np.array([int(r["month"]) - 1 for r in rows])
+    settings = MONTHLY.run.keywords  # type: ignore[attr-defined]
+    assert settings["freq"] == MONTHS_PER_YEAR and (settings["w"], settings["periods"]) == (1, 4)
+    found = noufaily(counts[name], months, **{**settings, "b": 5})
+    upper = np.array([_num(r["upperbound"]) for r in rows])
+    judged = np.isfinite(upper) & (upper > 0)
+    assert judged.sum() >= 20
+    np.testing.assert_allclose(found.threshold[0][judged], upper[judged], rtol=1e-4)
+    expected = np.array([_num(r["expected"]) for r in rows])
+    np.testing.assert_allclose(found.expected[0][judged], expected[judged], rtol=1e-5)
+    assert found.alarm[0].astype(int).tolist() == [int(_num(r["alarm"]) == 1) for r in rows]

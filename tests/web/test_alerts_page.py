@@ -119,3 +119,13 @@ def test_the_overview_shows_the_open_alerts_the_reader_may_see(app, database, st
     assert "3 vụ" not in items[str(stored["drugs"])]
     with client_as(app, database, "analyst") as analyst:
         assert f'data-alert="{stored["hong_bang"]}"' in analyst.get("/").text
+
+
+def test_a_monthly_alert_reads_as_its_group_over_a_reporting_month_and_links_to_the_group(
+    app, database
+) -> None:
+    (monthly,), _ = store_alerts(database, Actor.system("test"), [candidate(HONG_BANG, "month:economic", 19)])
+    with client_as(app, database, "analyst") as analyst:
+        row = rows(analyst.get("/alerts").text)[monthly]
+    assert "(tháng báo cáo)" in row and "month:" not in row.replace("group=", "")
+    assert "&amp;group=economic" in row  # its incidents and CompStat: the group's

@@ -65,14 +65,14 @@ class Design:
     season_now: int  # the level of the judged week
 
 
-def classic_design(b: int, w: int) -> Design:
-    offsets = np.array(
-        [-WEEKS_PER_YEAR * i + j for i in range(b, 0, -1) for j in range(-w, w + 1)], dtype=np.int64
-    )
+def classic_design(b: int, w: int, freq: int = WEEKS_PER_YEAR) -> Design:
+    offsets = np.array([-freq * i + j for i in range(b, 0, -1) for j in range(-w, w + 1)], dtype=np.int64)
     return Design(offsets, np.zeros(offsets.size, dtype=np.int64), 1, 0)
 
 
-def noufaily_design(b: int, w: int, periods: int, past_weeks_not_included: int) -> Design:
+def noufaily_design(
+    b: int, w: int, periods: int, past_weeks_not_included: int, freq: int = WEEKS_PER_YEAR
+) -> Design:
     """The blocks of ``surveillance:::blocks``: around each same-week-of-a-past-year a ±w window (level
     ``periods``), and the weeks between consecutive windows cut into ``periods − 1`` blocks (lengths as
     even as possible, the first ones longer); weeks older than the oldest window, and the last
@@ -81,11 +81,11 @@ def noufaily_design(b: int, w: int, periods: int, past_weeks_not_included: int) 
     for j in range(-w, 1):
         level[j] = periods
     for i in range(1, b + 1):
-        ref = -WEEKS_PER_YEAR * i
+        ref = -freq * i
         for j in range(ref - w, ref + w + 1):
             level[j] = periods
         if periods != 1:
-            gap = WEEKS_PER_YEAR - 2 * w - 1
+            gap = freq - 2 * w - 1
             base, rest = divmod(gap, periods - 1)
             lengths = [base + (1 if k < rest else 0) for k in range(periods - 1)]
             start = ref + w + 1
@@ -354,15 +354,17 @@ def farrington(
     reweight: bool = True,
     limit: tuple[int, int] = (5, 4),
     name: str = "farrington",
+    freq: int = WEEKS_PER_YEAR,
 ) -> Detection:
     """R ``algo.farrington`` (defaults as there) on every series at every judged week; ``b = None``: as
-    many past years (at most 5) as the earliest judged week has."""
-    b = years_available(weeks, w, 0) if b is None else b
+    many past years (at most 5) as the earliest judged week has. ``freq``: periods a year (52 weekly,
+    12 monthly), the ``freq`` of R's data."""
+    b = years_available(weeks, w, 0, freq=freq) if b is None else b
     return _run(
         counts,
         weeks,
         name=name,
-        design=classic_design(b, w),
+        design=classic_design(b, w, freq),
         b=b,
         trend=trend,
         reweight_threshold=1.0 if reweight else np.inf,
@@ -387,15 +389,17 @@ def noufaily(
     method: str = "nbPlugin",
     limit: tuple[int, int] = (5, 4),
     name: str = "noufaily",
+    freq: int = WEEKS_PER_YEAR,
 ) -> Detection:
     """R ``farringtonFlexible`` with the settings of Noufaily et al. (2013) on every series and week;
-    ``b = None``: as many past years (at most 5) as the earliest judged week has."""
-    b = years_available(weeks, w, 0) if b is None else b
+    ``b = None``: as many past years (at most 5) as the earliest judged week has. ``freq``: periods a year
+    (52 weekly, 12 monthly; ``past_weeks_not_included`` then counts months)."""
+    b = years_available(weeks, w, 0, freq=freq) if b is None else b
     return _run(
         counts,
         weeks,
         name=name,
-        design=noufaily_design(b, w, periods, past_weeks_not_included),
+        design=noufaily_design(b, w, periods, past_weeks_not_included, freq),
         b=b,
         trend=trend,
         reweight_threshold=weights_threshold,
@@ -406,10 +410,10 @@ def noufaily(
     )
 
 
-def years_available(weeks: IntArray, w: int, extra: int, most: int = 5) -> int:
-    """Past years of reference weeks the earliest judged week has (at least 1, at most ``most``)."""
+def years_available(weeks: IntArray, w: int, extra: int, most: int = 5, *, freq: int = WEEKS_PER_YEAR) -> int:
+    """Past years of reference periods the earliest judged one has (at least 1, at most ``most``)."""
     first = int(np.min(weeks)) if np.size(weeks) else 0
-    return max(1, min(most, (first - w - extra) // WEEKS_PER_YEAR))
+    return max(1, min(most, (first - w - extra) // freq))
 
 
 def detectors() -> list[Detector]:
@@ -430,3 +434,19 @@ def detectors() -> list[Detector]:
             "Improved Farrington (Noufaily 2013): all weeks of 5 past years, 10 seasons, NB threshold",
         ),
     ]
+
+
+MONTHS_PER_YEAR = 12
+
+#: the monthly detector (reporting months, 15th–14th): the improved Farrington on ``freq = 12`` with the
+#: weekly settings carried over to months — a ±1-month window around the same month of each past year
+#: (±3 weeks ≈ ±1 month), the months between cut into 3 seasons of 3 (``noPeriods = 4``), the last 6 months
+#: left out of the fit (26 weeks), α = 0.01, Farrington's "5 cases in the last 4 periods"; R
+#: ``farringtonFlexible`` agrees (``scripts/reference/surveillance_monthly.R``)
+MONTHLY = Detector(
+    "noufaily_monthly",
+    partial(noufaily, alpha=0.01, b=None, w=1, periods=4, past_weeks_not_included=6, freq=MONTHS_PER_YEAR),
+    MONTHS_PER_YEAR + 2,
+    "Farrington cải tiến theo tháng báo cáo: mọi tháng của 5 năm trước, 4 mùa, ngưỡng nhị thức âm",
+    "Improved Farrington by reporting month: all months of 5 past years, 4 seasons, NB threshold",
+)
