@@ -66,6 +66,7 @@ DATA_TABLES = [
     "drug_decisions",
     "drug_surveys",
     "group_snapshots",
+    "survey_campaigns",
     "report_draft_versions",
     "report_drafts",
 ]

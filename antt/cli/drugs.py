@@ -1,7 +1,8 @@
 """``antt drugs status`` — each commune's official drug status beside its indicative QĐ 28/2025 class;
 ``antt drugs alerts`` — store the communes to review as alerts; ``antt drugs survey-progress`` — the
 commune survey campaign's progress by commune and former district; ``antt drugs survey-remind`` — e-mail
-the overdue communes to the configured recipients; ``antt drugs survey-template`` — a
+the overdue communes to the configured recipients; ``antt drugs campaign`` — set up a year's campaign (name,
+deadline, communes); ``antt drugs survey-template`` — a
 commune's Excel survey template; ``antt drugs survey-import FILE [--dry-run]`` — a filled one, checked like
 the web form (every problem listed), stored for the commune named in it."""
 
@@ -193,6 +194,33 @@ def survey_progress_command(
     if progress.overdue:
         names = ", ".join(c.unit_name for c in progress.overdue)
         console.print(f"Quá hạn/overdue ({len(progress.overdue)}): {names}")
+
+
+@app.command("campaign")
+def campaign_command(
+    year: str = typer.Option(..., "--year", help="năm khảo sát YYYY"),
+    name: str = typer.Option(..., "--name", help="tên đợt khảo sát / the campaign's name"),
+    deadline: str = typer.Option(..., "--deadline", help="hạn nộp YYYY-MM-DD"),
+    unit: list[str] | None = typer.Option(
+        None, "--unit", help="xã, phường được giao (lặp lại; mặc định mọi xã) / communes assigned (repeat)"
+    ),
+) -> None:
+    """Lập hoặc sửa đợt khảo sát của năm / set up the year's survey campaign (name, deadline, communes)."""
+    from antt.services.drug_survey import save_campaign
+
+    wanted = _year(year)
+    assert wanted is not None
+    day = parse_day(deadline)
+    operator = Actor.system(f"cli:{getpass.getuser()}")
+    found = _on_database(
+        lambda db: save_campaign(db, operator, year=wanted, name=name, deadline=day, units=unit)
+    )
+    where = (
+        f"{len(found.units)} xã, phường / communes" if found.units is not None else "mọi xã / every commune"
+    )
+    Console(highlight=False).print(
+        f"Đợt khảo sát / campaign {found.year}: {found.name}; hạn/deadline {found.deadline:%d/%m/%Y}; {where}"
+    )
 
 
 @app.command("survey-remind")

@@ -37,6 +37,7 @@ AUDIT_ACTION_LABELS: Mapping[str, tuple[str, str]] = {
     "db.verify": ("Kiểm tra bản sao lưu", "Backup checked"),
     "drug_survey.review": ("Duyệt phiếu khảo sát ma túy", "Drug survey reviewed"),
     "drug_survey.submit": ("Gửi phiếu khảo sát ma túy", "Drug survey submitted"),
+    "drug_survey.campaign": ("Lập đợt khảo sát ma túy", "Drug survey campaign set up"),
     "drug_survey.template": ("Tải mẫu phiếu khảo sát ma túy", "Drug survey template downloaded"),
     "export.csv": ("Xuất bảng (CSV)", "Table exported (CSV)"),
     "incidents.persons": ("Xem đối tượng của vụ việc", "Persons of an incident viewed"),

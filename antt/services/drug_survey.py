@@ -94,6 +94,7 @@ class SurveyProgress:
     districts: list[DistrictProgress]  # empty for a reader bound to some communes
     deadline: date
     today: date
+    campaign: str | None = None  # the campaign's name, when an analyst set one up for the year
 
     @property
     def past_deadline(self) -> bool:
@@ -284,6 +285,12 @@ def save_answers(
     they came (``{"via": "web"}``, ``{"via": "xlsx", "file": …, "sha256": …}``)."""
     at = _now(now)
     with database.transaction() as session:
+        assigned = store.campaign(session, year)
+        if assigned is not None and assigned.units is not None and unit.code not in assigned.units:
+            raise InvalidInput(
+                f"{unit.name} không thuộc đợt khảo sát năm {year} ({assigned.name}).",
+                f"{unit.name} is not assigned to the {year} survey campaign ({assigned.name}).",
+            )
         found = store.get(session, year, unit.key, lock=True)
         if found is not None and found.status == SurveyStatus.APPROVED.value:
             raise Conflict(
@@ -404,6 +411,7 @@ def progress_document(progress: SurveyProgress) -> dict[str, Any]:
     """The progress as JSON (``antt drugs survey-progress --format json``)."""
     return {
         "year": progress.year,
+        "campaign": progress.campaign,
         "deadline": progress.deadline.isoformat(),
         "communes_done": progress.done,
         "communes": [
@@ -434,8 +442,115 @@ def progress_document(progress: SurveyProgress) -> dict[str, Any]:
 
 
 def survey_deadline(database: Database, year: int) -> date:
-    """The day ``year``'s survey is due (the setting ``drug_survey_deadline``, see the domain module)."""
-    return deadline_of(year, database.settings.drug_survey_deadline)
+    """The day ``year``'s survey is due: its campaign's deadline, else the setting ``drug_survey_deadline``
+    (see the domain module)."""
+    found = campaign_of(database, year)
+    return found.deadline if found is not None else deadline_of(year, database.settings.drug_survey_deadline)
+
+
+# --- the campaign: a year's survey as an analyst set it up ---------------------------------------------
+
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class Campaign:
+    year: int
+    name: str
+    form_version: str
+    deadline: date
+    units: frozenset[str] | None  # the communes assigned (None: every commune)
+    created_by: str
+    updated_at: datetime
+
+
+def campaign_of(database: Database, year: int) -> Campaign | None:
+    with database.transaction(write=False) as session:
+        row = store.campaign(session, year)
+    if row is None:
+        return None
+    units = None if row.units is None else frozenset(row.units)
+    return Campaign(row.year, row.name, row.form_version, row.deadline, units, row.created_by, row.updated_at)
+
+
+def save_campaign(
+    database: Database,
+    actor: Actor,
+    *,
+    year: int,
+    name: str,
+    deadline: date,
+    units: list[str] | None = None,
+    client: str = "",
+    now: datetime | None = None,
+) -> Campaign:
+    """Create (or change) ``year``'s campaign: a name, a deadline and the communes it is assigned to (none
+    given: every commune of the current scheme), on the current form. Only the city's reviewers (an
+    analyst); every problem listed at once; audited (``drug_survey.campaign``)."""
+    if not may_review(actor):
+        raise PermissionDenied(
+            "Chỉ cán bộ phân tích cấp thành phố lập đợt khảo sát.",
+            "Only the city's analysts set up a campaign.",
+        )
+    catalog = unit_catalog()
+    known = {u.code for u in catalog.in_scheme(catalog.current.code, Level.COMMUNE)}
+    problems: list[tuple[str, str]] = []
+    title = " ".join(name.split())
+    if not title or len(title) > MAX_NAME:
+        problems.append(
+            (f"Tên đợt khảo sát: 1–{MAX_NAME} ký tự.", f"Campaign name: 1–{MAX_NAME} characters.")
+        )
+    if not MIN_YEAR <= year <= today_local(now or datetime.now(UTC)).year + 1:
+        problems.append((f"Năm không hợp lệ: {year}.", f"Invalid year: {year}."))
+    if not date(year, 1, 1) <= deadline <= date(year + 1, 12, 31):
+        problems.append(
+            (
+                f"Hạn nộp {deadline:%d/%m/%Y} phải trong năm {year} hoặc năm sau.",
+                f"The deadline {deadline:%d/%m/%Y} must fall in {year} or the year after.",
+            ),
+        )
+    chosen = sorted({c.strip() for c in units or [] if c.strip()})
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        problems.append(
+            (
+                f"Mã xã, phường không có trong danh mục hiện hành: {', '.join(unknown)}.",
+                f"Commune codes not in the current scheme: {', '.join(unknown)}.",
+            ),
+        )
+    if problems:
+        raise InvalidInput("; ".join(vi for vi, _ in problems), "; ".join(en for _, en in problems))
+    at = _now(now)
+    with database.transaction() as session:
+        store.save_campaign(
+            session,
+            year,
+            name=title,
+            form_version=FORM_VERSION,
+            deadline=deadline,
+            scheme=catalog.current.code,
+            units=chosen or None,
+            by=actor.name,
+            now=at,
+        )
+        audit.append(
+            session,
+            actor=actor.name,
+            action="drug_survey.campaign",
+            outcome="success",
+            obj=f"drug_survey:{year}",
+            client=client,
+            details={
+                "year": year,
+                "name": title,
+                "deadline": deadline.isoformat(),
+                "communes": len(chosen) or None,
+            },
+            at=at,
+        )
+    found = campaign_of(database, year)
+    assert found is not None
+    return found
 
 
 def survey_progress(
@@ -452,6 +567,9 @@ def survey_progress(
     communes = catalog.in_scheme(catalog.current.code, Level.COMMUNE)
     if actor.units is not None:
         communes = [c for c in communes if c.key in actor.units]
+    assigned = campaign_of(database, wanted)
+    if assigned is not None and assigned.units is not None:
+        communes = [c for c in communes if c.code in assigned.units]
     with database.transaction(write=False) as session:
         rows = {r.unit_code: SurveyStatus(r.status) for r in store.of_year(session, wanted, actor.units)}
     progress = [CommuneProgress(c.code, c.name, rows.get(c.code)) for c in communes]
@@ -465,4 +583,7 @@ def survey_progress(
             ),
             key=lambda d: (d.province_code, sort_key(d.name)),
         )
-    return SurveyProgress(wanted, progress, districts, survey_deadline(database, wanted), today)
+    deadline = assigned.deadline if assigned is not None else survey_deadline(database, wanted)
+    return SurveyProgress(
+        wanted, progress, districts, deadline, today, assigned.name if assigned is not None else None
+    )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from antt.storage.tables import DrugSurveyRow
+from antt.storage.tables import DrugSurveyRow, SurveyCampaignRow
 
 
 def get(session: Session, year: int, unit: tuple[str, str], *, lock: bool = False) -> DrugSurveyRow | None:
@@ -54,5 +54,32 @@ def save(
     row.submitted_at = at
     row.reviewed_by = None
     row.reviewed_at = None
+    session.flush()
+    return row
+
+
+def campaign(session: Session, year: int) -> SurveyCampaignRow | None:
+    return session.scalars(select(SurveyCampaignRow).where(SurveyCampaignRow.year == year)).one_or_none()
+
+
+def save_campaign(
+    session: Session,
+    year: int,
+    *,
+    name: str,
+    form_version: str,
+    deadline: date,
+    scheme: str,
+    units: list[str] | None,
+    by: str,
+    now: datetime,
+) -> SurveyCampaignRow:
+    """Create ``year``'s campaign or replace its settings (one campaign a year)."""
+    row = campaign(session, year)
+    if row is None:
+        row = SurveyCampaignRow(year=year)
+        session.add(row)
+    row.name, row.form_version, row.deadline, row.scheme = name, form_version, deadline, scheme
+    row.units, row.created_by, row.updated_at = units, by, now
     session.flush()
     return row

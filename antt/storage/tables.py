@@ -547,3 +547,20 @@ class DrugSurveyRow(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     review_comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class SurveyCampaignRow(Base):
+    """A year's drug-control survey campaign (issue 15 §3), created by an analyst: its name, the form it
+    uses, its deadline and the communes it is assigned to (``units`` null: every commune of ``scheme``)."""
+
+    __tablename__ = "survey_campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    form_version: Mapped[str] = mapped_column(String(32))
+    deadline: Mapped[date] = mapped_column(Date)
+    scheme: Mapped[str] = mapped_column(String(16))
+    units: Mapped[list[str] | None] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

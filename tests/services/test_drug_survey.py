@@ -125,3 +125,55 @@ def test_a_reader_without_the_small_count_privilege_sees_small_counts_of_people_
     for reader in (OFFICER, LEADER, ANALYST):  # the source, and the privileged
         record = get_survey(database, reader, "11383", 2026)
         assert record.answers["offenders_arrested"] == 1 and not record.suppressed
+
+
+def test_an_analyst_sets_up_the_campaign_its_communes_and_deadline_rule_progress(database, cli_env) -> None:
+    from datetime import date
+
+    from antt.services.drug_survey import campaign_of, save_campaign, survey_progress
+    from tests.cli.test_cli import antt
+
+    hong_bang, le_chan = "11311", "11383"
+    with pytest.raises(PermissionDenied):  # a commune officer does not set up campaigns
+        save_campaign(database, OFFICER, year=2026, name="x", deadline=date(2026, 6, 30))
+    with pytest.raises(InvalidInput) as bad:  # every problem at once
+        save_campaign(database, ANALYST, year=2026, name="  ", deadline=date(2028, 1, 1), units=["99999"])
+    assert (
+        "Tên đợt" in bad.value.message_vi
+        and "2028" in bad.value.message_vi
+        and "99999" in bad.value.message_vi
+    )
+    found = save_campaign(
+        database,
+        ANALYST,
+        year=2026,
+        name="Khảo sát  PCMT cấp xã 2026",
+        deadline=date(2026, 9, 15),
+        units=[le_chan, hong_bang],
+        now=datetime(2026, 3, 1, tzinfo=UTC),
+    )
+    assert (found.name, found.deadline, found.units) == (
+        "Khảo sát PCMT cấp xã 2026",
+        date(2026, 9, 15),
+        frozenset({le_chan, hong_bang}),
+    )
+    (record,) = audit_records(database, "drug_survey.campaign")
+    assert record.details == {"year": 2026, "name": found.name, "deadline": "2026-09-15", "communes": 2}
+    # only its communes are asked; its deadline, not the setting's 30/06, makes them overdue
+    progress = survey_progress(database, LEADER, 2026, now=datetime(2026, 8, 1, tzinfo=UTC))
+    assert sorted(c.unit_code for c in progress.communes) == [hong_bang, le_chan]
+    assert progress.campaign == found.name and progress.overdue == []
+    late = survey_progress(database, LEADER, 2026, now=datetime(2026, 9, 16, tzinfo=UTC))
+    assert sorted(c.unit_code for c in late.overdue) == [hong_bang, le_chan]
+    other = Actor.for_user("cax10525", [Grant.on(Role.COMMUNE_OFFICER, ("2025-07", "10525"))])
+    with pytest.raises(InvalidInput, match="không thuộc đợt khảo sát"):  # not assigned to it
+        submit_survey(database, other, "10525", GOOD, year=2026, now=datetime(2026, 5, 1, tzinfo=UTC))
+    submit_survey(database, OFFICER, le_chan, GOOD, year=2026, now=datetime(2026, 5, 1, tzinfo=UTC))
+    # the command changes it: every commune now, a new deadline
+    done = antt(
+        cli_env, "drugs", "campaign", "--year", "2026", "--name", "Đợt 2026", "--deadline", "2026-10-01"
+    )
+    assert "Đợt 2026" in done.stdout and "01/10/2026" in done.stdout
+    changed = campaign_of(database, 2026)
+    assert changed is not None and changed.units is None and changed.deadline == date(2026, 10, 1)
+    assert len(survey_progress(database, LEADER, 2026, now=datetime(2026, 8, 1, tzinfo=UTC)).communes) == 114
