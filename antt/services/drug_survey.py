@@ -500,9 +500,10 @@ def save_campaign(
         problems.append(
             (f"Tên đợt khảo sát: 1–{MAX_NAME} ký tự.", f"Campaign name: 1–{MAX_NAME} characters.")
         )
-    if not MIN_YEAR <= year <= today_local(now or datetime.now(UTC)).year + 1:
+    good_year = MIN_YEAR <= year <= today_local(now or datetime.now(UTC)).year + 1
+    if not good_year:
         problems.append((f"Năm không hợp lệ: {year}.", f"Invalid year: {year}."))
-    if not date(year, 1, 1) <= deadline <= date(year + 1, 12, 31):
+    elif not date(year, 1, 1) <= deadline <= date(year + 1, 12, 31):
         problems.append(
             (
                 f"Hạn nộp {deadline:%d/%m/%Y} phải trong năm {year} hoặc năm sau.",

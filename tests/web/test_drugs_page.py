@@ -56,3 +56,35 @@ def test_the_page_shows_statuses_roadmap_and_campaign_within_the_scope(loaded, s
         assert "Quận, huyện cũ đã xong" not in page
         assert set(drugs_data(page)["statuses"]) <= {"11383"}  # the map colours their commune only
         assert mine.get("/drugs", params={"unit": "11329"}).status_code == 404
+
+
+def test_an_analyst_sets_up_the_campaign_on_the_page_and_others_may_not(database, settings) -> None:
+    app = create_app(settings)
+
+    def post(client, **data):
+        return client.post(
+            "/drugs/campaign", data={**data, "csrf_token": client.csrf_token}, follow_redirects=False
+        )
+
+    with client_as(app, database, "analyst") as analyst:
+        assert "Lập đợt khảo sát của năm" in analyst.get("/drugs").text
+        done = post(
+            analyst, year="2026", name="Khảo sát PCMT 2026", deadline="30/09/2026", units="11383, 11311"
+        )
+        assert done.status_code == 303 and done.headers["location"] == "/drugs?campaign=2026#campaign"
+        page = analyst.get("/drugs", params={"campaign": "2026"}).text
+        assert 'data-testid="campaign-name">Khảo sát PCMT 2026<' in page and "30/09/2026" in page
+        assert "11311 11383</textarea>" in page
+        for bad in (  # every one a clear 4xx, never a server error
+            {"year": "2026", "name": "x", "deadline": "0001-01-01"},
+            {"year": "2026", "name": "x", "deadline": "9999-12-31"},
+            {"year": "9999", "name": "x", "deadline": "30/09/2026"},
+            {"year": "abc", "name": "x", "deadline": "30/09/2026"},
+            {"year": "2026", "name": "x", "deadline": "31/02/2026"},
+            {"year": "2026", "name": "", "deadline": ""},
+        ):
+            answer = post(analyst, **bad)
+            assert 400 <= answer.status_code < 500, (bad, answer.status_code)
+    with client_as(app, database, "commune_officer", ("11383",)) as officer:
+        assert "Lập đợt khảo sát của năm" not in officer.get("/drugs").text
+        assert post(officer, year="2026", name="x", deadline="30/09/2026").status_code == 403

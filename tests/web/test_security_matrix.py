@@ -228,6 +228,12 @@ ROUTES: dict[tuple[str, str], Expect] = {
         Action.IMPORT_DATA, form=q(decision="return"), ok=frozenset({403, 422}), city=404
     ),
     ("POST", "/drugs/survey/{code}/upload"): Expect(Action.IMPORT_DATA, ok=422, city=404),  # no file sent
+    # the year's campaign: set up by the city's analyst (303), refused to a commune officer (403)
+    ("POST", "/drugs/campaign"): Expect(
+        Action.IMPORT_DATA,
+        form=q(year="2026", name="Khảo sát PCMT 2026", deadline="30/09/2026"),
+        ok=frozenset({303, 403}),
+    ),
 }
 
 # Every date or period parameter (by its name in the URL or form) and the extremes it is sent; ``None``

@@ -24,20 +24,12 @@ from antt.services.drug_survey import review_survey, submit_survey, survey_view
 from antt.services.drug_survey_files import MAX_TEMPLATE_BYTES, import_survey_file, survey_template
 from antt.web.access import client_address, requires
 from antt.web.pages.common import actor_of, database_of, page_context
+from antt.web.pages.filters import form_year
 from antt.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 DONE = ("submitted", "uploaded", "approved", "returned")
 MAX_FIELD = 4000
-
-
-def _year(text: object) -> int | None:
-    value = text.strip() if isinstance(text, str) else ""
-    if not value:
-        return None
-    if not value.isdigit() or len(value) > 4:
-        raise InvalidInput(f"Năm không hợp lệ: {value[:10]!r}.", f"Invalid year {value[:10]!r}.")
-    return int(value)
 
 
 def _page(
@@ -101,7 +93,7 @@ def _text(form: FormData, name: str) -> str:
 async def submit_form(request: Request, code: str) -> Response:
     form = await request.form()  # parsed by the CSRF check already
     sent = {q: _text(form, q) for q in QUESTIONS}
-    year = _year(form.get("year"))
+    year = form_year(form.get("year"))
     try:
         record = await run_in_threadpool(
             submit_survey,
@@ -125,7 +117,7 @@ async def review_form(request: Request, code: str) -> Response:
     form = await request.form()
     decision = _text(form, "decision")
     comment = _text(form, "comment")
-    year = _year(form.get("year"))
+    year = form_year(form.get("year"))
     view = survey_view(database_of(request), actor_of(request), code, year)  # out of scope: 404 first
     try:
         if decision not in ("approve", "return"):
@@ -163,7 +155,7 @@ def template_download(request: Request, code: str, year: int | None = None) -> R
 async def upload_form(request: Request, code: str) -> Response:
     form = await request.form(max_files=1, max_fields=4)
     try:
-        year = _year(form.get("year"))
+        year = form_year(form.get("year"))
         upload = form.get("file")
         content, name = b"", "—"
         if isinstance(upload, UploadFile):

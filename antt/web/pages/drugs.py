@@ -5,23 +5,56 @@ services."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from antt.domain.access import Action
 from antt.domain.drug_status import DrugStatus
 from antt.domain.drug_survey import QUESTIONS
 from antt.domain.units import Level
+from antt.errors import InvalidInput
 from antt.services.compstat import scope_of
 from antt.services.drug_classes import drug_status_report
 from antt.services.drug_status import nearest_to_recognition, road_to_full
-from antt.services.drug_survey import survey_progress
-from antt.web.access import requires
+from antt.services.drug_survey import campaign_of, may_review, save_campaign, survey_progress
+from antt.web.access import client_address, requires
 from antt.web.i18n import _, current_language
 from antt.web.pages.common import actor_of, database_of, page_context
+from antt.web.pages.filters import form_date, form_year
 from antt.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.post("/drugs/campaign", dependencies=[requires(Action.IMPORT_DATA)])
+async def campaign_form(request: Request) -> Response:
+    """An analyst sets up (or changes) a year's survey campaign; a problem is the usual bilingual 4xx page."""
+    form = await request.form()  # parsed by the CSRF check already
+
+    def text(name: str, most: int = 4000) -> str:
+        value = form.get(name)
+        return value[:most] if isinstance(value, str) else ""
+
+    year = form_year(text("year", 10))
+    if year is None:
+        raise InvalidInput("Thiếu năm khảo sát.", "The campaign's year is missing.")
+    deadline = form_date(text("deadline", 10), "deadline")
+    if deadline is None:
+        raise InvalidInput("Thiếu hạn nộp.", "The deadline is missing.")
+    await run_in_threadpool(
+        save_campaign,
+        database_of(request),
+        actor_of(request),
+        year=year,
+        name=text("name", 400),
+        deadline=deadline,
+        units=[u for u in re.split(r"[\s,;]+", text("units")) if u],
+        client=client_address(request),
+    )
+    return RedirectResponse(f"/drugs?campaign={year}#campaign", status_code=303)
 
 
 @router.get("/drugs", response_class=HTMLResponse, dependencies=[requires(Action.VIEW_DASHBOARD)])
@@ -77,5 +110,9 @@ def drugs_page(request: Request, unit: str = "") -> HTMLResponse:
             "unit": chosen or "",
             "english": english,
             "chart": chart,
+            "may_set_up": may_review(actor),
+            "campaign_units": sorted(campaign.units or ())
+            if (campaign := campaign_of(database, progress.year))
+            else [],
         },
     )

@@ -139,3 +139,13 @@ def measure_choices() -> list[tuple[str, str]]:
         ("rate", _("Per 10,000 residents")),
         ("z", _("Change (z score)")),
     ]
+
+
+def form_year(text: object) -> int | None:
+    """A year from a form field (``YYYY``); empty means not given."""
+    value = text.strip() if isinstance(text, str) else ""
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 4:
+        raise InvalidInput(f"Năm không hợp lệ: {value[:10]!r}.", f"Invalid year {value[:10]!r}.")
+    return int(value)
