@@ -8,7 +8,7 @@
 # simulated monthly series of 9 years (seeded): seasonal Poisson with mean ~ 20, overdispersed negative
 # binomial with a trend, and low counts (mean ~ 4) with an outbreak in the last year. The settings are
 # those of antt.analytics.alerts.farrington.MONTHLY: farringtonFlexible on freq = 12 with b = 5, w = 1,
-# noPeriods = 4, pastWeeksNotIncluded = 6, alpha = 0.01, NB plug-in threshold. The tests
+# noPeriods = 4, pastWeeksNotIncluded = 6, alpha = 0.005, NB plug-in threshold. The tests
 # (tests/analytics/test_farrington_reference.py) read the committed CSV files: R is not needed to run them.
 suppressPackageStartupMessages(library(surveillance))
 
@@ -36,7 +36,7 @@ for (name in names(all_series)) {
   n <- length(y)
   range <- (12 * 5 + 2):n
   s <- sts(observed = y, frequency = 12)
-  flexible <- farringtonFlexible(s, control = list(range = range, b = 5, w = 1, alpha = 0.01,
+  flexible <- farringtonFlexible(s, control = list(range = range, b = 5, w = 1, alpha = 0.005,
     reweight = TRUE, weightsThreshold = 2.58, trend = TRUE, pThresholdTrend = 0.05,
     noPeriods = 4, pastWeeksNotIncluded = 6, thresholdMethod = "nbPlugin", limit54 = c(5, 4),
     glmWarnings = FALSE))

@@ -61,9 +61,11 @@ def inject(
     last_week: int,
     min_baseline: float = 1.0,
     exclude: Sequence[Injection] = (),
+    periods_per_year: int = WEEKS_PER_YEAR,
 ) -> tuple[IntArray, list[Injection]]:
     """``counts`` with ``rises`` injected rises (at most one per series), onsets drawn uniformly in
-    ``[first_week, last_week − length + 1]`` among eligible series; → the new counts and the truth."""
+    ``[first_week, last_week − length + 1]`` among eligible series; → the new counts and the truth.
+    The baseline is the mean count of the year before the onset (``periods_per_year``: 12 for months)."""
     out = counts.copy()
     latest = last_week - length + 1
     if latest < first_week:
@@ -73,8 +75,8 @@ def inject(
     cumulative = np.concatenate([np.zeros((counts.shape[0], 1)), counts.cumsum(axis=1)], axis=1)
     rows = np.arange(counts.shape[0])
     baseline = (
-        cumulative[rows, onsets] - cumulative[rows, np.maximum(onsets - WEEKS_PER_YEAR, 0)]
-    ) / np.minimum(WEEKS_PER_YEAR, np.maximum(onsets, 1))
+        cumulative[rows, onsets] - cumulative[rows, np.maximum(onsets - periods_per_year, 0)]
+    ) / np.minimum(periods_per_year, np.maximum(onsets, 1))
     eligible = [s for s in rows if baseline[s] >= min_baseline and s not in taken]
     chosen = rng.permutation(np.array(eligible, dtype=np.int64))[:rises]
     truth: list[Injection] = []

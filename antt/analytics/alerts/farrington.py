@@ -441,12 +441,14 @@ MONTHS_PER_YEAR = 12
 #: the monthly detector (reporting months, 15th–14th): the improved Farrington on ``freq = 12`` with the
 #: weekly settings carried over to months — a ±1-month window around the same month of each past year
 #: (±3 weeks ≈ ±1 month), the months between cut into 3 seasons of 3 (``noPeriods = 4``), the last 6 months
-#: left out of the fit (26 weeks), α = 0.01, Farrington's "5 cases in the last 4 periods"; R
-#: ``farringtonFlexible`` agrees (``scripts/reference/surveillance_monthly.R``)
+#: left out of the fit (26 weeks), Farrington's "5 cases in the last 4 periods"; α = 0.005, chosen with
+#: ``bench/warn.py --monthly`` (seed 1, checked on seed 2): about 1 % false alarms per series-month, as the
+#: weekly default per series-week (α = 0.01 gave 1.4–1.8 %); R ``farringtonFlexible`` agrees
+#: (``scripts/reference/surveillance_monthly.R``)
 MONTHLY = Detector(
     "noufaily_monthly",
-    partial(noufaily, alpha=0.01, b=None, w=1, periods=4, past_weeks_not_included=6, freq=MONTHS_PER_YEAR),
+    partial(noufaily, alpha=0.005, b=None, w=1, periods=4, past_weeks_not_included=6, freq=MONTHS_PER_YEAR),
     MONTHS_PER_YEAR + 2,
-    "Farrington cải tiến theo tháng báo cáo: mọi tháng của 5 năm trước, 4 mùa, ngưỡng nhị thức âm",
-    "Improved Farrington by reporting month: all months of 5 past years, 4 seasons, NB threshold",
+    "Farrington cải tiến theo tháng báo cáo: mọi tháng của 5 năm trước, 4 mùa, ngưỡng nhị thức âm, α = 0,005",
+    "Improved Farrington by reporting month: all months of 5 past years, 4 seasons, NB threshold, α = 0.005",
 )
