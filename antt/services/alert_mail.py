@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -149,6 +149,26 @@ def send_messages(settings: Settings, messages: Sequence[EmailMessage]) -> None:
             server.send_message(message)
 
 
+def deliver(
+    settings: Settings, message_for: Callable[[Recipient], EmailMessage | None]
+) -> tuple[int, str | None]:
+    """Build each configured recipient's message (``None``: nothing for it) and send them all in one
+    connection; → (messages, the error in English or ``None``). Never raises for a bad recipient list or a
+    refused, unreachable or timed-out server: the caller reports and audits it."""
+    messages: list[EmailMessage] = []
+    try:
+        for to in recipients(settings):
+            if (message := message_for(to)) is not None:
+                messages.append(message)
+        if messages:
+            send_messages(settings, messages)
+    except SettingsError as exc:
+        return len(messages), exc.message_en
+    except (OSError, smtplib.SMTPException) as exc:  # refused, unreachable, timed out, TLS
+        return len(messages), f"{type(exc).__name__}: {exc}"
+    return len(messages), None
+
+
 def mail_new_alerts(database: Database, alert_ids: Sequence[int], *, actor: str) -> MailResult | None:
     """Mail the alerts ``alert_ids`` (just opened by a scan) to their recipients; ``None`` when e-mail is
     not configured or there is nothing to send. Never raises: a failure is logged, audited and returned."""
@@ -157,23 +177,12 @@ def mail_new_alerts(database: Database, alert_ids: Sequence[int], *, actor: str)
         return None
     with database.transaction(write=False) as session:
         alerts = [store.to_alert(row) for i in alert_ids if (row := store.get(session, i)) is not None]
-    error: str | None = None
-    messages: list[EmailMessage] = []
-    try:
-        for to in recipients(settings):
-            if (message := compose(settings, to, alerts)) is not None:
-                messages.append(message)
-        if messages:
-            send_messages(settings, messages)
-    except SettingsError as exc:
-        error = exc.message_en
-    except (OSError, smtplib.SMTPException) as exc:  # refused, unreachable, timed out, TLS
-        error = f"{type(exc).__name__}: {exc}"
-    if error is None and not messages:
+    count, error = deliver(settings, lambda to: compose(settings, to, alerts))
+    if error is None and not count:
         return None
     if error is not None:
         log.error("alert e-mail not sent / không gửi được e-mail cảnh báo: %s", error)
-    result = MailResult(len(alerts), len(messages), 0 if error else len(messages), error)
+    result = MailResult(len(alerts), count, 0 if error else count, error)
     with database.transaction() as session:
         audit.append(
             session,

@@ -10,19 +10,13 @@ sent or failed. A failure is reported, never raised past the command's own error
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
 
 from antt.domain.access import Actor
-from antt.errors import PermissionDenied, SettingsError
-from antt.services.alert_mail import (
-    link,
-    mail_configured,
-    new_message,
-    recipients,
-    send_messages,
-)
+from antt.errors import PermissionDenied
+from antt.services.alert_mail import Recipient, deliver, link, mail_configured, new_message
 from antt.services.drug_survey import CommuneProgress, SurveyProgress, survey_progress
 from antt.storage import audit
 from antt.storage.engine import Database
@@ -75,25 +69,20 @@ def remind_overdue(
         return None
     progress = survey_progress(database, actor, year, now=now)
     overdue = progress.overdue
-    error: str | None = None
-    messages = []
-    try:
-        for to in recipients(settings):
-            mine = [c for c in overdue if to.units is None or c.unit_code in to.units]
-            if mine:
-                vi, en = _lines(progress, mine, database)
-                subject = (
-                    f"[ANTT] Nhắc nộp khảo sát PCMA {progress.year}: {len(mine)} xã quá hạn / "
-                    f"{len(mine)} surveys overdue"
-                )
-                messages.append(new_message(settings, to, subject, vi, en))
-        if messages:
-            send_messages(settings, messages)
-    except SettingsError as exc:
-        error = exc.message_en
-    except (OSError, smtplib.SMTPException) as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    result = ReminderResult(progress.year, len(overdue), len(messages), 0 if error else len(messages), error)
+
+    def message_for(to: Recipient) -> EmailMessage | None:
+        mine = [c for c in overdue if to.units is None or c.unit_code in to.units]
+        if not mine:
+            return None
+        vi, en = _lines(progress, mine, database)
+        subject = (
+            f"[ANTT] Nhắc nộp khảo sát PCMA {progress.year}: {len(mine)} xã quá hạn / "
+            f"{len(mine)} surveys overdue"
+        )
+        return new_message(settings, to, subject, vi, en)
+
+    count, error = deliver(settings, message_for)
+    result = ReminderResult(progress.year, len(overdue), count, 0 if error else count, error)
     with database.transaction() as session:
         audit.append(
             session,
