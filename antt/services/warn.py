@@ -15,7 +15,7 @@ committed: the same scan as of today, whose failure is logged and never fails th
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -125,11 +125,23 @@ def weekly_matrix(
     first_monday: date,
     weeks: int,
 ) -> np.ndarray:
-    index = {(u, g): n for n, (u, g) in enumerate((u, g) for u in units for g in groups)}
-    counts = np.zeros((len(index), weeks), dtype=np.int64)
-    if not rows:
-        return counts
-    keep = [(index[(u, g)], (d - first_monday).days // 7, n) for u, g, d, n in rows if (u, g) in index]
+    return series_matrix(rows, units, groups, weeks, lambda day: (day - first_monday).days // 7)
+
+
+def series_matrix(
+    rows: list[tuple[str, str, date, int]],
+    units: list[str],
+    subjects: list[str],
+    periods: int,
+    period_of: Callable[[date], int],
+) -> np.ndarray:
+    """Counts ``[unit · len(subjects) + subject, period]`` from daily ``(unit, subject, day, count)`` rows,
+    ``period_of(day)`` the period index (a week, a reporting month); days outside ``[0, periods)`` left out."""
+    index = {(u, g): n for n, (u, g) in enumerate((u, g) for u in units for g in subjects)}
+    counts = np.zeros((len(index), periods), dtype=np.int64)
+    keep = [
+        (index[(u, g)], p, n) for u, g, d, n in rows if (u, g) in index and 0 <= (p := period_of(d)) < periods
+    ]
     if keep:
         s, w, n = (np.array(x, dtype=np.int64) for x in zip(*keep, strict=True))
         np.add.at(counts, (s, w), n)

@@ -24,7 +24,7 @@ from antt.domain.reference import offence_table, unit_catalog
 from antt.domain.units import Level
 from antt.errors import PermissionDenied
 from antt.services.disclosure import SENSITIVE_GROUPS
-from antt.services.warn import ScanResult, record_scan
+from antt.services.warn import ScanResult, record_scan, series_matrix
 from antt.storage import alerts as store
 from antt.storage.engine import Database
 
@@ -63,15 +63,8 @@ def monthly_matrix(
 ) -> np.ndarray:
     """Counts ``[unit · len(groups) + group, month]`` for the ``months`` reporting months from the one
     holding ``first``."""
-    index = {(u, g): n for n, (u, g) in enumerate((u, g) for u in units for g in groups)}
-    counts = np.zeros((len(index), months), dtype=np.int64)
     base = _number(first)
-    keep = [(index[(u, g)], _number(d) - base, n) for u, g, d, n in rows if (u, g) in index]
-    keep = [k for k in keep if 0 <= k[1] < months]
-    if keep:
-        s, m, n = (np.array(x, dtype=np.int64) for x in zip(*keep, strict=True))
-        np.add.at(counts, (s, m), n)
-    return counts
+    return series_matrix(rows, units, groups, months, lambda day: _number(day) - base)
 
 
 def explain(
