@@ -71,11 +71,18 @@ MIN_HISTORY_WEEKS = 104  # the issue: at least two years of history before the j
 SCAN_TARGET_SECONDS = 5.0
 
 
-def synthetic(rng: np.random.Generator, series: int, weeks: int) -> np.ndarray:
-    means = rng.choice([0.5, 1, 2, 3, 5, 8, 12], size=series)
-    t = np.arange(weeks)
+def synthetic(
+    rng: np.random.Generator,
+    series: int,
+    periods: int,
+    means: tuple[float, ...] = (0.5, 1, 2, 3, 5, 8, 12),
+    per_year: int = 52,
+) -> np.ndarray:
+    """NB(size 5) counts, each series with one of ``means`` a period and a yearly season of its own phase."""
+    level = rng.choice(means, size=series)
+    t = np.arange(periods)
     phase = rng.uniform(0, 2 * np.pi, size=series)[:, None]
-    mu = means[:, None] * np.exp(0.3 * np.sin(2 * np.pi * t / 52 + phase))
+    mu = level[:, None] * np.exp(0.3 * np.sin(2 * np.pi * t / per_year + phase))
     return rng.negative_binomial(5, 5 / (5 + mu))
 
 
@@ -90,11 +97,7 @@ def monthly(args: argparse.Namespace) -> None:
 
     rng = np.random.default_rng(args.seed)
     months = 9 * MONTHS_PER_YEAR
-    means = rng.choice([2, 4, 8, 13, 22, 35, 52], size=args.series)
-    t = np.arange(months)
-    phase = rng.uniform(0, 2 * np.pi, size=args.series)[:, None]
-    mu = means[:, None] * np.exp(0.3 * np.sin(2 * np.pi * t / MONTHS_PER_YEAR + phase))
-    counts = rng.negative_binomial(5, 5 / (5 + mu))
+    counts = synthetic(rng, args.series, months, (2, 4, 8, 13, 22, 35, 52), MONTHS_PER_YEAR)
     judged = np.arange(months - 36, months)
     print(f"{args.series} synthetic monthly series × {months} months; judged: the last {judged.size} months")
     settings = dict(MONTHLY.run.keywords)  # type: ignore[attr-defined]
