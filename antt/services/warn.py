@@ -84,16 +84,25 @@ class WeeklySeries:
 
 
 def weekly_series(
-    database: Database, first_monday: date, weeks: int, *, articles: Sequence[str] | None = None
+    database: Database,
+    first_monday: date,
+    weeks: int,
+    *,
+    articles: Sequence[str] | None = None,
+    daily: DailyRows | None = None,
 ) -> WeeklySeries:
     """The database's weekly series of every commune of the current scheme × reporting group (or ×
-    article of ``articles``), ``weeks`` weeks from ``first_monday`` (a Monday)."""
+    article of ``articles``), ``weeks`` weeks from ``first_monday`` (a Monday). ``daily``: the group
+    counts by day already read for a span holding those weeks (days outside them are left out)."""
     catalog = unit_catalog()
     units = [u.code for u in catalog.in_scheme(catalog.current.code, Level.COMMUNE)]
     subjects = list(articles) if articles is not None else offence_table().group_codes
     last = first_monday + timedelta(weeks=weeks, days=-1)
-    with database.transaction(write=False) as session:
-        rows = store.daily_counts(session, first_monday, last, articles=articles)
+    if daily is not None and articles is None:
+        rows = daily
+    else:
+        with database.transaction(write=False) as session:
+            rows = store.daily_counts(session, first_monday, last, articles=articles)
     return WeeklySeries(
         weekly_matrix(rows, units, subjects, first_monday, weeks), first_monday, units, subjects
     )
@@ -116,6 +125,16 @@ def checked_articles(articles: Sequence[str]) -> list[str]:
             f"No Penal Code article {', '.join(unknown) or '(empty)'} (see antt offences list).",
         )
     return found
+
+
+DailyRows = list[tuple[str, str, date, int]]  # (unit, reporting group, day, incidents): store.daily_counts
+
+
+def week_span(as_of: date | None) -> tuple[date, date, date]:
+    """The judged week (its Monday and Sunday: the week of ``as_of``, or the last wholly past today) and the
+    first Monday of the history a scan of it reads."""
+    monday, sunday = judged_week(as_of) if as_of else last_complete_week(today_local())
+    return monday, sunday, monday - timedelta(weeks=HISTORY_WEEKS)
 
 
 def weekly_matrix(
@@ -176,21 +195,22 @@ def scan(
     method: str = "default",
     articles: Sequence[str] | None = None,
     audit_quiet: bool = False,
+    daily: DailyRows | None = None,
 ) -> ScanResult:
     """Scan every commune × group (or × article of ``articles``) for the last complete week; store new
     alerts, close those of the judged subjects that ended. ``audit_quiet``: audit only a scan that opened
-    or closed alerts (the scan after each import)."""
+    or closed alerts (the scan after each import). ``daily``: the group counts by day already read over a
+    span holding the history (see :func:`scan_after_import`)."""
     if not actor.is_system:
         raise PermissionDenied("Chỉ hệ thống chạy quét cảnh báo.", "Only the system runs the alert scan.")
     check_supported_day(as_of)
     found = detector(method)
     numbers = checked_articles(articles) if articles is not None else None
-    monday, sunday = judged_week(as_of) if as_of else last_complete_week(today_local())
-    first_monday = monday - timedelta(weeks=HISTORY_WEEKS)
+    monday, sunday, first_monday = week_span(as_of)
     catalog = unit_catalog()
     scheme = catalog.current.code
     table = offence_table()
-    series = weekly_series(database, first_monday, HISTORY_WEEKS + 1, articles=numbers)
+    series = weekly_series(database, first_monday, HISTORY_WEEKS + 1, articles=numbers, daily=daily)
     counts = series.counts
     subjects = series.subjects if numbers is None else [article_subject(a) for a in series.subjects]
     # the history starts with the database's first recorded week: the weeks before it are unknown, not 0
@@ -316,11 +336,16 @@ def scan_after_import(database: Database) -> ScanResult | None:
     e-mail of the alerts they opened (when configured). It must
     never fail the import: any error is logged and ``None`` returned (``antt warn scan`` runs it again by
     hand)."""
-    from antt.services.warn_monthly import scan_months  # it builds on this module
+    from antt.services.warn_monthly import month_span, scan_months  # it builds on this module
 
     try:
-        result = scan(database, Actor.system("import"), audit_quiet=True)
-        monthly = scan_months(database, Actor.system("import"), audit_quiet=True)
+        # both scans read the same daily counts: once, over the span both histories fall in
+        _, sunday, first_monday = week_span(None)
+        _, month_end, first_month = month_span(None)
+        with database.transaction(write=False) as session:
+            daily = store.daily_counts(session, min(first_monday, first_month), max(sunday, month_end))
+        result = scan(database, Actor.system("import"), audit_quiet=True, daily=daily)
+        monthly = scan_months(database, Actor.system("import"), audit_quiet=True, daily=daily)
         mail_new_alerts(database, result.opened_ids + monthly.opened_ids, actor="import")
         return result
     except Exception:  # the import has committed: a failed scan is reported, not raised

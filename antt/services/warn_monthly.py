@@ -24,7 +24,7 @@ from antt.domain.reference import offence_table, unit_catalog
 from antt.domain.units import Level
 from antt.errors import PermissionDenied
 from antt.services.disclosure import SENSITIVE_GROUPS
-from antt.services.warn import ScanResult, record_scan, series_matrix
+from antt.services.warn import DailyRows, ScanResult, record_scan, series_matrix
 from antt.storage import alerts as store
 from antt.storage.engine import Database
 
@@ -85,24 +85,37 @@ def explain(
     return vi, en
 
 
+def month_span(as_of: date | None) -> tuple[date, date, date]:
+    """The judged reporting month (its first and last day: the last ended by ``as_of``, or by yesterday)
+    and the first day of the history a scan of it reads."""
+    start, end = judged_report_month(as_of) if as_of else last_complete_report_month(today_local())
+    return start, end, _bounds(_number(start) - HISTORY_MONTHS)[0]
+
+
 def scan_months(
-    database: Database, actor: Actor, *, as_of: date | None = None, audit_quiet: bool = False
+    database: Database,
+    actor: Actor,
+    *,
+    as_of: date | None = None,
+    audit_quiet: bool = False,
+    daily: DailyRows | None = None,
 ) -> ScanResult:
     """Judge the last ended reporting month of every commune × group; store new alerts, close the monthly
-    ones whose series fell back. ``audit_quiet``: audit only a scan that opened or closed alerts."""
+    ones whose series fell back. ``audit_quiet``: audit only a scan that opened or closed alerts.
+    ``daily``: the group counts by day already read over a span holding the history."""
     if not actor.is_system:
         raise PermissionDenied("Chỉ hệ thống chạy quét cảnh báo.", "Only the system runs the alert scan.")
     check_supported_day(as_of)
-    start, end = judged_report_month(as_of) if as_of else last_complete_report_month(today_local())
-    first = _bounds(_number(start) - HISTORY_MONTHS)[0]
+    start, end, first = month_span(as_of)
     catalog = unit_catalog()
     scheme = catalog.current.code
     table = offence_table()
     communes = catalog.in_scheme(scheme, Level.COMMUNE)
     units, groups = [u.code for u in communes], table.group_codes
-    with database.transaction(write=False) as session:
-        rows = store.daily_counts(session, first, end)
-    counts = monthly_matrix(rows, units, groups, first, HISTORY_MONTHS + 1)
+    if daily is None:
+        with database.transaction(write=False) as session:
+            daily = store.daily_counts(session, first, end)
+    counts = monthly_matrix(daily, units, groups, first, HISTORY_MONTHS + 1)
     recorded = counts[:, :HISTORY_MONTHS].sum(axis=0) > 0  # months before the first record: unknown
     seen_from = int(np.argmax(recorded)) if recorded.any() else HISTORY_MONTHS
     counts = counts[:, seen_from:]
