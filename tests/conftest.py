@@ -67,6 +67,8 @@ DATA_TABLES = [
     "drug_surveys",
     "group_snapshots",
     "survey_campaigns",
+    "survey_forms",
+    "survey_attachments",
     "report_draft_versions",
     "report_drafts",
 ]

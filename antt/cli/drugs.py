@@ -2,7 +2,8 @@
 ``antt drugs alerts`` — store the communes to review as alerts; ``antt drugs survey-progress`` — the
 commune survey campaign's progress by commune and former district; ``antt drugs survey-remind`` — e-mail
 the overdue communes to the configured recipients; ``antt drugs campaign`` — set up a year's campaign (name,
-deadline, communes); ``antt drugs survey-template`` — a
+deadline, communes, form); ``antt drugs forms`` / ``form-export`` / ``form-import`` — the survey forms, a
+form's definition file, a new form from one; ``antt drugs survey-template`` — a
 commune's Excel survey template; ``antt drugs survey-import FILE [--dry-run]`` — a filled one, checked like
 the web form (every problem listed), stored for the commune named in it."""
 
@@ -204,8 +205,9 @@ def campaign_command(
     unit: list[str] | None = typer.Option(
         None, "--unit", help="xã, phường được giao (lặp lại; mặc định mọi xã) / communes assigned (repeat)"
     ),
+    form: str | None = typer.Option(None, "--form", help="mã mẫu phiếu (antt drugs forms) / the form's code"),
 ) -> None:
-    """Lập hoặc sửa đợt khảo sát của năm / set up the year's survey campaign (name, deadline, communes)."""
+    """Lập hoặc sửa đợt khảo sát của năm / set up the year's survey campaign (name, deadline, communes, form)."""
     from antt.services.drug_survey import save_campaign
 
     wanted = _year(year)
@@ -213,13 +215,91 @@ def campaign_command(
     day = parse_day(deadline)
     operator = Actor.system(f"cli:{getpass.getuser()}")
     found = _on_database(
-        lambda db: save_campaign(db, operator, year=wanted, name=name, deadline=day, units=unit)
+        lambda db: save_campaign(
+            db, operator, year=wanted, name=name, deadline=day, units=unit, form_code=form
+        )
     )
     where = (
         f"{len(found.units)} xã, phường / communes" if found.units is not None else "mọi xã / every commune"
     )
     Console(highlight=False).print(
-        f"Đợt khảo sát / campaign {found.year}: {found.name}; hạn/deadline {found.deadline:%d/%m/%Y}; {where}"
+        f"Đợt khảo sát / campaign {found.year}: {found.name}; hạn/deadline {found.deadline:%d/%m/%Y}; {where}; "
+        f"mẫu/form {found.form_version}"
+    )
+
+
+@app.command("forms")
+def forms_command(
+    output_format: str = typer.Option("table", "--format", help="table | json"),
+) -> None:
+    """Các mẫu phiếu khảo sát / the survey forms (built-in and added)."""
+    from antt.services.survey_forms import all_forms
+
+    chosen = _format(output_format)
+    entries = _on_database(all_forms)
+    if chosen == "json":
+        rows = [
+            {
+                "code": e.form.code,
+                "title_vi": e.form.title_vi,
+                "title_en": e.form.title_en,
+                "questions": e.questions,
+                "created_by": e.created_by,
+                "created_at": e.created_at.isoformat() if e.created_at else None,
+            }
+            for e in entries
+        ]
+        sys.stdout.write(json.dumps({"forms": rows}, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("Mã / code", "Tên / title", "Câu hỏi / questions", "Thêm bởi / added by")
+    for e in entries:
+        table.add_row(e.form.code, e.form.title_vi, str(e.questions), e.created_by or "(có sẵn / built in)")
+    Console(highlight=False).print(table)
+
+
+@app.command("form-export")
+def form_export_command(
+    code: str = typer.Argument(..., help="mã mẫu phiếu / the form's code"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="tệp .xlsx (mặc định tên chuẩn)"),
+) -> None:
+    """Ghi tệp định nghĩa của một mẫu phiếu / write a form's definition file (.xlsx), to start a new one."""
+    from antt.services.survey_forms import form_definition
+
+    name, content = _on_database(lambda db: form_definition(db, CLI_ACTOR, code))
+    target = output or Path(name)
+    target.write_bytes(content)
+    Console(highlight=False).print(f"Đã ghi / written: {target}")
+
+
+@app.command("form-import")
+def form_import_command(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, readable=True, help="tệp định nghĩa .xlsx/.csv"
+    ),
+    code: str = typer.Option(..., "--code", help="mã mẫu mới, vd. ptmt-xa-2026 / the new form's code"),
+    title_vi: str = typer.Option(..., "--title-vi", help="tên mẫu (tiếng Việt)"),
+    title_en: str = typer.Option(..., "--title-en", help="the form's title (English)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="chỉ kiểm tra, không ghi / validate only"),
+) -> None:
+    """Thêm mẫu phiếu khảo sát từ tệp định nghĩa / add a survey form from its definition file."""
+    from antt.services.survey_forms import import_form
+
+    operator = Actor.system(f"cli:{getpass.getuser()}")
+    form = _on_database(
+        lambda db: import_form(
+            db,
+            db.settings,
+            operator,
+            file,
+            code=code,
+            title_vi=title_vi,
+            title_en=title_en,
+            dry_run=dry_run,
+        )
+    )
+    done = "đã kiểm tra, chưa ghi / checked, nothing written" if dry_run else "đã thêm / added"
+    Console(highlight=False).print(
+        f"Mẫu/form {form.code}: {len(form.sections)} phần/sections, {len(form.order)} câu hỏi/questions — {done}"
     )
 
 

@@ -39,6 +39,8 @@ AUDIT_ACTION_LABELS: Mapping[str, tuple[str, str]] = {
     "drug_survey.submit": ("Gửi phiếu khảo sát ma túy", "Drug survey submitted"),
     "drug_survey.campaign": ("Lập đợt khảo sát ma túy", "Drug survey campaign set up"),
     "drug_survey.template": ("Tải mẫu phiếu khảo sát ma túy", "Drug survey template downloaded"),
+    "drug_survey.form": ("Thêm mẫu phiếu khảo sát", "Survey form added"),
+    "drug_survey.attachment": ("Mở tệp đính kèm phiếu khảo sát", "Survey attachment opened"),
     "export.csv": ("Xuất bảng (CSV)", "Table exported (CSV)"),
     "incidents.persons": ("Xem đối tượng của vụ việc", "Persons of an incident viewed"),
     "incidents.reassign_units": ("Chuyển vụ việc sang đơn vị mới", "Incidents moved to the new units"),

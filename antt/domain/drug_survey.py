@@ -7,6 +7,10 @@ return with a comment) and follows progress by commune and by former district. T
 on the survey the article describes: the drug situation in figures, then the state of the commune's
 drug-control work. A new form is a new :data:`FORM_VERSION`, never an edit of a stored one.
 
+That form is the built-in one (:data:`BUILTIN_FORM`). An analyst may write another — sections and
+questions of the kinds below, attachments included — as a definition file (:mod:`antt.domain.survey_forms`)
+and give it to a year's campaign; every check here takes the :class:`Form` the year uses.
+
 The deadline: each year's campaign closes on one day of that year, the setting ``ANTT_DRUG_SURVEY_DEADLINE``
 (``MM-DD``, default :data:`DEFAULT_DEADLINE`, 30 June — mid-year, when the city's half-year report on drug
 control is written). One setting rather than a deadline stored per year: the survey is yearly with the same
@@ -53,7 +57,7 @@ class SurveyStatus(StrEnum):
 @dataclass(frozen=True)
 class Question:
     id: str
-    kind: str  # number | yes_no | choice | text
+    kind: str  # number | yes_no | choice | text | attachment
     label_vi: str
     label_en: str
     required: bool = True
@@ -144,7 +148,52 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "yes_no": ("có/không", "yes/no"),
     "choice": ("chọn một", "one choice"),
     "text": ("văn bản", "text"),
+    "attachment": ("tệp đính kèm", "attachment"),
 }
+ATTACHMENT_TYPES: dict[str, str] = {  # extension → the content type it is served as
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # a scanned signed report of a few pages
+
+
+@dataclass(frozen=True)
+class Form:
+    """A survey form: its code (stored with every answer; a new form is a new code) and its sections."""
+
+    code: str
+    title_vi: str
+    title_en: str
+    sections: tuple[Section, ...]
+
+    @property
+    def questions(self) -> dict[str, Question]:
+        return {q.id: q for s in self.sections for q in s.questions}
+
+    @property
+    def order(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    def section_of(self, question_id: str) -> Section:
+        return next(s for s in self.sections if any(q.id == question_id for q in s.questions))
+
+    @property
+    def answered(self) -> tuple[Question, ...]:
+        """The questions answered in a cell (the web form's fields, the template's rows): all but
+        attachments, which are files sent on the web."""
+        return tuple(q for q in self.order if q.kind != "attachment")
+
+
+BUILTIN_FORM = Form(
+    FORM_VERSION,
+    "Khảo sát công tác phòng, chống ma túy cấp xã",
+    "Commune drug-control survey",
+    FORM,
+)
 _YES = {"1", "true", "yes", "có", "co", "x"}
 _NO = {"0", "false", "no", "không", "khong", ""}
 
@@ -162,6 +211,13 @@ def allowed_values(q: Question) -> tuple[str, str]:
             "; ".join(f"{value} = {en}" for value, _, en in q.choices),
         )
     optional = ("", "") if q.required else (", không bắt buộc", ", optional")
+    if q.kind == "attachment":
+        kinds = ", ".join(sorted({e.upper() for e in ATTACHMENT_TYPES} - {"JPEG"}))
+        most = MAX_ATTACHMENT_BYTES // 1024 // 1024
+        return (
+            f"{kinds}; tối đa {most} MB; gửi trên trang web{optional[0]}",
+            f"{kinds}; at most {most} MB; sent on the web{optional[1]}",
+        )
     return f"tối đa {MAX_TEXT} ký tự{optional[0]}", f"at most {MAX_TEXT} characters{optional[1]}"
 
 
@@ -245,13 +301,15 @@ def _answer(q: Question, raw: object) -> tuple[object, Issue | None]:
     return text, None
 
 
-def checked_answers(raw: Mapping[str, object]) -> dict[str, object]:
-    """The answers of a filled form, typed; every problem at once (:class:`InvalidInput` with one issue
-    per question), an unknown question included — a modified form is refused, not silently trimmed."""
+def checked_answers(raw: Mapping[str, object], form: Form = BUILTIN_FORM) -> dict[str, object]:
+    """The answers of a filled ``form``, typed; every problem at once (:class:`InvalidInput` with one issue
+    per question), an unknown question included — a modified form is refused, not silently trimmed.
+    Attachments are not answers typed in: :func:`checked_attachment` checks each file."""
     issues: list[Issue] = []
     answers: dict[str, object] = {}
+    questions = form.questions
     for key in raw:
-        if key not in QUESTIONS:
+        if key not in questions or questions[key].kind == "attachment":
             issues.append(
                 Issue(
                     "survey.unknown_question",
@@ -260,7 +318,7 @@ def checked_answers(raw: Mapping[str, object]) -> dict[str, object]:
                     column=str(key),
                 )
             )
-    for q in QUESTIONS.values():
+    for q in form.answered:
         value, problem = _answer(q, raw.get(q.id))
         if problem is not None:
             issues.append(problem)
@@ -273,3 +331,59 @@ def checked_answers(raw: Mapping[str, object]) -> dict[str, object]:
             issues,
         )
     return answers
+
+
+_MAGIC: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+}
+
+
+def attachment_extension(file_name: str) -> str:
+    return file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+
+
+def checked_attachment(q: Question, file_name: str, content: bytes) -> Issue | None:
+    """The problem with ``content`` sent for attachment question ``q``, or ``None``: a type the form
+    accepts (by extension and by the file's first bytes — a renamed program is not a PDF), not empty, at
+    most :data:`MAX_ATTACHMENT_BYTES`."""
+    extension = attachment_extension(file_name)
+    allowed_vi, allowed_en = allowed_values(q)
+    if extension not in ATTACHMENT_TYPES:
+        return _issue(
+            q,
+            file_name,
+            f"{q.label_vi}: loại tệp không được nhận ({allowed_vi}).",
+            f"{q.label_en}: this type of file is not accepted ({allowed_en}).",
+            "survey.attachment.type",
+        )
+    if not content:
+        return _issue(
+            q,
+            file_name,
+            f"{q.label_vi}: tệp rỗng.",
+            f"{q.label_en}: the file is empty.",
+            "survey.attachment.empty",
+        )
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        most = MAX_ATTACHMENT_BYTES // 1024 // 1024
+        return _issue(
+            q,
+            file_name,
+            f"{q.label_vi}: tệp lớn hơn {most} MB.",
+            f"{q.label_en}: the file is larger than {most} MB.",
+            "survey.attachment.too_large",
+        )
+    if not content.startswith(_MAGIC[extension]):
+        return _issue(
+            q,
+            file_name,
+            f"{q.label_vi}: nội dung tệp không phải {extension.upper()} (tệp bị đổi tên?).",
+            f"{q.label_en}: the file's content is not {extension.upper()} (a renamed file?).",
+            "survey.attachment.content",
+        )
+    return None

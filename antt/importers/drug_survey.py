@@ -4,9 +4,10 @@ read back with the same checks as the web form (:func:`antt.domain.drug_survey.c
 Layout of the sheet “Khảo sát” (one sheet; what is read is fixed by these positions):
 
 - rows 1–2: the title and how to fill it in;
-- rows 3–5, column B: the commune's code (name in C), the year and the form version (:data:`FORM_VERSION`);
-- row 7: the table's header; rows 8…: one row per question of the form, in the form's order — id, section,
-  label in Vietnamese, label in English, type, allowed values, and the answer (column G).
+- rows 3–5, column B: the commune's code (name in C), the year and the code of the year's form;
+- row 7: the table's header; rows 8…: one row per question of the form answered in a cell (attachments are
+  files sent on the web page), in the form's order — id, section, label in Vietnamese, label in English,
+  type, allowed values, and the answer (column G).
 
 Every cell but the answers is locked (sheet protection without a password: it guards against slips, not
 people — the upload checks the structure anyway). A template whose form version, header area, question ids,
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -29,12 +30,10 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from antt.domain.drug_survey import (
-    FORM,
-    FORM_VERSION,
+    BUILTIN_FORM,
     KIND_LABELS,
     MAX_NUMBER,
-    QUESTIONS,
-    SECTION_OF,
+    Form,
     Question,
     allowed_values,
     checked_answers,
@@ -44,7 +43,6 @@ from antt.errors import ImportRejected, InvalidInput, Issue
 from antt.importers.xlsx_reader import _XLSX_ERRORS, _check_package, _corrupt
 
 SHEET = "Khảo sát"
-TITLE = "Phiếu khảo sát công tác phòng, chống ma túy cấp xã / Commune drug-control survey"
 NOTE = (
     "Chỉ điền cột G “Trả lời”; không sửa các ô khác, không thêm, bớt hay đổi thứ tự dòng. "
     "/ Fill in column G “Answer” only; do not change other cells, nor add, remove or reorder rows."
@@ -66,8 +64,6 @@ HEADERS = (
 )
 COLUMNS = "ABCDEFG"
 ANSWER = "G"
-ORDER: tuple[Question, ...] = tuple(q for s in FORM for q in s.questions)
-ROW_OF: dict[str, int] = {q.id: FIRST_ROW + i for i, q in enumerate(ORDER)}
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a filled template is ~10 KB
 MAX_UNCOMPRESSED_BYTES = 32 * 1024 * 1024
 MAX_ROWS = 500  # rows read; the form has a dozen
@@ -83,9 +79,17 @@ class FilledTemplate:
     rows: dict[str, int]  # question id → its row in the sheet
 
 
-def _described(q: Question) -> tuple[str, ...]:
+def rows_of(form: Form) -> dict[str, int]:
+    """Each question answered in a cell → its row in the sheet."""
+    return {q.id: FIRST_ROW + i for i, q in enumerate(form.answered)}
+
+
+ROW_OF: dict[str, int] = {}  # the built-in form's rows, filled below
+
+
+def _described(form: Form, q: Question) -> tuple[str, ...]:
     """The locked cells B–F of a question's row, as written."""
-    section = SECTION_OF[q.id]
+    section = form.section_of(q.id)
     kind_vi, kind_en = KIND_LABELS[q.kind]
     allowed_vi, allowed_en = allowed_values(q)
     return (
@@ -95,6 +99,9 @@ def _described(q: Question) -> tuple[str, ...]:
         f"{q.kind}: {kind_vi} / {kind_en}",
         f"{allowed_vi} / {allowed_en}",
     )
+
+
+ROW_OF.update(rows_of(BUILTIN_FORM))
 
 
 def _choice_list(q: Question) -> list[str]:
@@ -119,17 +126,25 @@ def _prefilled(q: Question, value: object) -> int | str | None:
     return shown_answer(q, value)
 
 
-def write_template(unit_code: str, unit_name: str, year: int, answers: Mapping[str, object] = {}) -> bytes:
-    """The template of ``unit_code``'s survey of ``year``, answers already given filled in (a returned
-    survey is corrected, not typed again)."""
+def write_template(
+    unit_code: str, unit_name: str, year: int, answers: Mapping[str, object] = {}, form: Form = BUILTIN_FORM
+) -> bytes:
+    """The template of ``unit_code``'s survey of ``year`` on ``form``, answers already given filled in (a
+    returned survey is corrected, not typed again)."""
     workbook = openpyxl.Workbook()
     ws = workbook.active
     assert ws is not None
     ws.title = SHEET
     bold = Font(bold=True)
-    ws["A1"] = TITLE
+    ws["A1"] = f"{form.title_vi} / {form.title_en}"
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = NOTE
+    attached = [q for q in form.order if q.kind == "attachment"]
+    ws["A2"] = NOTE + (
+        f" Tệp đính kèm ({len(attached)}) gửi trên trang phiếu khảo sát. "
+        f"/ Attachments ({len(attached)}) are sent on the survey's web page."
+        if attached
+        else ""
+    )
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A1:G1")
     ws.merge_cells("A2:G2")
@@ -139,7 +154,7 @@ def write_template(unit_code: str, unit_name: str, year: int, answers: Mapping[s
     ws.cell(UNIT_ROW, 2, unit_code)
     ws.cell(UNIT_ROW, 3, unit_name)
     ws.cell(YEAR_ROW, 2, year)
-    ws.cell(VERSION_ROW, 2, FORM_VERSION)
+    ws.cell(VERSION_ROW, 2, form.code)
     header_fill = PatternFill("solid", fgColor="DDE4EE")
     for column, text in enumerate(HEADERS, start=1):
         cell = ws.cell(HEADER_ROW, column, text)
@@ -155,9 +170,10 @@ def write_template(unit_code: str, unit_name: str, year: int, answers: Mapping[s
         validation.error = "Giá trị không hợp lệ / Invalid value"
         validation.showErrorMessage = True
         ws.add_data_validation(validation)
-    for q in ORDER:
-        row = ROW_OF[q.id]
-        for column, text in enumerate((q.id, *_described(q)), start=1):
+    row_of = rows_of(form)
+    for q in form.answered:
+        row = row_of[q.id]
+        for column, text in enumerate((q.id, *_described(form, q)), start=1):
             ws.cell(row, column, text).alignment = Alignment(wrap_text=True, vertical="top")
         answer = ws.cell(row, 7, _prefilled(q, answers.get(q.id)))
         answer.protection = Protection(locked=False)
@@ -310,10 +326,12 @@ def read_template(
     expected_unit: str | None = None,
     expected_year: int | None = None,
     years: tuple[int, int] = (2000, 9999),
+    form_of: Callable[[int], Form] = lambda year: BUILTIN_FORM,
 ) -> FilledTemplate:
-    """The answers of a filled template, checked as the web form's are. ``expected_unit`` (the commune the
-    upload is for) and ``expected_year`` must match the header area when given; the year must lie within
-    ``years``. Raises :class:`ImportRejected` listing every problem."""
+    """The answers of a filled template, checked as the web form's are on the form of its year
+    (``form_of``). ``expected_unit`` (the commune the upload is for) and ``expected_year`` must match the
+    header area when given; the year must lie within ``years``. Raises :class:`ImportRejected` listing
+    every problem."""
     rows = _rows(data, file_name)
     reader = _Reader(file_name)
     blank: list[object] = [None] * len(COLUMNS)
@@ -362,12 +380,13 @@ def read_template(
             "B",
             year_text,
         )
+    form = form_of(year) if years[0] <= year <= years[1] else BUILTIN_FORM
     version = _text(rows.get(VERSION_ROW, blank)[1])
-    if version != FORM_VERSION:
+    if version != form.code:
         reader.add(
             "survey.template.version",
-            f"Phiên bản mẫu “{version}” không phải phiên bản đang dùng “{FORM_VERSION}”: hãy tải mẫu mới.",
-            f"Form version “{version}” is not the version in use, “{FORM_VERSION}”: download the new template.",
+            f"Phiên bản mẫu “{version}” không phải phiên bản đang dùng “{form.code}”: hãy tải mẫu mới.",
+            f"Form version “{version}” is not the version in use, “{form.code}”: download the new template.",
             VERSION_ROW,
             "B",
             version,
@@ -377,10 +396,10 @@ def read_template(
         cell = _text(header[COLUMNS.index(column)])
         if not _same(cell, expected):
             reader.changed(HEADER_ROW, column, cell, expected, "Tiêu đề cột", "column heading")
-    raw, seen = _questions(reader, rows)
+    raw, seen = _questions(reader, rows, form)
     answers: dict[str, object] = {}
     try:
-        answers = checked_answers(raw)
+        answers = checked_answers(raw, form)
     except InvalidInput as invalid:
         for issue in invalid.issues:
             if issue.column in seen:  # a missing question is reported as missing, not as unanswered
@@ -401,14 +420,18 @@ def read_template(
     return FilledTemplate(file_name, unit, year, answers, seen)
 
 
-def _questions(reader: _Reader, rows: dict[int, list[object]]) -> tuple[dict[str, Any], dict[str, int]]:
+def _questions(
+    reader: _Reader, rows: dict[int, list[object]], form: Form
+) -> tuple[dict[str, Any], dict[str, int]]:
     """The answer of each question row (by id) and the row each id was found on; structure checked."""
+    questions = {q.id: q for q in form.answered}
+    row_of = rows_of(form)
     raw: dict[str, Any] = {}
     seen: dict[str, int] = {}
     for row in sorted(r for r in rows if r >= FIRST_ROW):
         values = rows[row]
         qid = _text(values[0])
-        q = QUESTIONS.get(qid)
+        q = questions.get(qid)
         if q is None:
             reader.add(
                 "survey.template.unknown_question",
@@ -430,11 +453,11 @@ def _questions(reader: _Reader, rows: dict[int, list[object]]) -> tuple[dict[str
             )
             continue
         seen[qid] = row
-        if row != ROW_OF[qid]:
+        if row != row_of[qid]:
             reader.add(
                 "survey.template.moved",
-                f"Câu hỏi “{qid}” phải ở dòng {ROW_OF[qid]}: các dòng đã bị thêm, xóa hoặc đổi chỗ.",
-                f"Question “{qid}” belongs on row {ROW_OF[qid]}: rows were added, removed or moved.",
+                f"Câu hỏi “{qid}” phải ở dòng {row_of[qid]}: các dòng đã bị thêm, xóa hoặc đổi chỗ.",
+                f"Question “{qid}” belongs on row {row_of[qid]}: rows were added, removed or moved.",
                 row,
                 "A",
                 qid,
@@ -446,20 +469,21 @@ def _questions(reader: _Reader, rows: dict[int, list[object]]) -> tuple[dict[str
             ("Loại câu hỏi", "question type"),
             ("Giá trị cho phép", "list of allowed values"),
         )
-        for offset, (expected, (what_vi, what_en)) in enumerate(zip(_described(q), what, strict=True)):
+        described = _described(form, q)
+        for offset, (expected, (what_vi, what_en)) in enumerate(zip(described, what, strict=True)):
             cell = _text(values[1 + offset])
             if not _same(cell, expected):
                 reader.changed(row, COLUMNS[1 + offset], cell, expected, what_vi, what_en)
         answer = values[COLUMNS.index(ANSWER)]
         raw[qid] = _text(answer) if answer is not None else None
-    for q in ORDER:
+    for q in form.answered:
         if q.id not in seen:
             reader.add(
                 "survey.template.missing_question",
-                f"Thiếu câu hỏi “{q.id}” ({q.label_vi}) ở dòng {ROW_OF[q.id]}: dòng đã bị xóa hoặc sửa mã.",
-                f"Question “{q.id}” ({q.label_en}) is missing from row {ROW_OF[q.id]}: the row was deleted or "
+                f"Thiếu câu hỏi “{q.id}” ({q.label_vi}) ở dòng {row_of[q.id]}: dòng đã bị xóa hoặc sửa mã.",
+                f"Question “{q.id}” ({q.label_en}) is missing from row {row_of[q.id]}: the row was deleted or "
                 "its id changed.",
-                ROW_OF[q.id],
+                row_of[q.id],
                 "A",
                 None,
             )

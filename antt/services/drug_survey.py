@@ -11,24 +11,47 @@ it without the right to enter data is refused. Every submission and review is au
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import hashlib
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from antt.domain.access import Action, Actor, suppress_small
-from antt.domain.drug_survey import FORM_VERSION, QUESTIONS, SurveyStatus, checked_answers, deadline_of
+from antt.domain.drug_survey import (
+    ATTACHMENT_TYPES,
+    BUILTIN_FORM,
+    FORM_VERSION,
+    Form,
+    SurveyStatus,
+    attachment_extension,
+    checked_answers,
+    checked_attachment,
+    deadline_of,
+)
 from antt.domain.periods import today_local
 from antt.domain.reference import unit_catalog
 from antt.domain.text import sort_key
 from antt.domain.units import Level, Unit
-from antt.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from antt.errors import Conflict, InvalidInput, Issue, NotFound, PermissionDenied
 from antt.storage import audit
 from antt.storage import drug_survey as store
 from antt.storage.engine import Database
-from antt.storage.tables import DrugSurveyRow
+from antt.storage.tables import DrugSurveyRow, SurveyAttachmentRow
 
 MIN_YEAR = 2000
 MAX_COMMENT = 2000
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a survey, as listed (its bytes are read by :func:`attachment_content`)."""
+
+    question_id: str
+    file_name: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
 
 
 @dataclass(frozen=True)
@@ -45,6 +68,7 @@ class SurveyRecord:
     form_version: str = FORM_VERSION
     reviewed_at: datetime | None = None
     suppressed: frozenset[str] = frozenset()  # answers hidden from this reader (shown "<5"; None in answers)
+    attachments: dict[str, Attachment] = field(default_factory=dict)  # by question id
 
 
 @dataclass(frozen=True)
@@ -155,7 +179,13 @@ def _commune(actor: Actor, unit_code: str) -> Unit:
     return unit
 
 
-def _record(row: DrugSurveyRow, unit: Unit) -> SurveyRecord:
+def _attachment(row: SurveyAttachmentRow) -> Attachment:
+    return Attachment(row.question_id, row.file_name, row.size, row.sha256, row.uploaded_by, row.uploaded_at)
+
+
+def _record(
+    row: DrugSurveyRow, unit: Unit, files: dict[str, SurveyAttachmentRow] | None = None
+) -> SurveyRecord:
     return SurveyRecord(
         row.year,
         row.unit_code,
@@ -168,6 +198,7 @@ def _record(row: DrugSurveyRow, unit: Unit) -> SurveyRecord:
         row.review_comment,
         row.form_version,
         row.reviewed_at,
+        attachments={q: _attachment(a) for q, a in (files or {}).items()},
     )
 
 
@@ -181,18 +212,22 @@ def get_survey(
     wanted = survey_year(year, today_local())
     with database.transaction(write=False) as session:
         row = store.get(session, wanted, unit.key)
-        return None if row is None else _disclosed(_record(row, unit), actor, unit)
+        if row is None:
+            return None
+        record = _record(row, unit, store.attachments(session, row.id))
+    return _disclosed(record, actor, unit, form_named(database, record.form_version))
 
 
-def _disclosed(record: SurveyRecord, actor: Actor, unit: Unit) -> SurveyRecord:
+def _disclosed(record: SurveyRecord, actor: Actor, unit: Unit, form: Form) -> SurveyRecord:
     """The record as ``actor`` may read it: a sensitive count from 1 to 4 hidden (docs/disclosure.md, "the
     drug-control survey") unless the reader holds the small-count privilege on the commune or is one of the
     commune's own officers who fill the form in (its source: they typed the figures and must correct them)."""
     if actor.can(Action.VIEW_SENSITIVE_SMALL_COUNTS, unit.key) or may_enter(actor, unit.code):
         return record
     answers, hidden = dict(record.answers), set()
+    questions = form.questions
     for qid, value in record.answers.items():
-        question = QUESTIONS.get(qid)
+        question = questions.get(qid)
         counted = question is not None and question.sensitive and type(value) is int
         if counted and suppress_small(value, actor, sensitive=True, unit=unit.key) is None:
             answers[qid] = None
@@ -212,6 +247,7 @@ class SurveyView:
     today: date
     may_enter: bool  # fill in or upload (not once approved)
     may_review: bool  # approve or return a submitted survey
+    form: Form = BUILTIN_FORM  # the form the record was given on, else the year's
 
     @property
     def overdue(self) -> bool:
@@ -228,6 +264,9 @@ def survey_view(
     record = get_survey(database, actor, unit_code, wanted)
     unit = _commune(actor, unit_code)
     final = record is not None and record.status is SurveyStatus.APPROVED
+    form = form_of_year(database, wanted)
+    if record is not None and (final or not may_enter(actor, unit.code)):
+        form = form_named(database, record.form_version)  # read as it was given
     return SurveyView(
         unit.code,
         unit.name,
@@ -237,6 +276,7 @@ def survey_view(
         today,
         may_enter=not final and may_enter(actor, unit.code),
         may_review=record is not None and record.status is SurveyStatus.SUBMITTED and may_review(actor),
+        form=form,
     )
 
 
@@ -249,13 +289,75 @@ def submit_survey(
     year: int | None = None,
     client: str = "",
     now: datetime | None = None,
+    files: dict[str, tuple[str, bytes]] | None = None,
 ) -> SurveyRecord:
-    """Record the commune's answers (checked: every problem at once, nothing saved on any). Only for a
-    commune the actor may enter data for: a commune officer, their own. An approved survey is final."""
+    """Record the commune's answers and the files of its attachment questions (``files``: question id →
+    (file name, bytes); a question without a new file keeps the one sent before). Checked: every problem
+    at once, nothing saved on any. Only for a commune the actor may enter data for: a commune officer,
+    their own. An approved survey is final."""
     unit = entering_commune(actor, unit_code)
     wanted = survey_year(year, today_local(now or datetime.now(UTC)))
-    checked = checked_answers(answers)
-    return save_answers(database, actor, unit, wanted, checked, client=client, now=now, via={"via": "web"})
+    form = form_of_year(database, wanted)
+    issues: list[Issue] = []
+    checked: dict[str, object] = {}
+    try:
+        checked = checked_answers(answers, form)
+    except InvalidInput as invalid:
+        issues.extend(invalid.issues)
+    sent = files or {}
+    questions = form.questions
+    for qid, (name, content) in sent.items():
+        question = questions.get(qid)
+        if question is None or question.kind != "attachment":
+            issues.append(
+                Issue(
+                    "survey.unknown_question",
+                    "Câu hỏi không có trong mẫu khảo sát (mẫu đã bị sửa?).",
+                    "No such question in the survey form (a modified form?).",
+                    column=qid,
+                )
+            )
+        elif (problem := checked_attachment(question, name, content)) is not None:
+            issues.append(problem)
+    issues.extend(missing_attachments(database, form, wanted, unit, set(sent)))
+    if issues:
+        raise InvalidInput(
+            f"Phiếu khảo sát có {len(issues)} lỗi; chưa lưu.",
+            f"The survey form has {len(issues)} problem(s); nothing was saved.",
+            issues,
+        )
+    return save_answers(
+        database,
+        actor,
+        unit,
+        wanted,
+        checked,
+        client=client,
+        now=now,
+        via={"via": "web"},
+        form=form,
+        files=sent,
+    )
+
+
+def missing_attachments(database: Database, form: Form, year: int, unit: Unit, sent: set[str]) -> list[Issue]:
+    """An issue for each required attachment question with neither a file in ``sent`` nor one stored."""
+    wanted = [q for q in form.order if q.kind == "attachment" and q.required and q.id not in sent]
+    if not wanted:
+        return []
+    with database.transaction(write=False) as session:
+        row = store.get(session, year, unit.key)
+        stored = set(store.attachments(session, row.id)) if row is not None else set()
+    return [
+        Issue(
+            "survey.attachment.required",
+            f"Chưa đính kèm tệp: {q.label_vi} (gửi tệp trên trang phiếu khảo sát).",
+            f"No file attached: {q.label_en} (send the file on the survey's web page).",
+            column=q.id,
+        )
+        for q in wanted
+        if q.id not in stored
+    ]
 
 
 def entering_commune(actor: Actor, unit_code: str) -> Unit:
@@ -280,9 +382,12 @@ def save_answers(
     client: str = "",
     now: datetime | None = None,
     via: dict[str, object],
+    form: Form = BUILTIN_FORM,
+    files: dict[str, tuple[str, bytes]] | None = None,
 ) -> SurveyRecord:
-    """Store answers already checked (web form or Excel template alike) and audit it; ``via`` says how
-    they came (``{"via": "web"}``, ``{"via": "xlsx", "file": …, "sha256": …}``)."""
+    """Store answers already checked on ``form`` (web form or Excel template alike), with the files
+    already checked, and audit it; ``via`` says how they came (``{"via": "web"}``, ``{"via": "xlsx",
+    "file": …, "sha256": …}``)."""
     at = _now(now)
     with database.transaction() as session:
         assigned = store.campaign(session, year)
@@ -297,9 +402,31 @@ def save_answers(
                 f"Phiếu khảo sát năm {year} của {unit.name} đã được duyệt, không sửa được.",
                 f"{unit.name}'s {year} survey is approved and can no longer be changed.",
             )
+        if found is not None and found.form_version != form.code:
+            # given on the year's former form: the answers are replaced, the files of that form dropped
+            for old in store.attachments(session, found.id).values():
+                session.delete(old)
         row = store.save(
-            session, year, unit.key, FORM_VERSION, checked, SurveyStatus.SUBMITTED.value, actor.name, at
+            session, year, unit.key, form.code, checked, SurveyStatus.SUBMITTED.value, actor.name, at
         )
+        sent_files = []
+        for qid, (name, content) in sorted((files or {}).items()):
+            digest = hashlib.sha256(content).hexdigest()
+            store.save_attachment(
+                session,
+                SurveyAttachmentRow(
+                    survey_id=row.id,
+                    question_id=qid,
+                    file_name=name,
+                    content_type=ATTACHMENT_TYPES[attachment_extension(name)],
+                    size=len(content),
+                    sha256=digest,
+                    content=content,
+                    uploaded_by=actor.name,
+                    uploaded_at=at,
+                ),
+            )
+            sent_files.append({"question": qid, "file": name, "size": len(content), "sha256": digest})
         audit.append(
             session,
             actor=actor.name,
@@ -310,13 +437,14 @@ def save_answers(
             details={
                 "year": year,
                 "unit": unit.code,
-                "form": FORM_VERSION,
+                "form": form.code,
                 "resubmitted": found is not None,
+                **({"attachments": sent_files} if sent_files else {}),
                 **via,
             },
             at=at,
         )
-        return _record(row, unit)
+        return _record(row, unit, store.attachments(session, row.id))
 
 
 def may_enter(actor: Actor, unit_code: str) -> bool:
@@ -368,6 +496,7 @@ def review_survey(
         row.reviewed_by = actor.name
         row.reviewed_at = at
         row.review_comment = text
+        files = store.attachments(session, row.id)
         audit.append(
             session,
             actor=actor.name,
@@ -378,7 +507,7 @@ def review_survey(
             details={"status": row.status, "comment": text},
             at=at,
         )
-        return _record(row, unit)
+        return _record(row, unit, files)
 
 
 def former_districts(communes: list[Unit]) -> dict[str, tuple[Unit, set[str]]]:
@@ -441,6 +570,53 @@ def progress_document(progress: SurveyProgress) -> dict[str, Any]:
     }
 
 
+def form_named(database: Database, code: str) -> Form:
+    """The form ``code`` (the built-in one, or one an analyst added)."""
+    from antt.services.survey_forms import find_form
+
+    return find_form(database, code)
+
+
+def form_of_year(database: Database, year: int) -> Form:
+    """The form ``year``'s surveys are given on: its campaign's, else the built-in form."""
+    found = campaign_of(database, year)
+    return form_named(database, found.form_version) if found is not None else BUILTIN_FORM
+
+
+def attachment_content(
+    database: Database,
+    actor: Actor,
+    unit_code: str,
+    year: int,
+    question_id: str,
+    *,
+    client: str = "",
+    now: datetime | None = None,
+) -> tuple[Attachment, str, bytes]:
+    """The file a commune sent for ``question_id`` of its ``year`` survey: ``(attachment, content type,
+    bytes)``. For a reader of the commune (scope as :func:`get_survey`); every opening audited
+    (``drug_survey.attachment``): the files are the commune's documents, names included."""
+    if not actor.can(Action.VIEW_DASHBOARD):
+        raise PermissionDenied("Bạn không có quyền xem số liệu.", "You are not allowed to view figures.")
+    unit = _commune(actor, unit_code)
+    with database.transaction() as session:
+        row = store.get(session, year, unit.key)
+        found = store.attachments(session, row.id).get(question_id) if row is not None else None
+        if found is None:
+            raise NotFound("Không có tệp đính kèm này.", "No such attachment.")
+        audit.append(
+            session,
+            actor=actor.name,
+            action="drug_survey.attachment",
+            outcome="success",
+            obj=f"drug_survey:{year}:{unit.code}",
+            client=client,
+            details={"question": question_id, "file": found.file_name, "sha256": found.sha256},
+            at=_now(now),
+        )
+        return _attachment(found), found.content_type, bytes(found.content)
+
+
 def survey_deadline(database: Database, year: int) -> date:
     """The day ``year``'s survey is due: its campaign's deadline, else the setting ``drug_survey_deadline``
     (see the domain module)."""
@@ -481,11 +657,13 @@ def save_campaign(
     name: str,
     deadline: date,
     units: list[str] | None = None,
+    form_code: str | None = None,
     client: str = "",
     now: datetime | None = None,
 ) -> Campaign:
-    """Create (or change) ``year``'s campaign: a name, a deadline and the communes it is assigned to (none
-    given: every commune of the current scheme), on the current form. Only the city's reviewers (an
+    """Create (or change) ``year``'s campaign: a name, a deadline, the communes it is assigned to (none
+    given: every commune of the current scheme) and its form (none given: the form it had, else the
+    built-in one; a form cannot change once surveys were given on another). Only the city's reviewers (an
     analyst); every problem listed at once; audited (``drug_survey.campaign``)."""
     if not may_review(actor):
         raise PermissionDenied(
@@ -519,15 +697,28 @@ def save_campaign(
                 f"Commune codes not in the current scheme: {', '.join(unknown)}.",
             ),
         )
+    before = campaign_of(database, year) if good_year else None
+    form = form_code.strip() if form_code and form_code.strip() else None
+    form = form or (before.form_version if before is not None else BUILTIN_FORM.code)
+    try:
+        form_named(database, form)
+    except NotFound as missing:
+        problems.append((missing.message_vi, missing.message_en))
     if problems:
         raise InvalidInput("; ".join(vi for vi, _ in problems), "; ".join(en for _, en in problems))
     at = _now(now)
     with database.transaction() as session:
+        given = store.surveys_on_form(session, year, form)
+        if given:
+            raise Conflict(
+                f"Đã có {given} phiếu khảo sát năm {year} theo mẫu khác; không đổi mẫu của đợt được.",
+                f"{given} survey(s) of {year} were given on another form; the campaign's form cannot change.",
+            )
         store.save_campaign(
             session,
             year,
             name=title,
-            form_version=FORM_VERSION,
+            form_version=form,
             deadline=deadline,
             scheme=catalog.current.code,
             units=chosen or None,
@@ -546,6 +737,7 @@ def save_campaign(
                 "name": title,
                 "deadline": deadline.isoformat(),
                 "communes": len(chosen) or None,
+                "form": form,
             },
             at=at,
         )

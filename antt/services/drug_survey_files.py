@@ -16,7 +16,7 @@ problem. The command line gives none: the commune in the file's header is used, 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from antt.domain.access import Actor
@@ -27,7 +27,9 @@ from antt.services.drug_survey import (
     MIN_YEAR,
     SurveyRecord,
     entering_commune,
+    form_of_year,
     get_survey,
+    missing_attachments,
     save_answers,
     survey_year,
 )
@@ -65,7 +67,9 @@ def survey_template(
     unit = entering_commune(actor, unit_code)
     wanted = survey_year(year, today_local(now or datetime.now(UTC)))
     found = get_survey(database, actor, unit.code, wanted)
-    content = write_template(unit.code, unit.name, wanted, found.answers if found else {})
+    form = form_of_year(database, wanted)
+    answers = found.answers if found is not None and found.form_version == form.code else {}
+    content = write_template(unit.code, unit.name, wanted, answers, form)
     with database.transaction() as session:
         audit.append(
             session,
@@ -74,7 +78,7 @@ def survey_template(
             outcome="success",
             obj=f"drug_survey:{wanted}:{unit.code}",
             client=client,
-            details={"year": wanted, "unit": unit.code, "prefilled": found is not None},
+            details={"year": wanted, "unit": unit.code, "prefilled": bool(answers), "form": form.code},
         )
     return template_name(unit.code, wanted), content
 
@@ -103,6 +107,7 @@ def import_survey_file(
         expected_unit=expected.code if expected else None,
         expected_year=wanted,
         years=(MIN_YEAR, today.year),
+        form_of=lambda year: form_of_year(database, year),
     )
     unit = expected
     if unit is None:
@@ -124,6 +129,14 @@ def import_survey_file(
                     )
                 ],
             ) from refused
+    form = form_of_year(database, filled.year)
+    missing = missing_attachments(database, form, filled.year, unit, set())
+    if missing:
+        raise ImportRejected(
+            f"{file_name}: phiếu còn thiếu {len(missing)} tệp đính kèm bắt buộc; chưa lưu gì.",
+            f"{file_name}: the survey lacks {len(missing)} required attachment(s); nothing was saved.",
+            [replace(i, file=file_name) for i in missing],
+        )
     sha256 = hashlib.sha256(content).hexdigest()
     record = None
     if not dry_run:
@@ -136,5 +149,6 @@ def import_survey_file(
             client=client,
             now=now,
             via={"via": "xlsx", "file": file_name, "sha256": sha256},
+            form=form,
         )
     return SurveyFileResult(file_name, sha256, unit.code, filled.year, filled.answers, dry_run, record)

@@ -8,6 +8,7 @@ database at an older schema revision (the one ``antt db upgrade`` is about to mi
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -24,7 +25,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, Table, func, inspect, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.types import JSON, Date, DateTime
+from sqlalchemy.types import JSON, Date, DateTime, LargeBinary
 
 from antt.errors import AnttError
 from antt.settings import Settings
@@ -241,6 +242,8 @@ def rows_of(connection: Connection, table: Table) -> Iterator[dict[str, Any]]:
 def _plain(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
+    if isinstance(value, bytes):  # a file kept in the database (a survey's attachment)
+        return base64.b64encode(value).decode("ascii")
     raise TypeError(f"cannot export {type(value).__name__}")
 
 
@@ -262,6 +265,8 @@ def read_jsonl(source: IO[bytes], table: Table) -> Iterator[dict[str, Any]]:
             converters[column.name] = datetime.fromisoformat
         elif isinstance(column.type, Date):
             converters[column.name] = date.fromisoformat
+        elif isinstance(column.type, LargeBinary):
+            converters[column.name] = base64.b64decode
     for line in source:
         row = json.loads(line)
         for name, convert in converters.items():

@@ -1,14 +1,16 @@
-"""The commune drug-control surveys (table ``drug_surveys``): one row per commune and year."""
+"""The commune drug-control surveys (table ``drug_surveys``): one row per commune and year; the year's
+campaign (``survey_campaigns``), the forms analysts defined (``survey_forms``) and the files sent with a
+survey (``survey_attachments``)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from antt.storage.tables import DrugSurveyRow, SurveyCampaignRow
+from antt.storage.tables import DrugSurveyRow, SurveyAttachmentRow, SurveyCampaignRow, SurveyFormRow
 
 
 def get(session: Session, year: int, unit: tuple[str, str], *, lock: bool = False) -> DrugSurveyRow | None:
@@ -83,3 +85,40 @@ def save_campaign(
     row.units, row.created_by, row.updated_at = units, by, now
     session.flush()
     return row
+
+
+def forms(session: Session) -> list[SurveyFormRow]:
+    return list(session.scalars(select(SurveyFormRow).order_by(SurveyFormRow.created_at, SurveyFormRow.id)))
+
+
+def form(session: Session, code: str) -> SurveyFormRow | None:
+    return session.scalars(select(SurveyFormRow).where(SurveyFormRow.code == code)).one_or_none()
+
+
+def add_form(session: Session, row: SurveyFormRow) -> None:
+    session.add(row)
+    session.flush()
+
+
+def surveys_on_form(session: Session, year: int, form_version: str) -> int:
+    """How many of ``year``'s surveys were given on another form than ``form_version``."""
+    query = select(func.count()).where(DrugSurveyRow.year == year, DrugSurveyRow.form_version != form_version)
+    return int(session.scalar(query) or 0)
+
+
+def attachments(session: Session, survey_id: int) -> dict[str, SurveyAttachmentRow]:
+    """The files of one survey by question, without their bytes loaded until read."""
+    rows = session.scalars(select(SurveyAttachmentRow).where(SurveyAttachmentRow.survey_id == survey_id))
+    return {r.question_id: r for r in rows}
+
+
+def save_attachment(session: Session, row: SurveyAttachmentRow) -> None:
+    """Store ``row``, replacing the file the survey had for that question."""
+    session.execute(
+        delete(SurveyAttachmentRow).where(
+            SurveyAttachmentRow.survey_id == row.survey_id,
+            SurveyAttachmentRow.question_id == row.question_id,
+        )
+    )
+    session.add(row)
+    session.flush()

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -564,3 +565,39 @@ class SurveyCampaignRow(Base):
     units: Mapped[list[str] | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SurveyFormRow(Base):
+    """A survey form an analyst defined (issue 15 §3): its sections and questions as a JSON document
+    (``antt.domain.survey_forms``). Never edited: a changed form is a new code. The built-in form
+    (``ptmt-xa-2025``) is code, not a row."""
+
+    __tablename__ = "survey_forms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title_vi: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict[str, object]] = mapped_column(JSON)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SurveyAttachmentRow(Base):
+    """A file sent with a commune's survey for one attachment question (a scanned report, a photo): the
+    bytes themselves, so a backup holds them; one per survey and question, replaced by a new one."""
+
+    __tablename__ = "survey_attachments"
+    __table_args__ = (UniqueConstraint("survey_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("drug_surveys.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)

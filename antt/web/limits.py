@@ -3,7 +3,8 @@
 Without it an anonymous ``POST /language`` with a 4 GB body made the form parser spool 4 GB to disk before
 any route (or sign-in check) ran. :class:`BodyLimit` is pure ASGI middleware in front of everything else:
 
-- **Uploads** (``POST /imports``, ``POST /admin/users/legacy``) may carry ``ANTT_MAX_UPLOAD_MB``. A
+- **Uploads** (``POST /imports``, ``POST /admin/users/legacy``, a survey form with its attachments, a
+  filled survey template, a survey form's definition) may carry ``ANTT_MAX_UPLOAD_MB``. A
   larger ``Content-Length`` is refused at once; otherwise the bytes are counted as the route reads them
   (a chunked body has no length), and once they pass the limit nothing more is read and the answer is a
   413. The upload routes themselves check who is asking before they read a byte (``web.pages.imports``).
@@ -17,6 +18,8 @@ A refusal is a 413 translated like every other error: the HTML error page, or th
 
 from __future__ import annotations
 
+import re
+
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,13 +28,13 @@ from antt.web import i18n
 
 FORM_LIMIT = 64 * 1024  # bytes: the largest form ANTT has (a report's options) is under 2 KiB
 MULTIPART_OVERHEAD = 64 * 1024  # the boundaries and small fields around an uploaded file
-UPLOAD_PATHS = frozenset({"/imports", "/admin/users/legacy"})
-#: routes with a path parameter that take a file: (prefix, suffix) of their paths
-UPLOAD_PATTERNS = (("/drugs/survey/", "/upload"),)
+UPLOAD_PATHS = frozenset({"/imports", "/admin/users/legacy", "/drugs/forms"})
+#: routes with a path parameter that take a file: a commune's survey (its attachments) and its template
+UPLOAD_PATTERN = re.compile(r"/drugs/survey/[^/]+(/upload)?")
 
 
 def is_upload_path(path: str, exact: frozenset[str] = UPLOAD_PATHS) -> bool:
-    return path in exact or any(path.startswith(a) and path.endswith(b) for a, b in UPLOAD_PATTERNS)
+    return path in exact or UPLOAD_PATTERN.fullmatch(path) is not None
 
 
 class RequestTooLarge(AnttError):

@@ -158,7 +158,13 @@ def test_an_analyst_sets_up_the_campaign_its_communes_and_deadline_rule_progress
         frozenset({le_chan, hong_bang}),
     )
     (record,) = audit_records(database, "drug_survey.campaign")
-    assert record.details == {"year": 2026, "name": found.name, "deadline": "2026-09-15", "communes": 2}
+    assert record.details == {
+        "year": 2026,
+        "name": found.name,
+        "deadline": "2026-09-15",
+        "communes": 2,
+        "form": "ptmt-xa-2025",
+    }
     # only its communes are asked; its deadline, not the setting's 30/06, makes them overdue
     progress = survey_progress(database, LEADER, 2026, now=datetime(2026, 8, 1, tzinfo=UTC))
     assert sorted(c.unit_code for c in progress.communes) == [hong_bang, le_chan]

@@ -69,6 +69,8 @@ PATH_SAMPLES: dict[str, object] = {
     "alert_id": "999999",  # an alert that does not exist
     "draft_id": "999999",  # a report draft that does not exist
     "incident_id": "999999",  # an incident that does not exist (tests/web/test_incident_detail.py: real ones)
+    "question": "bien_ban",  # an attachment question no survey has a file for
+    "form": "ptmt-xa-2025",  # the built-in survey form
 }
 
 PERIOD = "report-month:2026-10"  # the demo city runs to 31/10/2026
@@ -134,6 +136,10 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/drugs"): Expect(Action.VIEW_DASHBOARD, q(unit=OWN)),
     ("GET", "/drugs/survey/{code}"): Expect(Action.VIEW_DASHBOARD, city=404),  # the city is no commune
     ("GET", "/drugs/survey/{code}/template.xlsx"): Expect(Action.IMPORT_DATA, city=404),
+    ("GET", "/drugs/survey/{code}/attachment/{question}"): Expect(  # no file sent: 404
+        Action.VIEW_DASHBOARD, q(year="2026"), ok=404, city=404
+    ),
+    ("GET", "/drugs/forms/{form}.xlsx"): Expect(Action.VIEW_DASHBOARD),
     ("GET", "/incidents/{incident_id:int}"): Expect(Action.VIEW_INCIDENTS, ok=404),
     # CSV exports of the tables, with the page's filters (tests/web/test_csv_exports.py: their content)
     ("GET", "/incidents/export.csv"): Expect(Action.EXPORT_REPORT, P),
@@ -233,6 +239,12 @@ ROUTES: dict[tuple[str, str], Expect] = {
         Action.IMPORT_DATA,
         form=q(year="2026", name="Khảo sát PCMT 2026", deadline="30/09/2026"),
         ok=frozenset({303, 403}),
+    ),
+    # a new survey form without its definition file: 422 to the analyst, 403 to a commune officer
+    ("POST", "/drugs/forms"): Expect(
+        Action.IMPORT_DATA,
+        form=q(code="ptmt-xa-2099", title_vi="Khảo sát 2099", title_en="Survey 2099"),
+        ok=frozenset({403, 422}),
     ),
 }
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 
@@ -116,3 +118,11 @@ def page_context(request: Request, active: str) -> dict[str, Any]:
         "csrf_token": session.csrf_token if session else "",
         "may": {action.value: actor.can(action) for action in Action},
     }
+
+
+def attachment_disposition(file_name: str) -> str:
+    """``Content-Disposition`` of a download named ``file_name``: an ASCII name for old browsers
+    (diacritics dropped, quotes and controls removed) and the exact UTF-8 name (RFC 6266 ``filename*``)."""
+    folded = unicodedata.normalize("NFKD", file_name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in folded if c.isascii() and c.isprintable() and c not in '"\\') or "file"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(file_name, safe='')}"

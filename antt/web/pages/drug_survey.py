@@ -3,7 +3,9 @@
 A commune officer fills it in for their own commune (``POST``), or downloads the Excel template
 (``template.xlsx``), fills it offline and uploads it (``upload``); the city (a reviewer: see
 ``services.drug_survey.may_review``) reads the answers and approves them or returns them with a comment
-(``review``). A refused form comes back as it was sent with each problem beside its question, in Vietnamese
+(``review``). An attachment question takes a file with the form (the form is then sent as
+``multipart/form-data``, within the upload limit); a file sent is opened at ``attachment/{question}``,
+audited. A refused form comes back as it was sent with each problem beside its question, in Vietnamese
 and English, and a 422; a refused upload lists every problem (row, column, value, rule). Nothing is written
 on any error. Scope, rights and audit are the services'.
 """
@@ -18,12 +20,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from antt.domain.access import SUPPRESSED_LABEL, Action
-from antt.domain.drug_survey import FORM, KIND_LABELS, QUESTIONS, allowed_values, shown_answer
+from antt.domain.drug_survey import (
+    ATTACHMENT_TYPES,
+    KIND_LABELS,
+    MAX_ATTACHMENT_BYTES,
+    allowed_values,
+    shown_answer,
+)
 from antt.errors import ImportRejected, InvalidInput
-from antt.services.drug_survey import review_survey, submit_survey, survey_view
+from antt.services.drug_survey import attachment_content, review_survey, submit_survey, survey_view
 from antt.services.drug_survey_files import MAX_TEMPLATE_BYTES, import_survey_file, survey_template
+from antt.services.survey_forms import uploaded_name
 from antt.web.access import client_address, requires
-from antt.web.pages.common import actor_of, database_of, page_context
+from antt.web.pages.common import actor_of, attachment_disposition, database_of, page_context
 from antt.web.pages.filters import form_year
 from antt.web.templating import render
 
@@ -51,7 +60,7 @@ def _page(
         hidden = view.record.suppressed if view.record else frozenset()
         shown = {
             q.id: SUPPRESSED_LABEL if q.id in hidden else shown_answer(q, answers.get(q.id))
-            for q in QUESTIONS.values()
+            for q in view.form.answered
         }
     return render(
         request,
@@ -59,9 +68,11 @@ def _page(
         {
             **page_context(request, "drugs"),
             "view": view,
-            "sections": FORM,
+            "sections": view.form.sections,
             "kinds": KIND_LABELS,
-            "allowed": {q.id: allowed_values(q) for q in QUESTIONS.values()},
+            "allowed": {q.id: allowed_values(q) for q in view.form.order},
+            "attachments": view.record.attachments if view.record else {},
+            "accept": ",".join(f".{e}" for e in ATTACHMENT_TYPES),
             "form": shown,
             "problems": problems or {},
             "error": error,
@@ -89,11 +100,24 @@ def _text(form: FormData, name: str) -> str:
     return value[:MAX_FIELD] if isinstance(value, str) else ""
 
 
+async def _files(form: FormData, names: list[str]) -> dict[str, tuple[str, bytes]]:
+    """The files chosen for the attachment questions ``names`` (an input left empty sends none); one byte
+    more than the limit is read, so the check can say it is too large."""
+    found: dict[str, tuple[str, bytes]] = {}
+    for name in names:
+        upload = form.get(name)
+        if isinstance(upload, UploadFile) and upload.filename:
+            found[name] = (uploaded_name(upload.filename), await upload.read(MAX_ATTACHMENT_BYTES + 1))
+    return found
+
+
 @router.post("/drugs/survey/{code}", dependencies=[requires(Action.IMPORT_DATA)])
 async def submit_form(request: Request, code: str) -> Response:
     form = await request.form()  # parsed by the CSRF check already
-    sent = {q: _text(form, q) for q in QUESTIONS}
     year = form_year(form.get("year"))
+    shape = survey_view(database_of(request), actor_of(request), code, year).form
+    sent = {q.id: _text(form, q.id) for q in shape.answered}
+    files = await _files(form, [q.id for q in shape.order if q.kind == "attachment"])
     try:
         record = await run_in_threadpool(
             submit_survey,
@@ -103,6 +127,7 @@ async def submit_form(request: Request, code: str) -> Response:
             dict(sent),
             year=year,
             client=client_address(request),
+            files=files,
         )
     except InvalidInput as invalid:
         problems: dict[str, list[Any]] = {}
@@ -137,6 +162,19 @@ async def review_form(request: Request, code: str) -> Response:
     except InvalidInput as invalid:
         return _page(request, code, year, status_code=422, error=invalid, form=None)
     return _back(record.unit_code, record.year, "approved" if decision == "approve" else "returned")
+
+
+@router.get("/drugs/survey/{code}/attachment/{question}", dependencies=[requires(Action.VIEW_DASHBOARD)])
+def attachment_download(request: Request, code: str, question: str, year: int) -> Response:
+    """A file sent with the survey, as a download (never shown inline: it is the commune's document)."""
+    found, content_type, content = attachment_content(
+        database_of(request), actor_of(request), code, year, question, client=client_address(request)
+    )
+    return Response(
+        content,
+        media_type=content_type,
+        headers={"Content-Disposition": attachment_disposition(found.file_name)},
+    )
 
 
 @router.get("/drugs/survey/{code}/template.xlsx", dependencies=[requires(Action.IMPORT_DATA)])

@@ -1,15 +1,20 @@
 """``/drugs`` — Xã, phường không ma túy: each commune's official status (recognised, class, inherited) beside
 its indicative QĐ 28/2025 class, the road to 100 % per target year, the communes to review and the commune
 survey campaign's progress. Scoped (a commune officer sees their commune), small counts withheld by the
-services."""
+services. An analyst sets up the year's campaign (``POST /drugs/campaign``) on one of the survey forms, and
+adds a form from a definition file (``POST /drugs/forms``; a form's definition is
+``/drugs/forms/{code}.xlsx``, to start the next one from)."""
 
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from antt.domain.access import Action
 from antt.domain.drug_status import DrugStatus
@@ -20,6 +25,7 @@ from antt.services.compstat import scope_of
 from antt.services.drug_classes import drug_status_report
 from antt.services.drug_status import nearest_to_recognition, road_to_full
 from antt.services.drug_survey import campaign_of, may_review, save_campaign, survey_progress
+from antt.services.survey_forms import all_forms, form_definition, import_form, uploaded_name
 from antt.web.access import client_address, requires
 from antt.web.i18n import _, current_language
 from antt.web.pages.common import actor_of, database_of, page_context
@@ -52,9 +58,64 @@ async def campaign_form(request: Request) -> Response:
         name=text("name", 400),
         deadline=deadline,
         units=[u for u in re.split(r"[\s,;]+", text("units")) if u],
+        form_code=text("form", 40) or None,
         client=client_address(request),
     )
     return RedirectResponse(f"/drugs?campaign={year}#campaign", status_code=303)
+
+
+MAX_DEFINITION_BYTES = 2 * 1024 * 1024  # a form of 200 questions is ~30 KB
+
+
+@router.post("/drugs/forms", dependencies=[requires(Action.IMPORT_DATA)])
+async def add_form(request: Request) -> Response:
+    """An analyst adds a survey form from its definition file (xlsx or csv); every problem of the file is
+    the usual bilingual 4xx page, listing file, row, column, value and rule."""
+    form = await request.form(max_files=1, max_fields=8)
+    try:
+        fields = {k: form.get(k) for k in ("code", "title_vi", "title_en")}
+        upload = form.get("file")
+        name, content = "—", b""
+        if isinstance(upload, UploadFile):
+            name = uploaded_name(upload.filename)
+            content = await upload.read(MAX_DEFINITION_BYTES + 1)
+    finally:
+        await form.close()
+    if len(content) > MAX_DEFINITION_BYTES:
+        raise InvalidInput(
+            "Tệp định nghĩa mẫu phiếu quá lớn (tối đa 2 MB).",
+            "The form's definition file is too large (2 MB at most).",
+        )
+
+    def text(value: object) -> str:
+        return value[:400] if isinstance(value, str) else ""
+
+    with tempfile.TemporaryDirectory(prefix="antt-form-") as folder:
+        path = Path(folder) / ("definition" + Path(name).suffix.lower()[:6])
+        path.write_bytes(content)
+        added = await run_in_threadpool(
+            import_form,
+            database_of(request),
+            database_of(request).settings,
+            actor_of(request),
+            path,
+            code=text(fields["code"]),
+            title_vi=text(fields["title_vi"]),
+            title_en=text(fields["title_en"]),
+            display_name=name,
+            client=client_address(request),
+        )
+    return RedirectResponse(f"/drugs?form={added.code}#forms", status_code=303)
+
+
+@router.get("/drugs/forms/{form}.xlsx", dependencies=[requires(Action.VIEW_DASHBOARD)])
+def form_download(request: Request, form: str) -> Response:
+    name, content = form_definition(database_of(request), actor_of(request), form)
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/drugs", response_class=HTMLResponse, dependencies=[requires(Action.VIEW_DASHBOARD)])
@@ -114,5 +175,7 @@ def drugs_page(request: Request, unit: str = "") -> HTMLResponse:
             "campaign_units": sorted(campaign.units or ())
             if (campaign := campaign_of(database, progress.year))
             else [],
+            "campaign_form": campaign.form_version if campaign else None,
+            "forms": all_forms(database) if may_review(actor) else [],
         },
     )
