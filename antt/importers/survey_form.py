@@ -182,8 +182,10 @@ def read_definition(
             )
         required = _flag(cell["required"], problems, row, "required", True)
         sensitive = _flag(cell["sensitive"], problems, row, "sensitive", False)
+        before_choices = len(problems.issues)
         choices = _choices(cell["choices"], problems, row) if cell["choices"] else ()
-        if kind == "choice" and not 2 <= len(choices) <= MAX_CHOICES and len(problems.issues) == bad:
+        malformed = len(problems.issues) > before_choices  # said already; "needs choices" would repeat it
+        if kind == "choice" and not 2 <= len(choices) <= MAX_CHOICES and not malformed:
             problems.add(
                 "form.choices_needed",
                 f"Câu hỏi chọn một cần từ 2 đến {MAX_CHOICES} lựa chọn.",

@@ -20,7 +20,8 @@ from antt.services.restore import copy_database, restore_database
 from antt.settings import load_settings
 from antt.storage import audit
 from antt.storage.migrate import head_revision
-from antt.storage.tables import AuditRecord, Base
+from antt.storage import drug_survey as surveys
+from antt.storage.tables import AuditRecord, Base, SurveyAttachmentRow
 from tests.conftest import PG_URL, TEST_KEY
 from tests.incident_files import incident, snapshot, write_csv
 
@@ -28,10 +29,33 @@ NOW = datetime(2026, 4, 20, tzinfo=timezone.utc)
 OPERATOR = "cli:test"
 
 
+#: a file kept in the database (a survey's attachment): every byte value, so an encoding slip shows
+ATTACHMENT = b"%PDF-" + bytes(range(256)) * 3
+
+
 @pytest.fixture
 def filled(database, settings, actor, tmp_path):
     rows = [incident(n, person_ids=f"0310950{n:05d}") for n in range(1, 41)]
     import_incidents(database, settings, actor, write_csv(tmp_path / "in.csv", rows), now=NOW)
+    at = NOW.replace(tzinfo=None)
+    with database.transaction() as session:
+        survey = surveys.save(
+            session, 2026, ("2025-07", "11383"), "ptmt-xa-2025", {"notes": "đủ"}, "submitted", "t", at
+        )
+        surveys.save_attachment(
+            session,
+            SurveyAttachmentRow(
+                survey_id=survey.id,
+                question_id="bien_ban",
+                file_name="biên bản.pdf",
+                content_type="application/pdf",
+                size=len(ATTACHMENT),
+                sha256="0" * 64,
+                content=ATTACHMENT,
+                uploaded_by="t",
+                uploaded_at=at,
+            ),
+        )
     return database
 
 
@@ -69,7 +93,17 @@ def restored_snapshot(url: str) -> dict:
         db.dispose()
 
 
-TYPED = ("incidents", "persons", "incident_persons", "import_batches", "indicator_values", "users", "grants")
+TYPED = (
+    "incidents",
+    "persons",
+    "incident_persons",
+    "import_batches",
+    "indicator_values",
+    "users",
+    "grants",
+    "drug_surveys",
+    "survey_attachments",
+)
 
 
 def typed_rows(database) -> dict[str, list[tuple]]:
