@@ -19,8 +19,8 @@ from antt.services.imports import import_incidents
 from antt.services.restore import copy_database, restore_database
 from antt.settings import load_settings
 from antt.storage import audit
-from antt.storage.migrate import head_revision
 from antt.storage import drug_survey as surveys
+from antt.storage.migrate import head_revision
 from antt.storage.tables import AuditRecord, Base, SurveyAttachmentRow
 from tests.conftest import PG_URL, TEST_KEY
 from tests.incident_files import incident, snapshot, write_csv
