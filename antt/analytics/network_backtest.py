@@ -10,7 +10,12 @@ planted group's at that step; the lag is alert day − crossing day. A planted g
 when ``members`` of its members have each been seen in ≥ 2 of its incidents (what the data can show of
 membership), or when it has ``incidents`` incidents within ``weeks`` weeks *and* is a group by then — at
 least ``min_members`` members seen twice (a pair offending four times in a quarter is not yet a group of
-three and is not alerted as one).
+three and is not alerted as one). Those incidents are, likewise, the ones the data can show are the
+group's by that day: naming two of its members seen twice. An incident of one member with a newcomer
+seen for the first time is the group's in the generator's truth, but nothing in the data says so yet
+(the same incident of a prolific offender with a one-time partner looks identical); it counts once the
+newcomer is seen again. (Until 6 December 2026 every incident of the planted group counted, so three of
+the second synthetic city's 60 groups "crossed" on such an incident weeks before any data could show it.)
 """
 
 from __future__ import annotations
@@ -109,17 +114,22 @@ def crossing_day(
     if len(incidents) == 0:
         return None
     seen: dict[int, int] = {}
-    days: list[int] = []
     link_of = _links_by_incident(data, incidents)
+    named: list[tuple[int, list[int]]] = []
     for i in incidents:
         day = int(data.day[i])
-        days.append(day)
-        for p in link_of.get(int(i), ()):
-            if p in planted.members:
-                seen[p] = seen.get(p, 0) + 1
-        repeat_members = sum(1 for n in seen.values() if n >= 2)
-        recent = sum(1 for d in days if d > day - 7 * rules.weeks)
-        if repeat_members >= rules.members or (repeat_members >= min_members and recent >= rules.incidents):
+        members = [p for p in link_of.get(int(i), ()) if p in planted.members]
+        named.append((day, members))
+        for p in members:
+            seen[p] = seen.get(p, 0) + 1
+        repeat = {p for p, n in seen.items() if n >= 2}
+        if len(repeat) >= rules.members:
+            return date.fromordinal(day)
+        # the group's incidents as the data can show them by now: naming two of its repeat members
+        recent = sum(
+            1 for d, who in named if d > day - 7 * rules.weeks and len(repeat.intersection(who)) >= 2
+        )
+        if len(repeat) >= min_members and recent >= rules.incidents:
             return date.fromordinal(day)
     return None
 

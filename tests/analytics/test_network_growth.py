@@ -61,3 +61,35 @@ def test_a_piece_split_off_under_a_new_id_inherits_the_history_and_raises_no_sec
     # without the history, the new id would have been a new group of five
     alone = growth_alerts(data, steps[1:], GrowthRules(members=5))
     assert {a.group_id for a in alone if a.kind == "members"} == {"gA", "gB"}
+
+
+def test_the_busiest_span_counts_every_window_ending_on_the_given_days() -> None:
+    import numpy as np
+
+    from antt.analytics.network_growth import busiest_span
+
+    days = np.array([10, 40, 44, 93, 100])
+    # (e − 84, e]: ending on 93 holds 10, 40, 44, 93; ending on 100 only 40, 44, 93, 100 (10 is out)
+    assert busiest_span(days, np.array([93]), 84) == 4
+    assert busiest_span(days, np.array([100]), 84) == 4
+    assert busiest_span(days, np.array([95]), 84) == 3  # (11, 95]: day 10 is out
+    assert busiest_span(days, np.array([125]), 84) == 3  # 44 is out: (41, 125]
+    assert busiest_span(days, np.array([125, 93]), 84) == 4
+    assert busiest_span(days, np.array([], dtype=np.int64), 84) == 0
+
+
+def test_four_incidents_within_twelve_weeks_that_straddle_a_step_are_alerted_at_that_step() -> None:
+    # a trio's incidents on days 0, 40, 44 and 80: 80 days from first to last, within 84 (twelve weeks);
+    # the step after the fourth is on day 86, when the span (2, 86] has lost day 0
+    trio = (0, 1, 2)
+    data = build([(0, ["a", "b", "c"]), (40, ["a", "b"]), (44, ["b", "c"]), (80, ["a", "c"])])
+    steps = [
+        Step(D0 + timedelta(days=79), (TrackedGroup("gA", _group(trio, (0, 1, 2))),)),
+        Step(D0 + timedelta(days=86), (TrackedGroup("gA", _group(trio, (0, 1, 2, 3))),)),
+    ]
+    alerts = [a for a in growth_alerts(data, steps, GrowthRules()) if a.kind == "incidents"]
+    assert [(a.day, a.figures["incidents"]) for a in alerts] == [(D0 + timedelta(days=86), 4)]
+    # spread over more than twelve weeks (day 90 instead of 80), there is no burst to report
+    slow = build([(0, ["a", "b", "c"]), (40, ["a", "b"]), (44, ["b", "c"]), (90, ["a", "c"])])
+    later = [Step(D0 + timedelta(days=91), steps[1].groups)]
+    assert [a for a in growth_alerts(slow, later, GrowthRules()) if a.kind == "incidents"] == []

@@ -179,3 +179,20 @@ def test_fewer_than_two_members_is_refused_in_both_languages(bad: int) -> None:
 def test_links_to_unknown_incidents_are_refused() -> None:
     with pytest.raises(InvalidInput):
         CoOffending.build([IncidentFacts("c0", D0, "1")], [("c9", "p")])
+
+
+def test_a_planted_group_crosses_on_incidents_the_data_can_show_are_its_own() -> None:
+    from antt.analytics.network_backtest import Planted, crossing_day
+    from antt.analytics.network_growth import GrowthRules
+
+    # the trio's third and fourth incidents in a quarter; the fourth is one member's with a newcomer
+    data = build(
+        [(0, ["a", "b", "c"]), (20, ["a", "b"]), (30, ["b", "c"]), (40, ["c", "n"]), (60, ["a", "n"])]
+    )
+    people = {str(p): k for k, p in enumerate(data.persons)}
+    planted = Planted("p", frozenset(range(5)), frozenset(people[x] for x in "abcn"))
+    # day 40: three repeat members and four planted incidents, but c + n is not yet shown to be the
+    # group's (n is seen once); day 60: n seen twice, so both of n's incidents count — five in a quarter
+    assert crossing_day(data, planted, GrowthRules(members=5, incidents=4, weeks=12)) == D0 + timedelta(
+        days=60
+    )
