@@ -29,27 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from antt.analytics.forecast.base import Events, FittedModel, ForecastMethod
+from antt.analytics.forecast.base import Events, FittedModel, ForecastMethod, captured
 from antt.analytics.grids import FloatArray, Grid
 
 COVERAGES = (0.01, 0.02, 0.05, 0.10)
 HEADLINE_COVERAGE = 0.05
-
-
-def captured(scores: FloatArray, counts: FloatArray, k_cells: float) -> float:
-    """Events in the ``k_cells`` highest-scoring cells, ties at the cut-off (and a partial cell) pro rata."""
-    scores = np.asarray(scores, dtype=float)
-    counts = np.asarray(counts, dtype=float)
-    if k_cells <= 0 or scores.size == 0:
-        return 0.0
-    if k_cells >= scores.size:
-        return float(counts.sum())
-    levels, group = np.unique(-scores, return_inverse=True)  # group 0 = the highest score
-    size = np.bincount(group, minlength=levels.size).astype(float)
-    hits = np.bincount(group, weights=counts, minlength=levels.size)
-    before = np.concatenate([[0.0], np.cumsum(size)[:-1]])
-    g = int(np.searchsorted(np.cumsum(size), k_cells, side="left"))
-    return float(hits[:g].sum() + (k_cells - before[g]) / size[g] * hits[g])
 
 
 @dataclass(frozen=True)

@@ -166,3 +166,29 @@ def test_no_method_accepts_an_event_at_or_after_the_forecast_time(name: str) -> 
     model = method.fit(history.before(100.0), GRID, 100.0)
     with pytest.raises(ValueError, match="not before"):
         model.predict(history, 100.0, 1.0)
+
+
+def test_the_tuned_kde_keeps_a_long_memory_where_places_persist() -> None:
+    from antt.analytics.forecast.tuned import HOLDOUT_DAYS, TunedKDE
+
+    t = 1500.0
+    steady = [(float(d), 1, 1) for d in range(0, 1500, 10)]  # every ten days, through the holdout
+    burst = [(t - HOLDOUT_DAYS - 30 + k, 3, 3) for k in range(20)]  # twenty in the month before it, then none
+    model = TunedKDE().fit(events(*steady, *burst), GRID, t)
+    assert model.decay_days >= 365 and model.parameters["holdout_hit_rate_5pct"] > 0.9
+    s = model.predict(events(*steady, *burst), t, 1.0)
+    assert s.argmax() == at(1, 1)
+
+
+def test_the_tuned_kde_forgets_quickly_where_crime_moves() -> None:
+    from antt.analytics.forecast.tuned import TunedKDE
+
+    t = 1500.0
+    old = [(float(d), 1, 1) for d in range(0, 1000, 5)]  # two hundred, ending 500 days ago
+    new = [(float(d), 3, 3) for d in range(1400, 1500, 4)]  # twenty-five since day 1400, into the holdout
+    model = TunedKDE().fit(events(*old, *new), GRID, t)
+    assert model.decay_days <= 90
+    assert model.predict(events(*old, *new), t, 1.0).argmax() == at(3, 3)
+    # the holdout reads only the events before t: the same fit with later events refused
+    with pytest.raises(ValueError, match="not before"):
+        TunedKDE().fit(events(*old, *new, (t, 2, 2)), GRID, t)

@@ -12,6 +12,7 @@ from antt.analytics.forecast.hotspot import ProspectiveHotspot, RetrospectiveHot
 from antt.analytics.forecast.kde import SpaceTimeKDE
 from antt.analytics.forecast.naive import NaiveCount
 from antt.analytics.forecast.sepp import GridSEPP
+from antt.analytics.forecast.tuned import TunedKDE
 
 NAIVE_BASELINES = ("naive_28d", "naive_1y", "naive_3y", "naive_5y")
 
@@ -39,6 +40,7 @@ def methods() -> dict[str, ForecastMethod]:
         # long memory, narrow kernel: where crime settles over years (best of a small grid on Toronto, see
         # docs/forecast.md — chosen on data before the benchmark's windows would be fairer; noted there)
         SpaceTimeKDE(bandwidth_m=50.0, decay_days=5 * YEAR, days=10 * YEAR, name="kde_long"),
+        TunedKDE(),
         GiStarForecast(),
         GridSEPP(),
     ]

@@ -46,6 +46,16 @@ class SpaceTimeKDE(FixedMethod):
         return {"bandwidth_m": self.bandwidth_m, "decay_days": self.decay_days, "window_days": self.days}
 
     def lattice_scores(self, history: Events, grid: Grid, t: float) -> FloatArray:
-        recent = history.between(t - self.days, t)
-        weights = grid.lattice_counts(recent.x, recent.y, np.exp(-(t - recent.t) / self.decay_days))
-        return separable(weights, gaussian_offsets(self.bandwidth_m / grid.cell_size))
+        return kde_lattice(history, grid, t, self.bandwidth_m, self.decay_days, self.days)
+
+
+def kde_lattice(
+    history: Events, grid: Grid, t: float, bandwidth_m: float, decay_days: float, days: float
+) -> FloatArray:
+    """The score of every lattice cell at ``t`` from the events of the last ``days`` before it (a
+    bandwidth of 0: each cell's own time-weighted count, no smoothing)."""
+    recent = history.between(t - days, t)
+    weights = grid.lattice_counts(recent.x, recent.y, np.exp(-(t - recent.t) / decay_days))
+    if bandwidth_m <= 0:
+        return weights
+    return separable(weights, gaussian_offsets(bandwidth_m / grid.cell_size))
