@@ -53,7 +53,13 @@ PAGE_PATHS = {
     "/drugs/survey/{code}": f"/drugs/survey/{COMMUNE}",
 }
 #: GET routes that are no page to scan: files, redirects, the sign-in round trip, a draft that needs an id
-NOT_PAGES = {"/imports/issues/{token}.csv", "/reports/drafts/{draft_id}", "/login", "/auth/callback"}
+NOT_PAGES = {
+    "/imports/issues/{token}.csv",
+    "/reports/drafts/{draft_id}",
+    "/login",
+    "/auth/callback",
+    "/drugs/survey/{code}/attachment/{question}",  # a file sent with a survey, always a download
+}
 #: who opens which pages (the analyst sees most; users, city targets and the audit log need other roles)
 PERSONAS = {
     ANALYST: [p for p in PAGE_PATHS.values() if not p.startswith(("/admin", "/audit", "/drugs/survey"))],
