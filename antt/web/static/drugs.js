@@ -52,10 +52,19 @@
         var pad = Math.max(b[2] - b[0], b[3] - b[1]) * 0.6;
         option.geo.boundingCoords = [[b[0] - pad, b[3] + pad], [b[2] + pad, b[1] - pad]];
       }
-      echarts.init(el, null, { renderer: "canvas" }).setOption(option);
-      el.dataset.ready = "true";
-      el.dataset.regions = String(regions.length);
+      whenSized(el, 120, function () {
+        echarts.init(el, null, { renderer: "canvas" }).setOption(option);
+        el.dataset.ready = "true";
+        el.dataset.regions = String(regions.length);
+      });
     });
+  }
+
+  // a geo map set up in a box of no size has no scale and ECharts throws: wait (a frame at a time, at most
+  // `frames`) until the page has laid the box out
+  function whenSized(el, frames, then) {
+    if (el.clientWidth > 0 && el.clientHeight > 0) { then(); return; }
+    if (frames > 0) { window.requestAnimationFrame(function () { whenSized(el, frames - 1, then); }); }
   }
 
   function drawShare(data) {
@@ -95,12 +104,7 @@
     drawShare(data);
   }
 
+  // redrawn on a resize by app.js, with every chart of the page, only while it has a size (a geo map resized
+  // to nothing has no scale and ECharts throws)
   document.addEventListener("DOMContentLoaded", draw);
-  window.addEventListener("resize", function () {
-    ["drug-map", "drug-share-chart"].forEach(function (id) {
-      var el = document.getElementById(id);
-      var c = el && typeof echarts !== "undefined" && echarts.getInstanceByDom(el);
-      if (c) { c.resize(); }
-    });
-  });
 })();

@@ -109,11 +109,6 @@
     });
   }
 
+  // redrawn on a resize by app.js, with every chart of the page, only while it has a size
   document.addEventListener("DOMContentLoaded", draw);
-  window.addEventListener("resize", function () {
-    document.querySelectorAll(".group-network, .group-growth, .group-map").forEach(function (el) {
-      var c = typeof echarts !== "undefined" && echarts.getInstanceByDom(el);
-      if (c) { c.resize(); }
-    });
-  });
 })();
