@@ -10,7 +10,6 @@ code. Only the city's reviewers add forms, as they set up campaigns.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,8 +165,3 @@ def import_form(
             at=at,
         )
     return form
-
-
-def uploaded_name(name: str | None) -> str:
-    """A browser's file name as shown back (no directories)."""
-    return re.split(r"[\\/]", name or "")[-1][:200] or "upload"

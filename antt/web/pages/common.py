@@ -126,3 +126,9 @@ def attachment_disposition(file_name: str) -> str:
     folded = unicodedata.normalize("NFKD", file_name.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(c for c in folded if c.isascii() and c.isprintable() and c not in '"\\') or "file"
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+
+
+def upload_name(name: str | None, default: str = "upload") -> str:
+    """A browser's name for an uploaded file, as shown back: without its folders (some browsers send the
+    full path), at most 200 characters."""
+    return (name or default).replace("\\", "/").rsplit("/", 1)[-1][:200] or default

@@ -30,9 +30,8 @@ from antt.domain.drug_survey import (
 from antt.errors import ImportRejected, InvalidInput
 from antt.services.drug_survey import attachment_content, review_survey, submit_survey, survey_view
 from antt.services.drug_survey_files import MAX_TEMPLATE_BYTES, import_survey_file, survey_template
-from antt.services.survey_forms import uploaded_name
 from antt.web.access import client_address, requires
-from antt.web.pages.common import actor_of, attachment_disposition, database_of, page_context
+from antt.web.pages.common import actor_of, attachment_disposition, database_of, page_context, upload_name
 from antt.web.pages.filters import form_year
 from antt.web.templating import render
 
@@ -107,7 +106,7 @@ async def _files(form: FormData, names: list[str]) -> dict[str, tuple[str, bytes
     for name in names:
         upload = form.get(name)
         if isinstance(upload, UploadFile) and upload.filename:
-            found[name] = (uploaded_name(upload.filename), await upload.read(MAX_ATTACHMENT_BYTES + 1))
+            found[name] = (upload_name(upload.filename), await upload.read(MAX_ATTACHMENT_BYTES + 1))
     return found
 
 
@@ -197,7 +196,7 @@ async def upload_form(request: Request, code: str) -> Response:
         upload = form.get("file")
         content, name = b"", "—"
         if isinstance(upload, UploadFile):
-            name = (upload.filename or "upload.xlsx").replace("\\", "/").rsplit("/", 1)[-1][:200]
+            name = upload_name(upload.filename, "upload.xlsx")
             content = await upload.read(MAX_TEMPLATE_BYTES + 1)
     finally:
         await form.close()

@@ -8,8 +8,6 @@ adds a form from a definition file (``POST /drugs/forms``; a form's definition i
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,7 +23,8 @@ from antt.services.compstat import scope_of
 from antt.services.drug_classes import drug_status_report
 from antt.services.drug_status import nearest_to_recognition, road_to_full
 from antt.services.drug_survey import campaign_of, may_review, save_campaign, survey_progress
-from antt.services.survey_forms import all_forms, form_definition, import_form, uploaded_name
+from antt.services.staged_imports import discard, stage
+from antt.services.survey_forms import all_forms, form_definition, import_form
 from antt.web.access import client_address, requires
 from antt.web.i18n import _, current_language
 from antt.web.pages.common import actor_of, database_of, page_context
@@ -71,40 +70,36 @@ MAX_DEFINITION_BYTES = 2 * 1024 * 1024  # a form of 200 questions is ~30 KB
 async def add_form(request: Request) -> Response:
     """An analyst adds a survey form from its definition file (xlsx or csv); every problem of the file is
     the usual bilingual 4xx page, listing file, row, column, value and rule."""
-    form = await request.form(max_files=1, max_fields=8)
+    form = await request.form(max_files=1, max_fields=8)  # parsed by the CSRF check already
     try:
         fields = {k: form.get(k) for k in ("code", "title_vi", "title_en")}
         upload = form.get("file")
-        name, content = "—", b""
-        if isinstance(upload, UploadFile):
-            name = uploaded_name(upload.filename)
-            content = await upload.read(MAX_DEFINITION_BYTES + 1)
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("Chưa chọn tệp định nghĩa mẫu phiếu.", "No definition file was chosen.")
+        staged = await run_in_threadpool(
+            stage, upload.file, upload.filename or "upload", MAX_DEFINITION_BYTES
+        )
     finally:
         await form.close()
-    if len(content) > MAX_DEFINITION_BYTES:
-        raise InvalidInput(
-            "Tệp định nghĩa mẫu phiếu quá lớn (tối đa 2 MB).",
-            "The form's definition file is too large (2 MB at most).",
-        )
 
     def text(value: object) -> str:
         return value[:400] if isinstance(value, str) else ""
 
-    with tempfile.TemporaryDirectory(prefix="antt-form-") as folder:
-        path = Path(folder) / ("definition" + Path(name).suffix.lower()[:6])
-        path.write_bytes(content)
+    try:
         added = await run_in_threadpool(
             import_form,
             database_of(request),
             database_of(request).settings,
             actor_of(request),
-            path,
+            staged.path,
             code=text(fields["code"]),
             title_vi=text(fields["title_vi"]),
             title_en=text(fields["title_en"]),
-            display_name=name,
+            display_name=staged.name,
             client=client_address(request),
         )
+    finally:
+        discard(staged)
     return RedirectResponse(f"/drugs?form={added.code}#forms", status_code=303)
 
 
