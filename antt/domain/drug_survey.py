@@ -301,6 +301,15 @@ def _answer(q: Question, raw: object) -> tuple[object, Issue | None]:
     return text, None
 
 
+def _unknown_question(question_id: str) -> Issue:
+    return Issue(
+        "survey.unknown_question",
+        "Câu hỏi không có trong mẫu khảo sát (mẫu đã bị sửa?).",
+        "No such question in the survey form (a modified form?).",
+        column=question_id,
+    )
+
+
 def checked_answers(raw: Mapping[str, object], form: Form = BUILTIN_FORM) -> dict[str, object]:
     """The answers of a filled ``form``, typed; every problem at once (:class:`InvalidInput` with one issue
     per question), an unknown question included — a modified form is refused, not silently trimmed.
@@ -310,14 +319,7 @@ def checked_answers(raw: Mapping[str, object], form: Form = BUILTIN_FORM) -> dic
     questions = form.questions
     for key in raw:
         if key not in questions or questions[key].kind == "attachment":
-            issues.append(
-                Issue(
-                    "survey.unknown_question",
-                    "Câu hỏi không có trong mẫu khảo sát (mẫu đã bị sửa?).",
-                    "No such question in the survey form (a modified form?).",
-                    column=str(key),
-                )
-            )
+            issues.append(_unknown_question(str(key)))
     for q in form.answered:
         value, problem = _answer(q, raw.get(q.id))
         if problem is not None:
@@ -387,3 +389,17 @@ def checked_attachment(q: Question, file_name: str, content: bytes) -> Issue | N
             "survey.attachment.content",
         )
     return None
+
+
+def checked_files(form: Form, files: Mapping[str, tuple[str, bytes]]) -> list[Issue]:
+    """The problems of the files sent for ``form``'s attachment questions (question id → (file name,
+    bytes)): a file for no attachment question of the form, or one :func:`checked_attachment` refuses."""
+    questions = form.questions
+    issues: list[Issue] = []
+    for qid, (name, content) in files.items():
+        question = questions.get(qid)
+        if question is None or question.kind != "attachment":
+            issues.append(_unknown_question(qid))
+        elif (problem := checked_attachment(question, name, content)) is not None:
+            issues.append(problem)
+    return issues

@@ -25,7 +25,7 @@ from antt.domain.drug_survey import (
     SurveyStatus,
     attachment_extension,
     checked_answers,
-    checked_attachment,
+    checked_files,
     deadline_of,
 )
 from antt.domain.periods import today_local
@@ -33,6 +33,7 @@ from antt.domain.reference import unit_catalog
 from antt.domain.text import sort_key
 from antt.domain.units import Level, Unit
 from antt.errors import Conflict, InvalidInput, Issue, NotFound, PermissionDenied
+from antt.services.survey_forms import find_form
 from antt.storage import audit
 from antt.storage import drug_survey as store
 from antt.storage.engine import Database
@@ -215,7 +216,7 @@ def get_survey(
         if row is None:
             return None
         record = _record(row, unit, store.attachments(session, row.id))
-    return _disclosed(record, actor, unit, form_named(database, record.form_version))
+    return _disclosed(record, actor, unit, find_form(database, record.form_version))
 
 
 def _disclosed(record: SurveyRecord, actor: Actor, unit: Unit, form: Form) -> SurveyRecord:
@@ -266,7 +267,7 @@ def survey_view(
     final = record is not None and record.status is SurveyStatus.APPROVED
     form = form_of_year(database, wanted)
     if record is not None and (final or not may_enter(actor, unit.code)):
-        form = form_named(database, record.form_version)  # read as it was given
+        form = find_form(database, record.form_version)  # read as it was given
     return SurveyView(
         unit.code,
         unit.name,
@@ -305,20 +306,7 @@ def submit_survey(
     except InvalidInput as invalid:
         issues.extend(invalid.issues)
     sent = files or {}
-    questions = form.questions
-    for qid, (name, content) in sent.items():
-        question = questions.get(qid)
-        if question is None or question.kind != "attachment":
-            issues.append(
-                Issue(
-                    "survey.unknown_question",
-                    "Câu hỏi không có trong mẫu khảo sát (mẫu đã bị sửa?).",
-                    "No such question in the survey form (a modified form?).",
-                    column=qid,
-                )
-            )
-        elif (problem := checked_attachment(question, name, content)) is not None:
-            issues.append(problem)
+    issues.extend(checked_files(form, sent))
     issues.extend(missing_attachments(database, form, wanted, unit, set(sent)))
     if issues:
         raise InvalidInput(
@@ -402,10 +390,6 @@ def save_answers(
                 f"Phiếu khảo sát năm {year} của {unit.name} đã được duyệt, không sửa được.",
                 f"{unit.name}'s {year} survey is approved and can no longer be changed.",
             )
-        if found is not None and found.form_version != form.code:
-            # given on the year's former form: the answers are replaced, the files of that form dropped
-            for old in store.attachments(session, found.id).values():
-                session.delete(old)
         row = store.save(
             session, year, unit.key, form.code, checked, SurveyStatus.SUBMITTED.value, actor.name, at
         )
@@ -570,17 +554,10 @@ def progress_document(progress: SurveyProgress) -> dict[str, Any]:
     }
 
 
-def form_named(database: Database, code: str) -> Form:
-    """The form ``code`` (the built-in one, or one an analyst added)."""
-    from antt.services.survey_forms import find_form
-
-    return find_form(database, code)
-
-
 def form_of_year(database: Database, year: int) -> Form:
     """The form ``year``'s surveys are given on: its campaign's, else the built-in form."""
     found = campaign_of(database, year)
-    return form_named(database, found.form_version) if found is not None else BUILTIN_FORM
+    return find_form(database, found.form_version) if found is not None else BUILTIN_FORM
 
 
 def attachment_content(
@@ -701,7 +678,7 @@ def save_campaign(
     form = form_code.strip() if form_code and form_code.strip() else None
     form = form or (before.form_version if before is not None else BUILTIN_FORM.code)
     try:
-        form_named(database, form)
+        find_form(database, form)
     except NotFound as missing:
         problems.append((missing.message_vi, missing.message_en))
     if problems:
