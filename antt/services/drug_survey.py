@@ -348,6 +348,13 @@ def missing_attachments(database: Database, form: Form, year: int, unit: Unit, s
     ]
 
 
+def entry_form(database: Database, actor: Actor, unit_code: str, year: int | None = None) -> Form:
+    """The form the actor fills for the commune's survey of ``year`` (default this year): scoped like
+    :func:`submit_survey` (not found outside the actor's scope, refused without the right to enter data)."""
+    entering_commune(actor, unit_code)
+    return form_of_year(database, survey_year(year, today_local()))
+
+
 def entering_commune(actor: Actor, unit_code: str) -> Unit:
     """The commune ``unit_code`` for entering its survey: not found outside the actor's scope, refused
     without the right to enter data on it."""

@@ -28,7 +28,13 @@ from antt.domain.drug_survey import (
     shown_answer,
 )
 from antt.errors import ImportRejected, InvalidInput
-from antt.services.drug_survey import attachment_content, review_survey, submit_survey, survey_view
+from antt.services.drug_survey import (
+    attachment_content,
+    entry_form,
+    review_survey,
+    submit_survey,
+    survey_view,
+)
 from antt.services.drug_survey_files import MAX_TEMPLATE_BYTES, import_survey_file, survey_template
 from antt.web.access import client_address, requires
 from antt.web.pages.common import actor_of, attachment_disposition, database_of, page_context, upload_name
@@ -114,7 +120,7 @@ async def _files(form: FormData, names: list[str]) -> dict[str, tuple[str, bytes
 async def submit_form(request: Request, code: str) -> Response:
     form = await request.form()  # parsed by the CSRF check already
     year = form_year(form.get("year"))
-    shape = survey_view(database_of(request), actor_of(request), code, year).form
+    shape = await run_in_threadpool(entry_form, database_of(request), actor_of(request), code, year)
     sent = {q.id: _text(form, q.id) for q in shape.answered}
     files = await _files(form, [q.id for q in shape.order if q.kind == "attachment"])
     try:
