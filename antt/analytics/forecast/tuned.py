@@ -16,7 +16,6 @@ and the next month are mostly the same ones.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -73,4 +72,4 @@ class TunedKDE:
                     if hit > best[0] + 1e-12:
                         best = (hit, bandwidth, decay)
         hit_rate, bandwidth, decay = best
-        return TunedModel(grid, bandwidth, decay, max(hit_rate, 0.0) if math.isfinite(hit_rate) else 0.0)
+        return TunedModel(grid, bandwidth, decay, max(hit_rate, 0.0))  # −1: no holdout events
