@@ -37,7 +37,9 @@ from antt.errors import InvalidInput, Issue
 
 MIN_HISTORY_DAYS = 730  # two years before --from
 EPOCH_MONDAY = date(1970, 1, 5)
-_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+# an offset after a time of day: Z, +07:00, +0700 or +07 (ISO 8601; PostgreSQL writes "+00"); a bare date
+# "2019-12-01" ends in "-01" but has no time, so it is local
+_OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 
 
 @dataclass(frozen=True)

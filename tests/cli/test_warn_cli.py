@@ -220,3 +220,27 @@ def test_unparseable_times_name_the_rows(tmp_path, monkeypatch, capsys) -> None:
     )
     assert code == 2 and "row 3" in stderr and "thời gian" in stderr
     assert not out.exists()
+
+
+def test_times_are_read_as_instants_whatever_the_offset_spelling_and_bare_dates_as_local_days() -> None:
+    """ISO 8601 offsets Z, ±hh:mm, ±hhmm and ±hh (PostgreSQL writes "+00") mark instants, converted to the
+    local day; a bare date (ending in "-01", which is no offset) is a local day as it is."""
+    from zoneinfo import ZoneInfo
+
+    import pandas as pd
+
+    from antt.services.warn_backtest import local_days
+
+    toronto = ZoneInfo("America/Toronto")  # UTC−5 in March
+    values = {
+        "2014/03/02 05:00:00+00": "2014-03-02",  # 00:00 in Toronto
+        "2014-03-02T04:30:00+00": "2014-03-01",  # 23:30 the evening before
+        "2014-03-02T04:30:00+0000": "2014-03-01",
+        "2014-03-02T04:30:00Z": "2014-03-01",
+        "2014-03-02T04:30:00.250+07:00": "2014-03-01",  # 16:30 the day before
+        "2014-03-02T04:30:00-05": "2014-03-02",
+        "2014-03-02 23:30": "2014-03-02",  # no offset: local already
+        "2014-03-01": "2014-03-01",
+    }
+    days = local_days(pd.Series(list(values)), toronto, Path("events.csv"), "time")
+    assert [str(d) for d in days] == list(values.values())
