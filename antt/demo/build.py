@@ -27,6 +27,7 @@ from antt.demo.incidents import (
     background_events,
     near_repeats,
     plant_gangs,
+    rising_wave,
 )
 from antt.demo.indicators import CITY_FILE, generate_indicators, reference_ground_truth, write_indicator_set
 from antt.demo.model import (
@@ -35,6 +36,8 @@ from antt.demo.model import (
     RISING_COMMUNES,
     RISING_FROM,
     RISING_PER_YEAR,
+    RISING_WAVE_PER_WEEK,
+    RISING_WAVE_WEEKS,
     TREND_PER_YEAR,
     build_model,
 )
@@ -104,10 +107,14 @@ def generate(
     by_year: dict[int, list[dict[str, object]]] = {}
     gang_cases: dict[int, list[str]] = {g.gang_id: [] for g in gangs}
     sequence: dict[int, int] = {}
-    for event in events:
+    # the rising communes' wave is drawn and written by generators of its own, after the rest of the
+    # year's incidents: every other incident keeps its number and its details with or without it
+    wave = sorted(rising_wave(model, geometry, np.random.default_rng(seed + 5)), key=lambda e: e.day)
+    wave_maker = RowMaker(model, catalog, offence_table(), np.random.default_rng(seed + 6), end, {})
+    for event, make in [(e, maker) for e in events] + [(e, wave_maker) for e in wave]:
         sequence[event.day.year] = sequence.get(event.day.year, 0) + 1
         source_id = f"HP-{event.day.year}-{sequence[event.day.year]:06d}"
-        by_year.setdefault(event.day.year, []).append(maker.row(event, source_id))
+        by_year.setdefault(event.day.year, []).append(make.row(event, source_id))
         if event.gang is not None:
             gang_cases[event.gang].append(source_id)
 
@@ -142,6 +149,12 @@ def generate(
             "codes": list(RISING_COMMUNES),
             "from": RISING_FROM.isoformat(),
             "growth_per_year": RISING_PER_YEAR,
+            "wave": {
+                "group": "social_order",
+                "extra_per_week": RISING_WAVE_PER_WEEK * scale,
+                "weeks": RISING_WAVE_WEEKS,
+                "incidents": len(wave),
+            },
         },
         "persistent_hotspots": {
             "multipliers": PERSISTENT_HOTSPOTS,

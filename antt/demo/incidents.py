@@ -17,7 +17,14 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from antt.demo.model import RISING_COMMUNES, CityModel, Hotspot
+from antt.demo.model import (
+    RISING_COMMUNES,
+    RISING_FROM,
+    RISING_WAVE_PER_WEEK,
+    RISING_WAVE_WEEKS,
+    CityModel,
+    Hotspot,
+)
 from antt.domain.incidents import STATUS_LABELS_VI, IncidentStatus
 from antt.domain.offences import OffenceTable, Severity
 from antt.domain.units import UnitCatalog
@@ -164,6 +171,24 @@ def background_events(model: CityModel, geometry: CommuneGeometry, rng: np.rando
             for _ in range(int(counts[c, d])):
                 lon, lat = geometry.place(int(c), rng)
                 events.append(Event(model.days[int(d)], group, int(c), lon, lat))
+    return events
+
+
+def rising_wave(model: CityModel, geometry: CommuneGeometry, rng: np.random.Generator) -> list[Event]:
+    """The theft wave that opens the rising communes' rise: Poisson(RISING_WAVE_PER_WEEK / 7) extra
+    social-order incidents a day in each, for RISING_WAVE_WEEKS weeks from RISING_FROM (drawn from a
+    generator of its own, so every other incident of the city is the same with or without it)."""
+    wave_end = RISING_FROM + timedelta(weeks=RISING_WAVE_WEEKS)
+    events: list[Event] = []
+    for code in RISING_COMMUNES:
+        if code not in model.codes:
+            continue
+        c = model.codes.index(code)
+        for day in model.days:
+            if RISING_FROM <= day < wave_end:
+                for _ in range(int(rng.poisson(RISING_WAVE_PER_WEEK * model.scale / 7))):
+                    lon, lat = geometry.place(c, rng)
+                    events.append(Event(day, "social_order", c, lon, lat))
     return events
 
 

@@ -306,15 +306,20 @@ def _run_document(run: MethodRun) -> dict[str, Any]:
 
 
 def _methods(name: str) -> dict[str, Any]:
+    """``all``, one method's name, or several separated by commas (in the registry's order)."""
     known = methods()
     if name == "all":
         return dict(known)
-    if name not in known:
+    wanted = [n.strip() for n in name.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in known]
+    if unknown or not wanted:
         raise InvalidInput(
-            f"Phương pháp {name!r} không có; dùng all hoặc một trong: {', '.join(known)}",
-            f"unknown method {name!r}; use all or one of: {', '.join(known)}",
+            f"Phương pháp {', '.join(unknown) or name!r} không có; dùng all hoặc một/nhiều tên (cách nhau "
+            f"bằng dấu phẩy) trong: {', '.join(known)}",
+            f"unknown method {', '.join(unknown) or name!r}; use all or one or more (comma-separated) of: "
+            f"{', '.join(known)}",
         )
-    return {name: known[name]}
+    return {n: m for n, m in known.items() if n in wanted}
 
 
 def _existing_ancestor(path: Path) -> Path:

@@ -166,6 +166,22 @@ def test_a_category_filters_the_rows(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert summary["events"]["rows"] == 800 and 300 < summary["events"]["selected"] < 500
 
 
+def test_several_methods_by_name_write_those_files_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = write_events(tmp_path / "events.csv", n=300)
+    assert (
+        run(monkeypatch, *base_args(tmp_path, events, **{"--method": "kde, naive_1y", "--windows": "2"})) == 0
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "kde.json",
+        "naive_1y.json",
+        "summary.json",
+    ]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert list(summary["methods"]) == ["naive_1y", "kde"]  # the registry's order: baselines first
+
+
 def projected(events: Path, out: Path) -> Path:
     """The same events with UTM 48N metres in lon/lat's place (for the wrong-CRS case)."""
     to_utm = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
@@ -187,6 +203,7 @@ BAD = {
     "cell too large": ({"--cell": "5001"}, "cell size"),
     "bad horizon": ({"--horizon": "1w"}, "horizon"),
     "unknown method": ({"--method": "magic"}, "unknown method"),
+    "one unknown among several": ({"--method": "naive_1y,magic"}, "unknown method 'magic'"),
     "unknown zone": ({"--tz": "Mars/Olympus"}, "time zone"),
     "unknown crs": ({"--crs": "EPSG:999999"}, "CRS"),
     "no such file": ({"--events": "/nonexistent/x.csv"}, "not found"),

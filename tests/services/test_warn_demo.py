@@ -1,13 +1,8 @@
 """The demo city's evidence (issue 13, "Correctness"): its ground truth plants three communes rising from
-1 January 2025 (``rising_communes`` in ground_truth.json); the default detector, on the series the product
-scans (commune × reporting group, weekly, from the database the demo loads), is judged on them and on
-every other commune × group.
-
-Measured (seed 1, to 31/10/2026; ``bench/warn.py --demo`` prints every detector): the planted rise is a
-growth of 22 % a year against the city's −5 %, on communes of 20–35 cases a year — about 0.5 a week,
-so the excess in the first four weeks is ≈ 0.05 case. No detector can see that within 4 weeks; the
-issue's claim is kept below as a strict xfail so that it fails loudly the day it becomes true (e.g. if
-the demo plants a step rise)."""
+1 January 2025 (``rising_communes`` in ground_truth.json) — a wave of ≈ 4 extra social-order incidents a
+week for 4 weeks on communes of ≈ 0.3 a week, then growth of 22 % a year against the city's −5 % — and
+the default detector, on the series the product scans (commune × reporting group, weekly, from the
+database the demo loads), is judged on them and on every other commune × group."""
 
 from __future__ import annotations
 
@@ -19,7 +14,7 @@ import pytest
 
 from antt.analytics.alerts import detector
 from antt.analytics.alerts.evaluation import RisingUnits, rising_units
-from antt.demo.model import RISING_COMMUNES, RISING_FROM
+from antt.demo.model import RISING_COMMUNES, RISING_FROM, RISING_WAVE_PER_WEEK, RISING_WAVE_WEEKS
 from antt.services.warn import weekly_series
 
 FIRST_MONDAY = date(2021, 1, 4)
@@ -46,14 +41,10 @@ def test_the_default_detector_stays_quiet_on_the_communes_that_do_not_rise(evide
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the demo's planted rise is +22 %/year on ≈ 0.5 cases a week: ≈ 0.05 extra case in 4 weeks, "
-    "below any detector's reach (measured: docs/early-warning.md, 'The demo city')",
-)
 def test_the_demo_citys_three_rising_communes_raise_alerts_within_4_weeks_of_their_rise(evidence) -> None:
     late = {u: d for u, d in evidence.delays.items() if d is None or d >= 4}
     assert not late, evidence
+    assert set(evidence.subjects.values()) == {"social_order"}, evidence  # the group the wave is in
 
 
 def test_the_ground_truth_names_the_rise_the_tests_judge(tmp_path) -> None:
@@ -63,5 +54,11 @@ def test_the_ground_truth_names_the_rise_the_tests_judge(tmp_path) -> None:
     city = generate(tmp_path, end=date(2021, 2, 1))
     truth = json.loads(city.ground_truth.read_text(encoding="utf-8"))["rising_communes"]
     assert truth["codes"] == list(RISING_COMMUNES)
+    assert truth["wave"] == {
+        "group": "social_order",
+        "extra_per_week": RISING_WAVE_PER_WEEK,
+        "weeks": RISING_WAVE_WEEKS,
+        "incidents": 0,  # this city ends before the wave
+    }
     assert date.fromisoformat(truth["from"]) == RISING_FROM
     assert RISING_FROM - timedelta(days=RISING_FROM.weekday()) == date(2024, 12, 30)
