@@ -331,7 +331,8 @@ def threshold(pred: Prediction, kind: str, alpha: float) -> FloatArray:
     if kind == "two_thirds":  # algo.farrington: two-sided α on the ⅔-power scale
         z = stats.norm.ppf(1.0 - alpha / 2.0)
         se_mu = pred.mu0 * pred.se_link
-        tau = pred.phi + se_mu**2 / pred.mu0
+        with np.errstate(divide="ignore", invalid="ignore"):  # μ0 = 0: no bound (NaN), so no alarm
+            tau = pred.phi + se_mu**2 / pred.mu0
         se = np.sqrt(4.0 / 9.0 * pred.mu0 ** (1.0 / 3.0) * tau)
         return np.asarray((pred.mu0 ** (2.0 / 3.0) + z * se) ** 1.5, dtype=np.float64)
     mu = pred.mu0
