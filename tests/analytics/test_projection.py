@@ -187,6 +187,7 @@ def test_an_ended_period_is_its_observed_count() -> None:
 # (2) calibration of the count projection
 
 
+@pytest.mark.slow  # thousands of simulated years
 def test_its_90_percent_interval_covers_85_to_95_percent_of_simulated_years() -> None:
     rng = np.random.default_rng(2026)
     years = 360
@@ -283,6 +284,7 @@ def test_its_rate_probabilities_are_monotone_in_the_threshold() -> None:
 # (4) calibration of the rate projection
 
 
+@pytest.mark.slow  # thousands of simulated years
 def test_its_rate_interval_covers_85_to_95_percent_of_simulated_years() -> None:
     rng = np.random.default_rng(1512)
     years = 320

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import delete, update
 
 from antt.settings import AUDIT_CHECKPOINT_KEY
@@ -11,6 +12,8 @@ from antt.storage.tables import AuditRecord, AuditVerified
 from tests.cli.test_cli import antt
 from tests.cli.test_users_audit_cli import new_user
 from tests.user_fixtures import audit_records
+
+pytestmark = pytest.mark.slow  # each test runs the antt command several times in subprocesses
 
 
 def test_a_checkpoint_is_printed_signed_and_appended_to_the_file(

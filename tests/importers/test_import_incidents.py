@@ -378,6 +378,7 @@ def test_it_rejects_a_truncated_xlsx(database, settings, actor, tmp_path) -> Non
     one_error(rejected(database, settings, actor, path), "xlsx.corrupt")
 
 
+@pytest.mark.slow  # builds and reads a zip bomb
 def test_it_rejects_an_xlsx_zip_bomb(database, settings, actor, tmp_path) -> None:
     import zipfile
 

@@ -530,6 +530,7 @@ def test_it_rejects_a_highly_compressed_member_with_the_default_limits(tmp_path:
     assert "xl/worksheets/sheet1.xml" in issue.message_en
 
 
+@pytest.mark.slow  # unpacks towards 1 GiB
 @pytest.mark.usefixtures("no_openpyxl")
 def test_it_rejects_a_zip_unpacking_past_1_gib_with_the_default_limits(tmp_path: Path) -> None:
     # 1.1 GiB of zeros really streamed through deflate (a ~1 MB file, a few seconds to build).

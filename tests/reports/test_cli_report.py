@@ -12,6 +12,7 @@ import pytest
 ANTT = str(Path(sys.executable).with_name("antt"))
 
 
+@pytest.mark.slow  # the whole report as a command
 def test_report_command_writes_the_annex_workbook(cli_env, tmp_path) -> None:
     out = tmp_path / "bao-cao.xlsx"
     proc = subprocess.run(
@@ -55,6 +56,7 @@ def run_report(cli_env, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=cli_env, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # the whole report as a command
 def test_report_command_sets_the_signer_and_the_marks(cli_env, tmp_path) -> None:
     import unicodedata
 

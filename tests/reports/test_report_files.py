@@ -30,6 +30,9 @@ AS_OF = date(2026, 10, 31)
 NOW = datetime(2026, 11, 2, 8, 30, tzinfo=timezone.utc)
 
 
+pytestmark = pytest.mark.slow  # renders the report to Word, PDF and PNG, opens it in LibreOffice
+
+
 @pytest.fixture(scope="module")
 def city(demo_database):
     from antt.domain.access import Actor
