@@ -59,7 +59,9 @@ from antt.analytics.alerts.farrington import (
 from antt.analytics.alerts.glr import from_fit, nb_cusum, nb_glr, shared_baseline
 
 # the thresholds swept on one shared fit: the false-alarm rate each buys and what it detects
-SWEEP_ALPHA = (0.002, 0.005, 0.01, 0.02)
+SWEEP_ALPHA = (0.002, 0.005, 0.01, 0.02, 0.05)
+# Farrington's rule "at least 5 cases in the last 4 weeks" (R's limit54), and weaker ones
+SWEEP_LIMITS = ((5, 4), (3, 4), (0, 4))
 SWEEP_GLR_H = (3.0, 3.5, 4.0, 4.5, 5.0)
 SWEEP_CUSUM_H = (2.5, 3.0, 3.5, 4.0)
 SWEEP_GLR2_H = (2.0, 2.5, 3.0, 3.5)
@@ -189,10 +191,12 @@ def sweep(counts: np.ndarray, weeks: np.ndarray, truth: list[Injection]) -> list
     out: list[Evaluation] = []
     zeros = np.zeros_like(mu0[:, pick])
     pred = Prediction(mu0[:, pick], zeros, zeros, phi[:, pick], zeros.astype(bool))
-    for alpha in SWEEP_ALPHA:
-        upper = threshold(pred, "nb", alpha)
-        d = judge("noufaily", counts, weeks, mu0[:, pick], upper, (5, 4))
-        out.append(evaluate(f"noufaily α={alpha:g}", d.alarm, weeks, truth))
+    for limit in SWEEP_LIMITS:
+        for alpha in SWEEP_ALPHA:
+            upper = threshold(pred, "nb", alpha)
+            d = judge("noufaily", counts, weeks, mu0[:, pick], upper, limit)
+            rule = "" if limit == (5, 4) else f" ≥{limit[0]}/{limit[1]}w"
+            out.append(evaluate(f"noufaily α={alpha:g}{rule}", d.alarm, weeks, truth))
     base = shared_baseline(*from_fit(mu0, phi), first)
     for h in SWEEP_GLR_H:
         d = nb_glr(counts, weeks, h=h, base=base)
