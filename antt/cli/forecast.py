@@ -35,7 +35,11 @@ def backtest_command(
     category: str | None = typer.Option(None, "--category", help="giá trị loại cần giữ / category value"),
     grid_origin: str | None = typer.Option(None, "--grid-origin", help="gốc lưới X,Y (mặc định 0,0)"),
     boundary: Path | None = typer.Option(None, "--boundary", help="ranh giới GeoJSON (kinh/vĩ độ)"),
-    method: str = typer.Option("all", "--method", help="all, hoặc tên phương pháp, vd. naive_3y,kde_tuned / all, or method names, e.g. naive_3y,kde_tuned"),
+    method: str = typer.Option(
+        "all",
+        "--method",
+        help="all, hoặc tên phương pháp, vd. naive_3y,kde_tuned / all, or method names, e.g. naive_3y,kde_tuned",
+    ),
     refit_every: int = typer.Option(1, "--refit-every", help="huấn luyện lại sau N cửa sổ / refit every N"),
     bootstrap: int = typer.Option(1000, "--bootstrap", help="số lần lấy mẫu lại / bootstrap resamples"),
     seed: int = typer.Option(0, "--seed"),
