@@ -175,7 +175,7 @@ def background_events(model: CityModel, geometry: CommuneGeometry, rng: np.rando
 
 
 def rising_wave(model: CityModel, geometry: CommuneGeometry, rng: np.random.Generator) -> list[Event]:
-    """The theft wave that opens the rising communes' rise: Poisson(RISING_WAVE_PER_WEEK / 7) extra
+    """The wave of social-order crime that opens the rising communes' rise: Poisson(RISING_WAVE_PER_WEEK / 7) extra
     social-order incidents a day in each, for RISING_WAVE_WEEKS weeks from RISING_FROM (drawn from a
     generator of its own, so every other incident of the city is the same with or without it)."""
     wave_end = RISING_FROM + timedelta(weeks=RISING_WAVE_WEEKS)

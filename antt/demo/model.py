@@ -36,8 +36,8 @@ GROUP_RATES: dict[str, float] = {  # incidents a year city-wide in 2021, at scal
 TREND_PER_YEAR = 0.95  # city-wide decline 5 %/yr: the MPS steering of 3–5 %/yr (REFERENCE §2)
 RISING_PER_YEAR = 1.22  # the communes made to rise against the trend, from RISING_FROM
 RISING_FROM = date(2025, 1, 1)
-# ... and the rise opens with a month-long wave of thefts: this many extra social-order incidents a week in
-# each rising commune (≈ 0.3 a week before it) for RISING_WAVE_WEEKS weeks from RISING_FROM — the step an
+# ... and the rise opens with a month-long wave of social-order crime: this many extra incidents a week in each
+# rising commune (≈ 0.3 a week before it) for RISING_WAVE_WEEKS weeks from RISING_FROM — the step an
 # early warning must catch within weeks (the slow growth alone adds ≈ 0.05 case in four weeks, which nothing
 # can see). ≈ 48 incidents in all: the first half of 2025 stays at the published scale (REFERENCE §8)
 RISING_WAVE_PER_WEEK = 4.0
