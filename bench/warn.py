@@ -59,7 +59,7 @@ from antt.analytics.alerts.farrington import (
 from antt.analytics.alerts.glr import from_fit, nb_cusum, nb_glr, shared_baseline
 
 # the thresholds swept on one shared fit: the false-alarm rate each buys and what it detects
-SWEEP_ALPHA = (0.002, 0.005, 0.01, 0.02, 0.05)
+SWEEP_ALPHA = (0.002, 0.005, 0.01, 0.02, 0.03, 0.05)
 # Farrington's rule "at least 5 cases in the last 4 weeks" (R's limit54), and weaker ones
 SWEEP_LIMITS = ((5, 4), (3, 4), (0, 4))
 SWEEP_GLR_H = (3.0, 3.5, 4.0, 4.5, 5.0)
